@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EarlyYearsConfig(AppConfig):
+    name = "earlyyears"
+    verbose_name = "People and places"

@@ -1,0 +1,245 @@
+"""People and places: the records every part of the pathway shares."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from .validators import (
+    normalise_postcode,
+    normalise_uk_mobile,
+    validate_nhs_number,
+    validate_ofsted_urn,
+    validate_postcode,
+    validate_uk_mobile,
+)
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "Nursery practitioner"
+    PORTAGE_WORKER = "portage_worker", "Portage worker"
+    SEND_OFFICER = "send_officer", "SEND team officer"
+    SEND_MANAGER = "send_manager", "SEND team manager"
+    EARLY_HELP_COORDINATOR = "early_help", "Early help coordinator"
+    PROFESSIONAL = "professional", "Health or care professional"
+    TRAINER = "trainer", "Trainer"
+    PLANNER = "planner", "Planner"
+    ADMIN = "admin", "Service administrator"
+
+
+SEND_TEAM_ROLES = frozenset({Role.SEND_OFFICER, Role.SEND_MANAGER})
+
+
+class User(AbstractUser):
+    """A member of staff. Families do not sign in: professionals act and families get SMS."""
+
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
+    job_title = models.CharField(max_length=120, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    @property
+    def is_send_team(self) -> bool:
+        return self.role in SEND_TEAM_ROLES
+
+
+class Area(models.Model):
+    """A planning geography. Areas nest: county, district (locality), ward."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", "County"
+        DISTRICT = "district", "District"
+        LOCALITY = "locality", "Locality"
+        WARD = "ward", "Ward"
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    boundary = models.JSONField(
+        null=True, blank=True, help_text="GeoJSON geometry (Polygon or MultiPolygon), WGS84"
+    )
+    under_5_population = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display().lower()})"
+
+
+class Setting(models.Model):
+    """An early years provider, identified by its Ofsted unique reference number."""
+
+    class ProviderType(models.TextChoices):
+        DAY_NURSERY = "day_nursery", "Day nursery"
+        PRE_SCHOOL = "pre_school", "Pre-school"
+        CHILDMINDER = "childminder", "Childminder"
+        SCHOOL_NURSERY = "school_nursery", "School nursery class"
+
+    class RegistrationStatus(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        RESIGNED = "resigned", "Resigned"
+
+    urn = models.CharField(
+        "Ofsted URN", max_length=10, unique=True, validators=[validate_ofsted_urn]
+    )
+    name = models.CharField(max_length=200)
+    provider_type = models.CharField(max_length=20, choices=ProviderType.choices)
+    address_line_1 = models.CharField(max_length=200)
+    town = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=8, validators=[validate_postcode])
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="settings")
+    registration_status = models.CharField(
+        max_length=20, choices=RegistrationStatus.choices, default=RegistrationStatus.ACTIVE
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.urn})"
+
+    def clean(self) -> None:
+        if self.postcode:
+            self.postcode = normalise_postcode(self.postcode)
+        self.urn = (self.urn or "").upper()
+
+
+class SettingMembership(models.Model):
+    """A practitioner works at a setting; this is what scopes their view of children."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="setting_memberships")
+    setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="memberships")
+    is_senco = models.BooleanField("Special educational needs coordinator (SENCO)", default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "setting"], name="one_membership_per_setting")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.setting}"
+
+
+class Child(models.Model):
+    reference = models.CharField(
+        max_length=20, unique=True, help_text="The authority's reference for this child"
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    postcode = models.CharField(max_length=8, validators=[validate_postcode])
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="resident_children")
+    setting = models.ForeignKey(
+        Setting, null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    languages = models.JSONField(default=list, blank=True, help_text="Languages spoken at home")
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, blank=True, validators=[validate_nhs_number]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "children"
+        indexes = [models.Index(fields=["setting", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_in_months(self, on: datetime.date | None = None) -> int:
+        on = on or timezone.localdate()
+        months = (on.year - self.date_of_birth.year) * 12 + on.month - self.date_of_birth.month
+        if on.day < self.date_of_birth.day:
+            months -= 1
+        return max(months, 0)
+
+    @property
+    def age_description(self) -> str:
+        months = self.age_in_months()
+        years, rem = divmod(months, 12)
+        if years == 0:
+            return f"{months} months"
+        year_word = "year" if years == 1 else "years"
+        return f"{years} {year_word}, {rem} months" if rem else f"{years} {year_word}"
+
+
+class CaseloadMembership(models.Model):
+    """A child on a portage worker's caseload."""
+
+    portage_worker = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="caseload_memberships"
+    )
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="caseload_memberships")
+    since = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["portage_worker", "child"], name="child_once_per_caseload"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} on {self.portage_worker}'s caseload"
+
+
+class FamilyContact(models.Model):
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", "Mother"
+        FATHER = "father", "Father"
+        PARENT = "parent", "Parent"
+        CARER = "carer", "Carer"
+        GRANDPARENT = "grandparent", "Grandparent"
+        FOSTER_CARER = "foster_carer", "Foster carer"
+        OTHER = "other", "Other"
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        WELSH = "cy", "Welsh (Cymraeg)"
+        POLISH = "pl", "Polish (Polski)"
+        URDU = "ur", "Urdu"
+        PUNJABI = "pa", "Punjabi"
+        ROMANIAN = "ro", "Romanian"
+        ARABIC = "ar", "Arabic"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="family_contacts")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    mobile_phone = models.CharField(
+        max_length=16, blank=True, validators=[validate_uk_mobile], help_text="UK mobile for SMS"
+    )
+    email = models.EmailField(blank=True)
+    preferred_language = models.CharField(
+        max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    sms_consent = models.BooleanField("Agreed to updates by text message", default=False)
+    sms_consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display().lower()})"
+
+    def clean(self) -> None:
+        if self.mobile_phone:
+            self.mobile_phone = normalise_uk_mobile(self.mobile_phone)
+        if self.sms_consent and not self.mobile_phone:
+            raise ValidationError({"sms_consent": "Give a mobile number to send text messages to"})

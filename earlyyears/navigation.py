@@ -1,0 +1,102 @@
+"""What each role sees in the header navigation and on its landing page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool = False
+
+
+@dataclass(frozen=True)
+class Task:
+    """A thing a role does next, shown on the landing page."""
+
+    title: str
+    description: str
+    url: str | None = None
+
+
+def _children_label(role: str) -> str:
+    return {
+        Role.PORTAGE_WORKER: "Your caseload",
+        Role.PRACTITIONER: "Children",
+    }.get(role, "Children")
+
+
+def navigation_for(user, path: str) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items: list[tuple[str, str]] = [("Home", reverse("home"))]
+    if user.role in (Role.PRACTITIONER, Role.PORTAGE_WORKER, Role.SEND_OFFICER, Role.SEND_MANAGER):
+        items.append((_children_label(user.role), reverse("children")))
+    if user.role in (Role.TRAINER, Role.ADMIN):
+        items.append(("Content admin", reverse("wagtailadmin_home")))
+    if user.role == Role.ADMIN:
+        items.append(("Accounts and places", reverse("admin:index")))
+    return [
+        NavItem(label, url, active=(path == url if url == "/" else path.startswith(url)))
+        for label, url in items
+    ]
+
+
+def tasks_for(user) -> list[Task]:
+    """The landing page's 'what you do next' for each role."""
+    role = user.role
+    children = reverse("children")
+    if role == Role.PRACTITIONER:
+        return [
+            Task(
+                "See the children in your setting", "Their details and family contacts.", children
+            ),
+            Task(
+                "Raise a concern about a child",
+                "Record observations and what you have tried, then tell the Early Years SEND team.",
+            ),
+            Task("Take training", "Learn the signs that a child might have additional needs."),
+        ]
+    if role == Role.PORTAGE_WORKER:
+        return [
+            Task("See your caseload", "The families you visit at home.", children),
+            Task("Record a home visit", "Goals, progress and the family's paperwork."),
+        ]
+    if role in (Role.SEND_OFFICER, Role.SEND_MANAGER):
+        tasks = [
+            Task("Find a child", "Every child known to the Early Years SEND team.", children),
+            Task("Triage referrals", "Concerns waiting for a decision, oldest clock first."),
+        ]
+        if role == Role.SEND_MANAGER:
+            tasks.append(Task("Edit routing rules", "How concerns are routed, and why."))
+        return tasks
+    if role == Role.EARLY_HELP_COORDINATOR:
+        return [Task("Early help referrals", "Families routed to an Early Help Assessment.")]
+    if role == Role.PROFESSIONAL:
+        return [Task("Advice requests", "Children you have been asked to advise on.")]
+    if role == Role.TRAINER:
+        return [
+            Task(
+                "Write and publish training",
+                "Modules and lessons for early years providers.",
+                reverse("wagtailadmin_home"),
+            ),
+        ]
+    if role == Role.PLANNER:
+        return [Task("Need by area", "Where needs cluster, against provision and trained staff.")]
+    if role == Role.ADMIN:
+        return [
+            Task(
+                "Manage accounts, settings and areas",
+                "Staff, roles and memberships.",
+                reverse("admin:index"),
+            ),
+            Task("Manage content", "Training and the local offer.", reverse("wagtailadmin_home")),
+        ]
+    return []

@@ -1,0 +1,31 @@
+"""Reads that views share; child data always comes through the access layer first."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+
+from .access import children_for, family_contacts_for
+from .models import Child, FamilyContact
+
+
+def search_children(user, query: str = "", page_number: str | int = 1, per_page: int = 50) -> Page:
+    """A page of the children the user may see, optionally filtered by name or reference."""
+    children = children_for(user).select_related("setting", "area")
+    query = (query or "").strip()
+    if query:
+        terms = Q()
+        for word in query.split():
+            terms &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(reference__iexact=word)
+            )
+        children = children.filter(terms)
+    return Paginator(children.order_by("last_name", "first_name", "pk"), per_page).get_page(
+        page_number
+    )
+
+
+def contacts_of(user, child: Child) -> list[FamilyContact]:
+    return list(family_contacts_for(user, child))

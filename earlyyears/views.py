@@ -1,0 +1,77 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from .access import can_see_child_records, child_for
+from .forms import SignInForm
+from .navigation import tasks_for
+from .selectors import contacts_of, search_children
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "earlyyears/start.html", {"page_title": "Home"})
+    return render(
+        request,
+        "earlyyears/home.html",
+        {"page_title": "Home", "tasks": tasks_for(request.user)},
+    )
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/sign_in.html"
+    redirect_authenticated_user = True
+    extra_context = {"page_title": "Sign in"}
+
+
+@login_required
+def children(request: HttpRequest) -> HttpResponse:
+    if not can_see_child_records(request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "")
+    page = search_children(request.user, query, request.GET.get("page", 1))
+    return render(
+        request,
+        "earlyyears/children.html",
+        {"page_title": "Children", "page": page, "query": query},
+    )
+
+
+@login_required
+def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = child_for(request.user, child_id)
+    return render(
+        request,
+        "earlyyears/child_detail.html",
+        {
+            "page_title": child.full_name,
+            "child": child,
+            "contacts": contacts_of(request.user, child),
+        },
+    )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "earlyyears/privacy.html", {"page_title": "Privacy notice"})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "earlyyears/accessibility.html", {"page_title": "Accessibility statement"}
+    )
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness and readiness for a load balancer: 200 only when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok", "database": "ok"})
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
