@@ -6,12 +6,14 @@ GOV.UK pattern; `govuk/error_summary.html` lists its errors at the top of the pa
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -37,6 +39,19 @@ def _input_class(widget: forms.Widget) -> str | None:
 
 class GovukBoundField(BoundField):
     """Adds GOV.UK classes and points aria-describedby at the hint and error message."""
+
+    @property
+    def anchor_id(self) -> str:
+        """Where the error summary links to: the input, or a date's day box."""
+        return self.id_for_label or (f"{self.auto_id}_0" if self.auto_id else "")
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        widget = widget or self.field.widget
+        if isinstance(widget, forms.RadioSelect):
+            widget.template_name = "govuk/widgets/radios.html"
+        elif isinstance(widget, forms.CheckboxSelectMultiple):
+            widget.template_name = "govuk/widgets/checkboxes.html"
+        return super().as_widget(widget, attrs, only_initial)
 
     def build_widget_attrs(self, attrs: dict[str, Any], widget=None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
@@ -65,19 +80,11 @@ class GovukFormMixin:
     default_renderer = GovukFormRenderer()
     bound_field_class = GovukBoundField
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.RadioSelect):
-                field.widget.template_name = "govuk/widgets/radios.html"
-            elif isinstance(field.widget, forms.CheckboxSelectMultiple):
-                field.widget.template_name = "govuk/widgets/checkboxes.html"
-
     @property
     def first_field_id(self) -> str:
         for bound in self:  # type: ignore[attr-defined]
             if not bound.is_hidden:
-                return bound.id_for_label
+                return bound.anchor_id
         return ""
 
 
@@ -98,3 +105,59 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "username", "spellcheck": "false"}
         )
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes."""
+
+    template_name = "govuk/widgets/date_input.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        def box(width: int) -> forms.TextInput:
+            return forms.TextInput(
+                attrs={
+                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
+                    "inputmode": "numeric",
+                }
+            )
+
+        super().__init__({"day": box(2), "month": box(2), "year": box(4)}, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if value:
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date from three boxes, with the GOV.UK error messages for each way it can be wrong."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
+        self.past_only = past_only
+        parts = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(parts, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[str]) -> datetime.date | None:
+        if not data_list or all(not (part or "").strip() for part in data_list):
+            return None
+        label = (self.label or "Date").lower()
+        names = ("a day", "a month", "a year")
+        missing = [name for name, part in zip(names, data_list, strict=True) if not part]
+        if missing:
+            raise forms.ValidationError(
+                f"The {label} must include {' and '.join(missing)}", code="incomplete"
+            )
+        try:
+            day, month, year = (int(str(part).strip()) for part in data_list)
+            value = datetime.date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(
+                f"The {label} must be a real date", code="invalid"
+            ) from None
+        if year < 1900:
+            raise forms.ValidationError(f"The {label} must be a real date", code="invalid")
+        if self.past_only and value > timezone.localdate():
+            raise forms.ValidationError(f"The {label} must be today or in the past", code="future")
+        return value

@@ -19,6 +19,14 @@ from .validators import (
 )
 
 
+def age_in_months(date_of_birth: datetime.date, on: datetime.date) -> int:
+    """Completed months of age on a date (0 before the first month is complete)."""
+    months = (on.year - date_of_birth.year) * 12 + on.month - date_of_birth.month
+    if on.day < date_of_birth.day:
+        months -= 1
+    return max(months, 0)
+
+
 class Role(models.TextChoices):
     PRACTITIONER = "practitioner", "Nursery practitioner"
     PORTAGE_WORKER = "portage_worker", "Portage worker"
@@ -163,11 +171,7 @@ class Child(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     def age_in_months(self, on: datetime.date | None = None) -> int:
-        on = on or timezone.localdate()
-        months = (on.year - self.date_of_birth.year) * 12 + on.month - self.date_of_birth.month
-        if on.day < self.date_of_birth.day:
-            months -= 1
-        return max(months, 0)
+        return age_in_months(self.date_of_birth, on or timezone.localdate())
 
     @property
     def age_description(self) -> str:
@@ -243,3 +247,54 @@ class FamilyContact(models.Model):
             self.mobile_phone = normalise_uk_mobile(self.mobile_phone)
         if self.sms_consent and not self.mobile_phone:
             raise ValidationError({"sms_consent": "Give a mobile number to send text messages to"})
+
+
+class OutboxMessage(models.Model):
+    """A message to send, written in the same transaction as the change that causes it.
+
+    Nothing is sent inside a request: a Celery task sends pending messages after commit, and the
+    idempotency key makes a redelivered task a no-op rather than a second SMS.
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "Text message"
+        EMAIL = "email", "Email"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        UNKNOWN = "unknown", "Unknown (checking with the provider)"
+        FAILED = "failed", "Failed"
+        SUPPRESSED = "suppressed", "Not sent (no consent)"
+
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    template = models.CharField(max_length=80)
+    language = models.CharField(max_length=5, default="en")
+    context = models.JSONField(default=dict, blank=True)
+    to_phone = models.CharField(max_length=16, blank=True)
+    to_email = models.EmailField(blank=True)
+    to_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    to_contact = models.ForeignKey(
+        FamilyContact, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    provider_id = models.CharField(max_length=64, blank=True)
+    failure_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.template} ({self.status})"

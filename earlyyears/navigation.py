@@ -38,6 +38,14 @@ def navigation_for(user, path: str) -> list[NavItem]:
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
     if user.role in (Role.PRACTITIONER, Role.PORTAGE_WORKER, Role.SEND_OFFICER, Role.SEND_MANAGER):
         items.append((_children_label(user.role), reverse("children")))
+    if user.role in (Role.PRACTITIONER, Role.PORTAGE_WORKER):
+        items.append(("My concerns", reverse("my-concerns")))
+    if user.role in (Role.SEND_OFFICER, Role.SEND_MANAGER):
+        items.append(("Register", reverse("notification-register")))
+    if user.role == Role.SEND_MANAGER:
+        items.append(("Routing rules", reverse("routing-rules")))
+    if user.role == Role.PROFESSIONAL:
+        items.append(("Notify", reverse("health-notification")))
     if user.role in (Role.TRAINER, Role.ADMIN):
         items.append(("Content admin", reverse("wagtailadmin_home")))
     if user.role == Role.ADMIN:
@@ -66,20 +74,48 @@ def tasks_for(user) -> list[Task]:
     if role == Role.PORTAGE_WORKER:
         return [
             Task("See your caseload", "The families you visit at home.", children),
+            Task(
+                "Complete a concern with a family",
+                "The family's views and consent, together.",
+                reverse("start-concern"),
+            ),
+            Task(
+                "Send a family's request for help",
+                "When a family asks for support directly.",
+                reverse("parent-request"),
+            ),
             Task("Record a home visit", "Goals, progress and the family's paperwork."),
         ]
     if role in (Role.SEND_OFFICER, Role.SEND_MANAGER):
         tasks = [
             Task("Find a child", "Every child known to the Early Years SEND team.", children),
+            Task(
+                "Search the notification register",
+                "Every referral, from every way in.",
+                reverse("notification-register"),
+            ),
             Task("Triage referrals", "Concerns waiting for a decision, oldest clock first."),
         ]
         if role == Role.SEND_MANAGER:
-            tasks.append(Task("Edit routing rules", "How concerns are routed, and why."))
+            tasks.append(
+                Task(
+                    "Edit and test routing rules",
+                    "How concerns are routed, and why.",
+                    reverse("routing-rules"),
+                )
+            )
         return tasks
     if role == Role.EARLY_HELP_COORDINATOR:
         return [Task("Early help referrals", "Families routed to an Early Help Assessment.")]
     if role == Role.PROFESSIONAL:
-        return [Task("Advice requests", "Children you have been asked to advise on.")]
+        return [
+            Task(
+                "Notify the local authority about a child",
+                "A health notification under section 23 of the Children and Families Act 2014.",
+                reverse("health-notification"),
+            ),
+            Task("Advice requests", "Children you have been asked to advise on."),
+        ]
     if role == Role.TRAINER:
         return [
             Task(

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 
-from .access import children_for, family_contacts_for
-from .models import Child, FamilyContact
+from .access import children_for
 
 
 def search_children(user, query: str = "", page_number: str | int = 1, per_page: int = 50) -> Page:
@@ -25,7 +24,3 @@ def search_children(user, query: str = "", page_number: str | int = 1, per_page:
     return Paginator(children.order_by("last_name", "first_name", "pk"), per_page).get_page(
         page_number
     )
-
-
-def contacts_of(user, child: Child) -> list[FamilyContact]:
-    return list(family_contacts_for(user, child))

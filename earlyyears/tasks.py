@@ -1,7 +1,14 @@
 from celery import shared_task
 
+from .outbox import send_now
+
 
 @shared_task
 def ping() -> str:
     """Answers 'pong': lets operators and tests check a worker is consuming from the broker."""
     return "pong"
+
+
+@shared_task
+def send_message(message_id: int) -> str:
+    return send_now(message_id).status

@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from .access import can_see_child_records, child_for
+from .access import can_see_child_records
 from .forms import SignInForm
 from .navigation import tasks_for
-from .selectors import contacts_of, search_children
+from .selectors import search_children
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -39,20 +39,6 @@ def children(request: HttpRequest) -> HttpResponse:
         request,
         "earlyyears/children.html",
         {"page_title": "Children", "page": page, "query": query},
-    )
-
-
-@login_required
-def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = child_for(request.user, child_id)
-    return render(
-        request,
-        "earlyyears/child_detail.html",
-        {
-            "page_title": child.full_name,
-            "child": child,
-            "contacts": contacts_of(request.user, child),
-        },
     )
 
 

@@ -1,0 +1,124 @@
+"""Reads for the pathway's pages; every one starts from the access layer's querysets."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from earlyyears.models import Child
+from earlyyears.needs import EYFSArea
+
+from .access import referrals_for
+from .models import Referral, ReferralEvent, Route, RoutingRuleSet
+from .routing import DEVELOPMENTAL_BANDS, evaluate
+from .services import published_rule_set, rules_of
+
+LEVELS = {
+    "none": "No concern",
+    "emerging": "Emerging",
+    "significant": "Significant",
+    "severe": "Severe",
+}
+
+
+def child_timeline(user, child: Child) -> list[ReferralEvent]:
+    """The child's case history: every event on the referrals the user may see."""
+    return list(
+        ReferralEvent.objects.filter(referral__in=referrals_for(user).filter(child=child))
+        .exclude(kind=ReferralEvent.Kind.VIEWED)
+        .select_related("actor", "referral")
+        .order_by("-at", "-pk")[:100]
+    )
+
+
+def answer_sections(referral: Referral) -> list[dict[str, Any]]:
+    """The referral's answers as headed question-and-answer lists, for people to read."""
+    answers = referral.answers or {}
+    sections = []
+    development = {**(answers.get("development") or {}), **(answers.get("specific_areas") or {})}
+    if development:
+        rows = []
+        for area, item in development.items():
+            label = EYFSArea(area).label if area in EYFSArea.values else area
+            value = LEVELS.get(item.get("level"), item.get("level"))
+            if item.get("age_band") in DEVELOPMENTAL_BANDS:
+                value += f"; working within {DEVELOPMENTAL_BANDS[item['age_band']][2]}"
+            if item.get("evidence"):
+                value += f". {item['evidence']}"
+            rows.append((label, value))
+        sections.append({"title": "Development", "rows": rows})
+    cycles = answers.get("support_cycles") or []
+    if cycles:
+        sections.append(
+            {
+                "title": "What the setting has tried",
+                "rows": [
+                    (
+                        f"Cycle {n}",
+                        f"{c['tried']} (from {c.get('started_on') or '?'} to "
+                        f"{c.get('reviewed_on') or '?'}; outcome "
+                        f"{(c.get('outcome') or 'not reviewed').replace('_', ' ')})",
+                    )
+                    for n, c in enumerate(cycles, start=1)
+                ],
+            }
+        )
+    health = answers.get("health_family") or {}
+    if health:
+        rows = [
+            ("Known diagnoses", health.get("diagnoses") or "None given"),
+            (
+                "EHC needs assessment requested",
+                "Yes" if health.get("ehc_assessment_requested") else "No",
+            ),
+            (
+                "Family circumstances may need early help",
+                "Yes" if health.get("family_circumstances") else "No",
+            ),
+        ]
+        sections.append({"title": "Health and family", "rows": rows})
+    family = answers.get("family") or {}
+    if family.get("family_views"):
+        sections.append(
+            {"title": "The family's views", "rows": [("In their words", family["family_views"])]}
+        )
+    return sections
+
+
+@dataclass
+class RuleSetComparison:
+    current_version: int
+    candidate_version: int
+    tried: int = 0
+    before: Counter = field(default_factory=Counter)
+    after: Counter = field(default_factory=Counter)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def route_rows(self) -> list[tuple[str, int, int]]:
+        return [(label, self.before[code], self.after[code]) for code, label in Route.choices]
+
+
+def compare_rule_sets(candidate: RoutingRuleSet, *, limit: int = 1000) -> RuleSetComparison:
+    """Replays the stored facts of recent referrals through the published and candidate rules."""
+    current = published_rule_set()
+    current_rules, candidate_rules = rules_of(current), rules_of(candidate)
+    comparison = RuleSetComparison(current.version, candidate.version)
+    recent = Referral.objects.only("pk", "reference", "facts").order_by("-submitted_at")[:limit]
+    for referral in recent:
+        before = evaluate(referral.facts, current_rules)
+        after = evaluate(referral.facts, candidate_rules)
+        comparison.tried += 1
+        comparison.before.update(before.routes)
+        comparison.after.update(after.routes)
+        if before.routes != after.routes:
+            comparison.changes.append(
+                {
+                    "referral": referral,
+                    "before": [Route(r).label for r in before.routes],
+                    "after": [Route(r).label for r in after.routes],
+                    "reasons": after.reasons,
+                }
+            )
+    return comparison

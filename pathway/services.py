@@ -1,0 +1,365 @@
+"""Writes of the referral pathway. Each runs in one transaction: a submitted referral, its
+events and its outbox messages are saved together or not at all."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from earlyyears.models import Child, FamilyContact, Role, Setting, User
+from earlyyears.outbox import queue_message
+
+from .models import (
+    ConcernDraft,
+    Observation,
+    Referral,
+    ReferralEvent,
+    ReferralRoute,
+    RoutingRule,
+    RoutingRuleSet,
+)
+from .routing import RoutingDecision, derive_facts, evaluate, rule_specs
+
+
+class RoutingNotConfigured(Exception):
+    pass
+
+
+def published_rule_set() -> RoutingRuleSet:
+    rule_set = RoutingRuleSet.objects.filter(status=RoutingRuleSet.Status.PUBLISHED).first()
+    if rule_set is None:
+        raise RoutingNotConfigured("No routing rules are published")
+    return rule_set
+
+
+def rules_of(rule_set: RoutingRuleSet):
+    return rule_specs(
+        {
+            "id": rule.pk,
+            "name": rule.name,
+            "route": rule.route,
+            "conditions": rule.conditions,
+            "fallback": rule.fallback,
+        }
+        for rule in rule_set.rules.all()
+    )
+
+
+def start_draft(user: User, *, setting: Setting | None, child: Child | None = None) -> ConcernDraft:
+    now = timezone.now()
+    mode = (
+        ConcernDraft.Mode.WITH_FAMILY
+        if user.role == Role.PORTAGE_WORKER
+        else ConcernDraft.Mode.PRACTITIONER
+    )
+    return ConcernDraft.objects.create(
+        owner=user,
+        setting=setting,
+        child=child,
+        child_name=child.full_name if child else "",
+        mode=mode,
+        expires_at=now + datetime.timedelta(days=settings.CONCERN_DRAFT_DAYS),
+    )
+
+
+def save_draft_progress(draft: ConcernDraft, data: dict[str, Any]) -> None:
+    """Keep the wizard's answers; each save pushes the expiry date back."""
+    now = timezone.now()
+    draft.data = data
+    draft.current_step = data.get("step") or ""
+    draft.updated_at = now
+    draft.expires_at = now + datetime.timedelta(days=settings.CONCERN_DRAFT_DAYS)
+    ConcernDraft.objects.filter(pk=draft.pk, submitted_at__isnull=True).update(
+        data=draft.data,
+        current_step=draft.current_step,
+        updated_at=now,
+        expires_at=draft.expires_at,
+        child_name=draft.child_name,
+        child=draft.child,
+    )
+
+
+def record_observation(user: User, child: Child, data: dict[str, Any]) -> Observation:
+    upload = data.get("attachment")
+    observation = Observation(
+        child=child,
+        setting=child.setting,
+        eyfs_area=data["eyfs_area"],
+        observed_on=data["observed_on"],
+        what_was_seen=data["what_was_seen"],
+        strengths=data.get("strengths", ""),
+        observer=user,
+    )
+    if upload:
+        observation.attachment_name = upload.name[:200]
+        observation.attachment.save(upload.name, upload, save=False)
+    observation.save()
+    return observation
+
+
+def _route(referral: Referral, decision: RoutingDecision) -> None:
+    ReferralRoute.objects.bulk_create(
+        ReferralRoute(referral=referral, route=route) for route in decision.routes
+    )
+
+
+def create_referral(
+    *,
+    child: Child,
+    source: str,
+    submitted_by: User,
+    answers: dict[str, Any],
+    setting: Setting | None = None,
+    draft: ConcernDraft | None = None,
+    consent: dict[str, Any] | None = None,
+    contact: FamilyContact | None = None,
+) -> Referral:
+    """Route and save a referral from any way in. Call inside a transaction."""
+    rule_set = published_rule_set()
+    now = timezone.now()
+    facts = derive_facts(answers, child.age_in_months(now.date()), source)
+    decision = evaluate(facts, rules_of(rule_set))
+    consent = consent or {}
+    referral = Referral.objects.create(
+        child=child,
+        setting=setting,
+        area=child.area,
+        source=source,
+        submitted_by=submitted_by,
+        submitted_at=now,
+        draft=draft,
+        answers=answers,
+        facts=facts,
+        routes=decision.routes,
+        routing_reasons=decision.reasons,
+        rule_set=rule_set,
+        broad_areas_of_need=facts["broad_areas_of_need"],
+        ehc_assessment_requested=facts["ehc_assessment_requested"],
+        consent_given_by=consent.get("consent_given_by", ""),
+        consent_given_on=consent.get("consent_given_on"),
+        share_with=consent.get("share_with", []),
+        sms_consent=bool(consent.get("sms_consent")),
+        completed_with_family=bool(consent.get("completed_with_family")),
+    )
+    referral.reference = f"EY{now:%y}-{referral.pk:06d}"
+    referral.save(update_fields=["reference"])
+    _route(referral, decision)
+    ReferralEvent.objects.bulk_create(
+        [
+            ReferralEvent(
+                referral=referral,
+                kind=ReferralEvent.Kind.SUBMITTED,
+                actor=submitted_by,
+                at=now,
+                summary=f"{Referral.Source(source).label} submitted",
+            ),
+            ReferralEvent(
+                referral=referral,
+                kind=ReferralEvent.Kind.ROUTED,
+                actor=None,
+                at=now,
+                summary="Routed to " + ", ".join(referral.route_labels),
+                detail={"rule_set_version": rule_set.version, "reasons": decision.reasons},
+            ),
+        ]
+    )
+    context = {
+        "authority": settings.AUTHORITY_NAME,
+        "reference": referral.reference,
+        "setting": setting.name if setting else "A professional",
+    }
+    if contact is not None:
+        queue_message(
+            key=f"referral:{referral.pk}:family:{contact.pk}",
+            template="concern_received_family",
+            context=context,
+            contact=contact,
+            child=child,
+            language=contact.preferred_language,
+        )
+    if submitted_by.email:
+        queue_message(
+            key=f"referral:{referral.pk}:submitter",
+            template="concern_submitted_staff",
+            context=context,
+            channel="email",
+            user=submitted_by,
+            child=child,
+        )
+    return referral
+
+
+def _family_contact(child: Child, family: dict[str, Any]) -> FamilyContact:
+    """Find the consenting parent among the child's contacts, or add them."""
+    contact = child.family_contacts.filter(name__iexact=family["consent_given_by"]).first()
+    now = timezone.now()
+    if contact is None:
+        contact = FamilyContact(
+            child=child,
+            name=family["consent_given_by"],
+            relationship=family.get("relationship") or FamilyContact.Relationship.PARENT,
+            is_primary=not child.family_contacts.exists(),
+        )
+    if family.get("mobile_phone"):
+        contact.mobile_phone = family["mobile_phone"]
+    contact.preferred_language = family.get("preferred_language") or contact.preferred_language
+    if contact.sms_consent != bool(family.get("sms_consent")):
+        contact.sms_consent = bool(family.get("sms_consent"))
+        contact.sms_consent_recorded_at = now
+    contact.save()
+    return contact
+
+
+def submit_concern(
+    draft: ConcernDraft, user: User, *, child_answer: dict[str, Any], answers: dict[str, Any]
+) -> Referral:
+    """Submit a draft once: a second submission (double click, two tabs) returns the first."""
+    with transaction.atomic():
+        locked = ConcernDraft.objects.select_for_update().get(pk=draft.pk)
+        if locked.submitted_at is not None:
+            return Referral.objects.get(draft=locked)
+        child = child_answer.get("child")
+        if child is None:
+            child = Child.objects.create(
+                reference=_new_child_reference(),
+                first_name=child_answer["first_name"].strip(),
+                last_name=child_answer["last_name"].strip(),
+                date_of_birth=child_answer["date_of_birth"],
+                postcode=child_answer["postcode"],
+                area=locked.setting.area,
+                setting=locked.setting,
+            )
+        family = answers["family"]
+        contact = _family_contact(child, family)
+        referral = create_referral(
+            child=child,
+            source=Referral.Source.SETTING_CONCERN,
+            submitted_by=user,
+            answers=answers,
+            setting=locked.setting or child.setting,
+            draft=locked,
+            consent=family,
+            contact=contact,
+        )
+        locked.submitted_at = timezone.now()
+        locked.child = child
+        locked.child_name = child.full_name
+        locked.save(update_fields=["submitted_at", "child", "child_name"])
+        return referral
+
+
+def _new_child_reference() -> str:
+    return f"C-{uuid.uuid4().hex[:10].upper()}"
+
+
+def submit_health_notification(user: User, data: dict[str, Any]) -> Referral:
+    with transaction.atomic():
+        child = Child.objects.filter(
+            first_name__iexact=data["first_name"],
+            last_name__iexact=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+        ).first()
+        if child is None:
+            child = Child.objects.create(
+                reference=_new_child_reference(),
+                first_name=data["first_name"].strip(),
+                last_name=data["last_name"].strip(),
+                date_of_birth=data["date_of_birth"],
+                postcode=data["postcode"],
+                area=data["area"],
+                nhs_number=data.get("nhs_number", ""),
+            )
+        family = {
+            "consent_given_by": data["parent_name"],
+            "mobile_phone": data.get("parent_mobile", ""),
+            "sms_consent": data.get("sms_consent") == "yes",
+            "share_with": ["send_team", "health"],
+        }
+        contact = _family_contact(child, family)
+        answers = {
+            "broad_areas_of_need": data["broad_areas_of_need"],
+            "health_family": {
+                "diagnoses": data["diagnoses"],
+                "ehc_assessment_requested": data["ehc_assessment_requested"] == "yes",
+            },
+            "notifier": {"name": user.get_full_name(), "job_title": user.job_title},
+        }
+        return create_referral(
+            child=child,
+            source=Referral.Source.HEALTH_NOTIFICATION,
+            submitted_by=user,
+            answers=answers,
+            setting=child.setting,
+            consent=family,
+            contact=contact,
+        )
+
+
+def submit_parent_request(user: User, data: dict[str, Any]) -> Referral:
+    with transaction.atomic():
+        child = data["child"]
+        family = {
+            "consent_given_by": data["consent_given_by"],
+            "consent_given_on": data["consent_given_on"],
+            "share_with": data["share_with"],
+            "completed_with_family": True,
+        }
+        contact = child.family_contacts.filter(name__iexact=data["consent_given_by"]).first()
+        answers = {
+            "broad_areas_of_need": data["broad_areas_of_need"],
+            "family": {"family_views": data["family_views"]},
+            "health_family": {
+                "family_circumstances": data["family_circumstances"] == "yes",
+                "ehc_assessment_requested": data["ehc_assessment_requested"] == "yes",
+            },
+        }
+        return create_referral(
+            child=child,
+            source=Referral.Source.PARENT_REQUEST,
+            submitted_by=user,
+            answers=answers,
+            setting=child.setting,
+            consent=family,
+            contact=contact,
+        )
+
+
+def copy_rule_set(rule_set: RoutingRuleSet, user: User) -> RoutingRuleSet:
+    """A new draft version to edit; published versions never change."""
+    with transaction.atomic():
+        latest = RoutingRuleSet.objects.select_for_update().order_by("-version").first()
+        draft = RoutingRuleSet.objects.create(
+            version=(latest.version if latest else 0) + 1,
+            notes=f"Copied from version {rule_set.version}",
+            created_by=user,
+        )
+        RoutingRule.objects.bulk_create(
+            RoutingRule(
+                rule_set=draft,
+                position=rule.position,
+                name=rule.name,
+                route=rule.route,
+                conditions=rule.conditions,
+                fallback=rule.fallback,
+            )
+            for rule in rule_set.rules.all()
+        )
+        return draft
+
+
+def publish_rule_set(rule_set: RoutingRuleSet, user: User) -> RoutingRuleSet:
+    with transaction.atomic():
+        rules_of(rule_set)  # refuses to publish rules that do not parse
+        RoutingRuleSet.objects.filter(status=RoutingRuleSet.Status.PUBLISHED).update(
+            status=RoutingRuleSet.Status.RETIRED
+        )
+        rule_set.status = RoutingRuleSet.Status.PUBLISHED
+        rule_set.published_at = timezone.now()
+        rule_set.published_by = user
+        rule_set.save(update_fields=["status", "published_at", "published_by"])
+        return rule_set

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from . import views
+from .wizard import ConcernWizard
+
+concern_wizard = ConcernWizard.as_view()
+
+urlpatterns = [
+    path("children/<int:child_id>/", views.child_record, name="child-detail"),
+    path(
+        "children/<int:child_id>/observations/new/", views.add_observation, name="add-observation"
+    ),
+    path(
+        "observations/<int:observation_id>/attachment/",
+        views.observation_attachment,
+        name="observation-attachment",
+    ),
+    path("concerns/", views.my_concerns, name="my-concerns"),
+    path("concerns/new/", views.start_concern, name="start-concern"),
+    path("concerns/<uuid:draft_id>/delete/", views.discard_draft, name="discard-draft"),
+    path("concerns/<uuid:draft_id>/<str:step>/", concern_wizard, name="concern-step"),
+    path("referrals/<int:referral_id>/", views.referral_detail, name="referral-detail"),
+    path(
+        "referrals/<int:referral_id>/sent/",
+        views.referral_confirmation,
+        name="referral-confirmation",
+    ),
+    path("notifications/health/new/", views.health_notification, name="health-notification"),
+    path("requests/family/new/", views.parent_request, name="parent-request"),
+    path("register/", views.notification_register, name="notification-register"),
+    path("routing/", views.routing_rules, name="routing-rules"),
+    path("routing/<int:version>/copy/", views.copy_rule_set, name="copy-rule-set"),
+    path("routing/<int:version>/test/", views.test_rule_set, name="test-rule-set"),
+]

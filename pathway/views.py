@@ -1,0 +1,323 @@
+"""Thin views: ask the access layer, validate with a form, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from earlyyears.access import child_for, children_for, family_contacts_for, settings_for
+from earlyyears.models import Role
+
+from . import selectors, services
+from .access import (
+    can_manage_routing,
+    can_raise_concerns,
+    draft_for,
+    drafts_for,
+    is_send_team,
+    observation_for,
+    observations_for,
+    referral_for,
+    referrals_for,
+)
+from .forms import HealthNotificationForm, ObservationForm, ParentRequestForm
+from .models import Referral, ReferralEvent, Route, RoutingRuleSet
+
+
+@login_required
+def my_concerns(request: HttpRequest) -> HttpResponse:
+    if not can_raise_concerns(request.user):
+        raise PermissionDenied
+    drafts = drafts_for(request.user).select_related("setting")
+    submitted = (
+        referrals_for(request.user)
+        .filter(submitted_by=request.user)
+        .select_related("child", "setting")
+        .prefetch_related("current_routes")[:50]
+    )
+    return render(
+        request,
+        "pathway/my_concerns.html",
+        {
+            "page_title": "My concerns",
+            "drafts": drafts,
+            "submitted": submitted,
+            "settings": settings_for(request.user),
+        },
+    )
+
+
+@login_required
+def start_concern(request: HttpRequest) -> HttpResponse:
+    """GET: choose the setting (if more than one) and start. POST: create the draft."""
+    user = request.user
+    if not can_raise_concerns(user):
+        raise PermissionDenied
+    user_settings = list(settings_for(user))
+    if request.method == "POST":
+        setting = None
+        child = None
+        if user.role == Role.PRACTITIONER:
+            setting_id = request.POST.get("setting", "")
+            setting = next((s for s in user_settings if str(s.pk) == setting_id), None)
+            if setting is None and len(user_settings) == 1:
+                setting = user_settings[0]
+            if setting is None:
+                return render(
+                    request,
+                    "pathway/start_concern.html",
+                    {
+                        "page_title": "Raise a concern",
+                        "settings": user_settings,
+                        "error": "Select the setting the child attends",
+                    },
+                )
+        else:
+            child_id = request.POST.get("child", "")
+            if child_id.isdigit():
+                child = child_for(user, int(child_id))
+                setting = child.setting
+        draft = services.start_draft(user, setting=setting, child=child)
+        return redirect("concern-step", draft_id=draft.pk, step="child")
+    return render(
+        request,
+        "pathway/start_concern.html",
+        {"page_title": "Raise a concern", "settings": user_settings},
+    )
+
+
+@login_required
+@require_POST
+def discard_draft(request: HttpRequest, draft_id) -> HttpResponse:
+    draft = draft_for(request.user, draft_id)
+    if draft.submitted_at is None:
+        draft.delete()
+        messages.success(request, "The draft concern has been deleted.")
+    return redirect("my-concerns")
+
+
+@login_required
+def referral_confirmation(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = referral_for(request.user, referral_id)
+    return render(
+        request,
+        "pathway/confirmation.html",
+        {"page_title": "Concern sent", "referral": referral},
+    )
+
+
+@login_required
+def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = referral_for(request.user, referral_id)
+    ReferralEvent.objects.create(
+        referral=referral,
+        kind=ReferralEvent.Kind.VIEWED,
+        actor=request.user,
+        summary=f"Viewed by {request.user.get_full_name() or request.user.username}",
+    )
+    events = referral.events.exclude(kind=ReferralEvent.Kind.VIEWED).select_related("actor")
+    return render(
+        request,
+        "pathway/referral_detail.html",
+        {
+            "page_title": f"Referral {referral.reference}",
+            "referral": referral,
+            "events": events,
+            "current_routes": [r.get_route_display() for r in referral.current_routes.all()],
+            "answers": selectors.answer_sections(referral),
+        },
+    )
+
+
+@login_required
+def add_observation(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = child_for(request.user, child_id)
+    if not can_raise_concerns(request.user):
+        raise PermissionDenied
+    form = ObservationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_observation(request.user, child, form.cleaned_data)
+        messages.success(request, "Observation saved.")
+        return redirect("child-detail", child_id=child.pk)
+    return render(
+        request,
+        "pathway/observation_form.html",
+        {"page_title": f"Add an observation of {child.full_name}", "form": form, "child": child},
+    )
+
+
+@login_required
+def observation_attachment(request: HttpRequest, observation_id: int) -> FileResponse:
+    observation = observation_for(request.user, observation_id)
+    if not observation.attachment:
+        raise Http404
+    response = FileResponse(
+        observation.attachment.open("rb"),
+        as_attachment=True,
+        filename=observation.attachment_name or "attachment",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def health_notification(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in (Role.PROFESSIONAL, Role.SEND_OFFICER, Role.SEND_MANAGER):
+        raise PermissionDenied
+    form = HealthNotificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        referral = services.submit_health_notification(request.user, form.cleaned_data)
+        return redirect("referral-confirmation", referral_id=referral.pk)
+    return render(
+        request,
+        "pathway/simple_form.html",
+        {
+            "page_title": "Notify the local authority about a child (health notification)",
+            "form": form,
+            "intro": "NHS bodies must tell the local authority about a child under compulsory "
+            "school age who has, or probably has, special educational needs or a disability "
+            "(Children and Families Act 2014, section 23). Tell the parents first.",
+            "submit_label": "Send notification",
+        },
+    )
+
+
+@login_required
+def parent_request(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in (Role.PORTAGE_WORKER, Role.SEND_OFFICER, Role.SEND_MANAGER):
+        raise PermissionDenied
+    form = ParentRequestForm(request.POST or None, children=children_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        referral = services.submit_parent_request(request.user, form.cleaned_data)
+        return redirect("referral-confirmation", referral_id=referral.pk)
+    return render(
+        request,
+        "pathway/simple_form.html",
+        {
+            "page_title": "A request for help from a parent or carer",
+            "form": form,
+            "intro": "Complete this with the family, or on their behalf with their agreement.",
+            "submit_label": "Send request",
+        },
+    )
+
+
+@login_required
+def notification_register(request: HttpRequest) -> HttpResponse:
+    if not is_send_team(request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()
+    source = request.GET.get("source", "")
+    route = request.GET.get("route", "")
+    referrals = referrals_for(request.user).select_related("child", "setting", "area")
+    if query:
+        referrals = referrals.filter(
+            Q(reference__iexact=query)
+            | Q(child__last_name__icontains=query)
+            | Q(child__first_name__icontains=query)
+            | Q(child__reference__iexact=query)
+        )
+    if source in Referral.Source.values:
+        referrals = referrals.filter(source=source)
+    if route in Route.values:
+        referrals = referrals.filter(current_routes__route=route)
+    referrals = referrals.prefetch_related(Prefetch("current_routes"))
+    page = Paginator(referrals.order_by("-submitted_at", "-pk"), 50).get_page(
+        request.GET.get("page", 1)
+    )
+    return render(
+        request,
+        "pathway/register.html",
+        {
+            "page_title": "Notification register",
+            "page": page,
+            "query": query,
+            "source": source,
+            "route": route,
+            "sources": Referral.Source.choices,
+            "routes": Route.choices,
+        },
+    )
+
+
+@login_required
+def routing_rules(request: HttpRequest) -> HttpResponse:
+    if not can_manage_routing(request.user):
+        raise PermissionDenied
+    rule_sets = RoutingRuleSet.objects.prefetch_related("rules")[:10]
+    return render(
+        request,
+        "pathway/routing_rules.html",
+        {"page_title": "Routing rules", "rule_sets": rule_sets},
+    )
+
+
+@login_required
+@require_POST
+def copy_rule_set(request: HttpRequest, version: int) -> HttpResponse:
+    if not can_manage_routing(request.user):
+        raise PermissionDenied
+    rule_set = get_object_or_404(RoutingRuleSet, version=version)
+    draft = services.copy_rule_set(rule_set, request.user)
+    messages.success(request, f"Version {draft.version} created as a draft: edit its rules.")
+    return redirect("routing-rules")
+
+
+@login_required
+def test_rule_set(request: HttpRequest, version: int) -> HttpResponse:
+    if not can_manage_routing(request.user):
+        raise PermissionDenied
+    candidate = get_object_or_404(RoutingRuleSet, version=version)
+    if request.method == "POST" and candidate.status == RoutingRuleSet.Status.DRAFT:
+        try:
+            services.publish_rule_set(candidate, request.user)
+        except ValueError as error:
+            messages.error(request, f"Version {version} cannot be published: {error}")
+        else:
+            messages.success(request, f"Version {version} is now published.")
+        return redirect("routing-rules")
+    try:
+        comparison = selectors.compare_rule_sets(candidate, limit=1000)
+        error = None
+    except (ValueError, services.RoutingNotConfigured) as problem:
+        comparison, error = None, str(problem)
+    return render(
+        request,
+        "pathway/rule_tester.html",
+        {
+            "page_title": f"Test routing rules version {version}",
+            "candidate": candidate,
+            "comparison": comparison,
+            "error": error,
+        },
+    )
+
+
+@login_required
+def child_record(request: HttpRequest, child_id: int) -> HttpResponse:
+    """A child's page: details, family contacts, observations over time and referral history."""
+    child = child_for(request.user, child_id)
+    return render(
+        request,
+        "pathway/child_record.html",
+        {
+            "page_title": child.full_name,
+            "child": child,
+            "contacts": family_contacts_for(request.user, child),
+            "observations": observations_for(request.user)
+            .filter(child=child)
+            .select_related("observer"),
+            "referrals": referrals_for(request.user)
+            .filter(child=child)
+            .prefetch_related("current_routes"),
+            "timeline": selectors.child_timeline(request.user, child),
+            "can_observe": can_raise_concerns(request.user),
+        },
+    )

@@ -1,0 +1,347 @@
+"""The concern wizard: django-formtools' NamedUrlWizardView, one URL a step, answers kept in a
+ConcernDraft row (keyed by the draft id in the URL) rather than the session."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from formtools.wizard.storage.base import BaseStorage
+from formtools.wizard.views import NamedUrlWizardView, WizardView
+
+from earlyyears.access import children_for
+from earlyyears.models import Role
+
+from . import forms as steps
+from .access import draft_for, observations_for
+from .guidance import signs_for
+from .services import save_draft_progress, submit_concern
+
+STEP_TITLES = {
+    "child": "About the child",
+    "development": "The child's development",
+    "specific_areas": "Literacy, mathematics, understanding the world, expressive arts",
+    "support": "What the setting has already tried",
+    "checks": "Checks and screens",
+    "health_family": "Health and family",
+    "early_help": "Help for the family",
+    "family": "The family's views and consent",
+    "check": "Check your answers before sending the concern",
+}
+
+
+class DraftStorage(BaseStorage):
+    """formtools storage backed by the ConcernDraft row the view has loaded."""
+
+    def __init__(self, prefix, request=None, file_storage=None):
+        super().__init__(prefix, request, file_storage)
+        self.draft = request.concern_draft
+        self.data = copy.deepcopy(self.draft.data) if self.draft.data else None
+        if not self.data:
+            self.init_data()
+        self._saved = json.dumps(self.data, sort_keys=True, default=str)
+
+    def update_response(self, response):
+        super().update_response(response)
+        if json.dumps(self.data, sort_keys=True, default=str) != self._saved:
+            save_draft_progress(self.draft, self.data)
+
+
+def _posted_value(wizard: ConcernWizard, step: str, field: str) -> str | None:
+    # Read the stored raw answer rather than re-validating the step (formtools #220, #264).
+    data = wizard.storage.get_step_data(step) or {}
+    return data.get(f"{step}-{field}")
+
+
+def wants_specific_areas(wizard: ConcernWizard) -> bool:
+    return _posted_value(wizard, "development", "specific_concerns") == "yes"
+
+
+def family_circumstances_flagged(wizard: ConcernWizard) -> bool:
+    return _posted_value(wizard, "health_family", "family_circumstances") == "yes"
+
+
+class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
+    storage_name = "pathway.wizard.DraftStorage"
+    form_list = [
+        ("child", steps.ChildStepForm),
+        ("development", steps.PrimeAreasForm),
+        ("specific_areas", steps.SpecificAreasForm),
+        ("support", steps.SupportCycleFormSet),
+        ("checks", steps.ChecksForm),
+        ("health_family", steps.HealthFamilyForm),
+        ("early_help", steps.EarlyHelpForm),
+        ("family", steps.FamilyForm),
+        ("check", steps.CheckAnswersForm),
+    ]
+    condition_dict = {
+        "specific_areas": wants_specific_areas,
+        "early_help": family_circumstances_flagged,
+    }
+
+    @classmethod
+    def as_view(cls, **kwargs):
+        return super().as_view(url_name="concern-step", done_step_name="done", **kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.draft = draft_for(request.user, kwargs["draft_id"])
+        if self.draft.submitted_at is not None:
+            return redirect("referral-confirmation", referral_id=self.draft.referral.pk)
+        if self.draft.is_expired:
+            return render(
+                request,
+                "pathway/draft_expired.html",
+                {"page_title": "This draft has expired"},
+                status=410,
+            )
+        request.concern_draft = self.draft
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_prefix(self, request, *args, **kwargs):
+        return f"concern_{kwargs['draft_id']}"
+
+    def get_step_url(self, step):
+        return reverse(self.url_name, kwargs={"draft_id": self.draft.pk, "step": step})
+
+    # --- which children, and which step may be shown -----------------------------------------
+
+    def child_choices(self):
+        children = children_for(self.request.user)
+        if self.request.user.role == Role.PRACTITIONER:
+            children = children.filter(setting=self.draft.setting)
+        return children.order_by("last_name", "first_name")
+
+    def chosen_child(self):
+        value = _posted_value(self, "child", "child")
+        if value and value != steps.NEW_CHILD and value.isdigit():
+            return self.child_choices().filter(pk=int(value)).first()
+        return None
+
+    def get_form_kwargs(self, step=None):
+        kwargs = super().get_form_kwargs(step)
+        if step == "child":
+            kwargs["children"] = self.child_choices()
+            kwargs["setting"] = self.draft.setting
+        elif step in ("development", "specific_areas"):
+            child = self.chosen_child()
+            kwargs["observations"] = (
+                observations_for(self.request.user).filter(child=child) if child else None
+            )
+        return kwargs
+
+    def get_form(self, step=None, data=None, files=None):
+        form = super().get_form(step, data, files)
+        step = step or self.steps.current
+        if step == "child" and self.request.user.role == Role.PORTAGE_WORKER:
+            form.fields["child"].choices = form.fields["child"].choices[:-1]
+        return form
+
+    def _first_incomplete_step(self, before: str) -> str | None:
+        for step in self.get_form_list():
+            if step == before:
+                return None
+            data = self.storage.get_step_data(step)
+            if data is None or not self.get_form(step=step, data=data).is_valid():
+                return step
+        return None
+
+    def get(self, *args, **kwargs):
+        step = kwargs.get("step")
+        if step == self.done_step_name:
+            return redirect(self.get_step_url("check"))
+        if step in self.get_form_list():
+            incomplete = self._first_incomplete_step(step)
+            if incomplete is not None:
+                return redirect(self.get_step_url(incomplete))
+        return super().get(*args, **kwargs)
+
+    def post(self, *args, **kwargs):
+        posted_step = self.request.POST.get(f"{self.prefix}-current_step") or self.request.POST.get(
+            "concern_wizard-current_step"
+        )
+        if posted_step in self.get_form_list() and self._first_incomplete_step(posted_step):
+            return redirect(self.get_step_url(self._first_incomplete_step(posted_step)))
+        if "save_and_exit" in self.request.POST:
+            return self.save_and_exit()
+        return super().post(*args, **kwargs)
+
+    def save_and_exit(self) -> HttpResponse:
+        """Keep what is on the page, valid or not, and go back to My concerns."""
+        step = self.steps.current
+        form = self.get_form(data=self.request.POST)
+        raw = {
+            key: self.request.POST.getlist(key)
+            for key in self.request.POST
+            if key.startswith(f"{form.prefix}-")
+        }
+        self.storage.set_step_data(step, raw)
+        self.storage.current_step = step
+        messages.success(self.request, "Your answers have been saved. Come back to them here.")
+        return redirect("my-concerns")
+
+    def render_done(self, form, **kwargs):
+        # Submit in the POST of the check step itself: formtools' named-URL wizard would
+        # redirect to a GET of "done" first, and a GET must never send a concern.
+        return WizardView.render_done(self, form, **kwargs)
+
+    def render_next_step(self, form, **kwargs):
+        if self.request.GET.get("change") and self._first_incomplete_step("check") is None:
+            self.storage.current_step = "check"
+            return redirect(self.get_step_url("check"))
+        return super().render_next_step(form, **kwargs)
+
+    def process_step(self, form):
+        if self.steps.current == "child":
+            child = self.chosen_child_from(form)
+            self.draft.child = child
+            self.draft.child_name = (
+                child.full_name
+                if child
+                else f"{form.cleaned_data['first_name']} {form.cleaned_data['last_name']}"
+            )
+        return super().process_step(form)
+
+    def chosen_child_from(self, form):
+        value = form.cleaned_data.get("child")
+        if value and value != steps.NEW_CHILD:
+            return self.child_choices().get(pk=int(value))
+        return None
+
+    # --- pages ----------------------------------------------------------------------------
+
+    def get_template_names(self):
+        return [f"pathway/wizard/{self.steps.current}.html", "pathway/wizard/step.html"]
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        step = self.steps.current
+        prev = self.steps.prev
+        child = self.chosen_child()
+        context.update(
+            {
+                "page_title": STEP_TITLES[step],
+                "step_title": STEP_TITLES[step],
+                "draft": self.draft,
+                "child_name": self.draft.child_name or "a child",
+                "step_number": self.steps.step1,
+                "step_count": self.steps.count,
+                "back_url": self.get_step_url(prev) if prev else reverse("my-concerns"),
+                "has_errors": _has_errors(form),
+                "form": form,
+            }
+        )
+        if step in ("development", "specific_areas"):
+            age = child.age_in_months() if child else None
+            context["area_groups"] = [
+                {
+                    "area": area,
+                    "signs": signs_for(area.value, age),
+                    "fields": [
+                        form[f"{area.value}_{name}"] for name in ("level", "age_band", "evidence")
+                    ],
+                }
+                for area in form.areas
+            ]
+        if step == "check":
+            context["summary"] = self.summary()
+        return context
+
+    def summary(self) -> list[dict[str, Any]]:
+        sections = []
+        for step in self.get_form_list():
+            if step == "check":
+                continue
+            form = self.get_form(step=step, data=self.storage.get_step_data(step))
+            form.is_valid()
+            sections.append(
+                {
+                    "title": STEP_TITLES[step],
+                    "url": self.get_step_url(step) + "?change=1",
+                    "rows": summarise(form),
+                }
+            )
+        return sections
+
+    def done(self, form_list, form_dict=None, **kwargs):
+        form_dict = form_dict or {}
+        child_form = form_dict["child"]
+        child = self.chosen_child_from(child_form)
+        child_answer = {**child_form.cleaned_data, "child": child}
+        development = form_dict["development"]
+        answers: dict[str, Any] = {
+            "development": development.answers(),
+            "evidence_observations": development.cleaned_data.get("evidence_observations", []),
+            "support_cycles": form_dict["support"].answers(),
+            "checks": _jsonable(form_dict["checks"].cleaned_data),
+            "health_family": form_dict["health_family"].answers(),
+            "family": form_dict["family"].answers(),
+        }
+        if "specific_areas" in form_dict:
+            answers["specific_areas"] = form_dict["specific_areas"].answers()
+        if "early_help" in form_dict:
+            answers["early_help"] = form_dict["early_help"].answers()
+        answers["family"]["consent_given_on"] = form_dict["family"].cleaned_data["consent_given_on"]
+        referral = submit_concern(
+            self.draft, self.request.user, child_answer=child_answer, answers=_jsonable(answers)
+        )
+        return redirect("referral-confirmation", referral_id=referral.pk)
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+def _has_errors(form) -> bool:
+    if isinstance(form, forms.BaseFormSet):
+        return form.is_bound and form.total_error_count() > 0
+    return bool(form.errors)
+
+
+def _display(bound: forms.BoundField, value: Any) -> str:
+    field = bound.field
+    if value in (None, "", []):
+        return "Not given"
+    if isinstance(field, forms.BooleanField):
+        return "Yes" if value else "No"
+    if isinstance(field, forms.MultipleChoiceField):
+        labels = dict((str(k), v) for k, v in field.choices)
+        return ", ".join(str(labels.get(str(v), v)) for v in value)
+    if isinstance(field, forms.ChoiceField):
+        labels = dict((str(k), v) for k, v in field.choices)
+        return str(labels.get(str(value), value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%-d %B %Y")
+    return str(value)
+
+
+def summarise(form) -> list[tuple[str, str]]:
+    """Question and answer pairs for check-your-answers, in the order they were asked."""
+    if isinstance(form, forms.BaseFormSet):
+        rows = []
+        for number, cycle in enumerate(form.answers() if form.is_valid() else [], start=1):
+            outcome = cycle.get("outcome") or "not reviewed yet"
+            rows.append(
+                (
+                    f"Cycle {number}",
+                    f"{cycle['tried']} (started {cycle.get('started_on') or 'not given'}, "
+                    f"outcome: {outcome.replace('_', ' ')})",
+                )
+            )
+        return rows or [("Support cycles", "None recorded")]
+    cleaned = getattr(form, "cleaned_data", {}) or {}
+    rows = []
+    for bound in form:
+        if bound.name in cleaned and not bound.is_hidden:
+            rows.append((str(bound.label), _display(bound, cleaned[bound.name])))
+    if isinstance(form, steps.ChildStepForm) and cleaned.get("child") != steps.NEW_CHILD:
+        rows = rows[:1]
+    return rows
