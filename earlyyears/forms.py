@@ -47,10 +47,11 @@ class GovukBoundField(BoundField):
 
     def as_widget(self, widget=None, attrs=None, only_initial=False):
         widget = widget or self.field.widget
-        if isinstance(widget, forms.RadioSelect):
-            widget.template_name = "govuk/widgets/radios.html"
-        elif isinstance(widget, forms.CheckboxSelectMultiple):
+        # CheckboxSelectMultiple is a RadioSelect subclass, so it is tested first.
+        if isinstance(widget, forms.CheckboxSelectMultiple):
             widget.template_name = "govuk/widgets/checkboxes.html"
+        elif isinstance(widget, forms.RadioSelect):
+            widget.template_name = "govuk/widgets/radios.html"
         return super().as_widget(widget, attrs, only_initial)
 
     def build_widget_attrs(self, attrs: dict[str, Any], widget=None) -> dict[str, Any]:

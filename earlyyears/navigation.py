@@ -67,7 +67,13 @@ def tasks_for(user) -> list[Task]:
             ),
             Task(
                 "Raise a concern about a child",
-                "Record observations and what you have tried, then tell the Early Years SEND team.",
+                "Record what you have seen and tried, then tell the Early Years SEND team.",
+                reverse("start-concern"),
+            ),
+            Task(
+                "Follow your concerns",
+                "Drafts, and what happened to concerns you sent.",
+                reverse("my-concerns"),
             ),
             Task("Take training", "Learn the signs that a child might have additional needs."),
         ]

@@ -13,9 +13,15 @@ from earlyyears.models import Area, Child, Setting, User
 from earlyyears.needs import EYFSArea
 
 
-def private_storage() -> FileSystemStorage:
+class PrivateStorage(FileSystemStorage):
     """Uploads live outside MEDIA_ROOT and have no URL: streamed only through the access layer."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+    def url(self, name):
+        raise ValueError("Private files have no URL: stream them through the access layer")
+
+
+def private_storage() -> FileSystemStorage:
+    return PrivateStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
 class Route(models.TextChoices):

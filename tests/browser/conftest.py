@@ -73,6 +73,18 @@ def assert_accessible(axe_source):
     return check
 
 
+@pytest.fixture(autouse=True)
+def _short_timeouts(page):
+    page.set_default_timeout(8000)
+    expect_timeout = 8000
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=expect_timeout)
+    yield
+    if os.environ.get("BROWSER_SCREENSHOTS"):
+        page.screenshot(path=os.environ["BROWSER_SCREENSHOTS"], full_page=True)
+
+
 @pytest.fixture
 def sign_in(live_server):
     def do(page, username: str, password: str) -> None:
