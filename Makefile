@@ -28,6 +28,7 @@ static_build/.built: node_modules/.installed frontend/app.scss frontend/app.js f
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo_data
+	$(PY) manage.py demo_pathway
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -154,7 +154,7 @@ class Child(models.Model):
     )
     languages = models.JSONField(default=list, blank=True, help_text="Languages spoken at home")
     nhs_number = models.CharField(
-        "NHS number", max_length=10, blank=True, validators=[validate_nhs_number]
+        "NHS number", max_length=12, blank=True, validators=[validate_nhs_number]
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -165,6 +165,11 @@ class Child(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def clean(self) -> None:
+        if self.postcode:
+            self.postcode = normalise_postcode(self.postcode)
+        self.nhs_number = "".join((self.nhs_number or "").split())
 
     @property
     def full_name(self) -> str:
@@ -226,7 +231,7 @@ class FamilyContact(models.Model):
     name = models.CharField(max_length=200)
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     mobile_phone = models.CharField(
-        max_length=16, blank=True, validators=[validate_uk_mobile], help_text="UK mobile for SMS"
+        max_length=20, blank=True, validators=[validate_uk_mobile], help_text="UK mobile for SMS"
     )
     email = models.EmailField(blank=True)
     preferred_language = models.CharField(
@@ -247,6 +252,8 @@ class FamilyContact(models.Model):
             self.mobile_phone = normalise_uk_mobile(self.mobile_phone)
         if self.sms_consent and not self.mobile_phone:
             raise ValidationError({"sms_consent": "Give a mobile number to send text messages to"})
+        if self.sms_consent and self.sms_consent_recorded_at is None:
+            self.sms_consent_recorded_at = timezone.now()
 
 
 class OutboxMessage(models.Model):

@@ -118,10 +118,15 @@ def create_referral(
     draft: ConcernDraft | None = None,
     consent: dict[str, Any] | None = None,
     contact: FamilyContact | None = None,
+    submitted_at: datetime.datetime | None = None,
+    notify: bool = True,
 ) -> Referral:
-    """Route and save a referral from any way in. Call inside a transaction."""
+    """Route and save a referral from any way in. Call inside a transaction.
+
+    `submitted_at` and `notify=False` are for back-filling records received before the service
+    existed: nobody should be texted about those."""
     rule_set = published_rule_set()
-    now = timezone.now()
+    now = submitted_at or timezone.now()
     facts = derive_facts(answers, child.age_in_months(now.date()), source)
     decision = evaluate(facts, rules_of(rule_set))
     consent = consent or {}
@@ -173,6 +178,8 @@ def create_referral(
         "reference": referral.reference,
         "setting": setting.name if setting else "A professional",
     }
+    if not notify:
+        return referral
     if contact is not None:
         queue_message(
             key=f"referral:{referral.pk}:family:{contact.pk}",
