@@ -39,6 +39,21 @@ class Fact:
     label: str
     kind: type
     choices: tuple[str, ...] = ()
+    ordered: bool = False  # choices run from least to most concern, so under/over make sense
+    negative: str = ""  # for yes/no facts: the words when the fact does not hold
+
+    @property
+    def operators(self) -> tuple[str, ...]:
+        if self.kind is bool:
+            return ("eq", "ne")
+        if self.kind is list:
+            return ("contains",)
+        if self.kind is int or self.ordered:
+            return ("eq", "ne", "lt", "lte", "gt", "gte", "in")
+        return ("eq", "ne", "in")
+
+    def comparable(self, value: Any) -> Any:
+        return self.choices.index(value) if self.ordered and value in self.choices else value
 
 
 FACTS: dict[str, Fact] = {
@@ -46,16 +61,36 @@ FACTS: dict[str, Fact] = {
     "prime_areas_with_concern": Fact("the number of prime areas with a concern", int),
     "areas_with_concern": Fact("the number of areas of learning with a concern", int),
     "highest_level": Fact(
-        "the highest level of concern", str, tuple(level.value for level in ConcernLevel)
+        "the highest level of concern",
+        str,
+        tuple(level.value for level in ConcernLevel),
+        ordered=True,
     ),
     "max_delay_months": Fact("the largest delay against the child's age, in months", int),
     "support_cycles_completed": Fact("the number of complete assess-plan-do-review cycles", int),
-    "family_circumstances_flagged": Fact("family circumstances that may need early help", bool),
-    "family_agrees_to_early_help": Fact("the family agrees to an Early Help Assessment", bool),
-    "ehc_assessment_requested": Fact("an EHC needs assessment is requested", bool),
-    "has_diagnosis": Fact("a known diagnosis", bool),
+    "family_circumstances_flagged": Fact(
+        "family circumstances may need early help",
+        bool,
+        negative="no family circumstances were flagged for early help",
+    ),
+    "family_agrees_to_early_help": Fact(
+        "the family agrees to an Early Help Assessment",
+        bool,
+        negative="the family has not agreed to an Early Help Assessment",
+    ),
+    "ehc_assessment_requested": Fact(
+        "an EHC needs assessment is requested",
+        bool,
+        negative="no EHC needs assessment is requested",
+    ),
+    "has_diagnosis": Fact(
+        "there is a known diagnosis", bool, negative="there is no known diagnosis"
+    ),
     "wellcomm_result": Fact(
-        "the speech and language screen result", str, ("not_done", "green", "amber", "red")
+        "the speech and language screen result",
+        str,
+        ("not_done", "green", "amber", "red"),
+        ordered=True,
     ),
     "source": Fact("where the referral came from", str),
     "broad_areas_of_need": Fact("the broad areas of need", list),
@@ -83,31 +118,38 @@ class Condition:
         actual = facts.get(self.fact)
         if actual is None:
             return False
-        match self.op:
-            case "eq":
-                return actual == self.value
-            case "ne":
-                return actual != self.value
-            case "lt":
-                return actual < self.value
-            case "lte":
-                return actual <= self.value
-            case "gt":
-                return actual > self.value
-            case "gte":
-                return actual >= self.value
-            case "in":
-                return actual in self.value
-            case "contains":
-                return self.value in actual
+        fact = FACTS[self.fact]
+        try:
+            match self.op:
+                case "eq":
+                    return actual == self.value
+                case "ne":
+                    return actual != self.value
+                case "in":
+                    return actual in self.value
+                case "contains":
+                    return self.value in actual
+            left, right = fact.comparable(actual), fact.comparable(self.value)
+            match self.op:
+                case "lt":
+                    return left < right
+                case "lte":
+                    return left <= right
+                case "gt":
+                    return left > right
+                case "gte":
+                    return left >= right
+        except TypeError:
+            return False  # a fact of an unexpected type never matches; it never breaks routing
         raise ValueError(f"Unknown operator {self.op!r}")
 
     def explain(self, facts: Mapping[str, Any]) -> str:
-        """E.g. 'the child's age in months is 26 (under 36)'."""
+        """E.g. 'the child's age in months is 26 (is under 36)'."""
         fact = FACTS[self.fact]
         actual = facts.get(self.fact)
         if fact.kind is bool:
-            return fact.label if self.value else f"no {fact.label}"
+            holds_as = self.value if self.op == "eq" else not self.value
+            return fact.label if holds_as else fact.negative
         return f"{fact.label} is {_words(actual)} ({OPERATORS[self.op]} {_words(self.value)})"
 
 
@@ -133,7 +175,8 @@ class RuleSpec:
     def reason(self, facts: Mapping[str, Any]) -> str:
         route = Route(self.route).label
         if not self.conditions:
-            return f"{route}: “{self.name}” applies when no other rule does."
+            when = "when no other rule does" if self.fallback else "to every referral"
+            return f"{route}: “{self.name}” applies {when}."
         because = " and ".join(c.explain(facts) for c in self.conditions)
         return f"{route}: “{self.name}”, because {because}."
 
@@ -158,6 +201,9 @@ def validate_conditions(raw: Any) -> tuple[Condition, ...]:
         if item["op"] not in OPERATORS:
             raise ValueError(f"Unknown operator {item['op']!r}; known: {', '.join(OPERATORS)}")
         fact = FACTS[item["fact"]]
+        if item["op"] not in fact.operators:
+            allowed = ", ".join(f"“{OPERATORS[op]}”" for op in fact.operators)
+            raise ValueError(f"{item['fact']} can only be tested with {allowed}")
         values = item["value"] if item["op"] == "in" else [item["value"]]
         if item["op"] == "in" and not isinstance(item["value"], list):
             raise ValueError(f"“is one of” needs a list of values for {item['fact']}")
@@ -301,7 +347,7 @@ def rule_specs(rules: Iterable[Mapping[str, Any]]) -> list[RuleSpec]:
         RuleSpec(
             name=rule["name"],
             route=str(rule["route"]),
-            conditions=validate_conditions(rule.get("conditions") or []),
+            conditions=validate_conditions(rule["conditions"] if "conditions" in rule else []),
             fallback=bool(rule.get("fallback")),
             rule_id=rule.get("id"),
         )

@@ -360,8 +360,16 @@ def copy_rule_set(rule_set: RoutingRuleSet, user: User) -> RoutingRuleSet:
 
 
 def publish_rule_set(rule_set: RoutingRuleSet, user: User) -> RoutingRuleSet:
+    """Publish a draft, retiring the current version. Refuses rules that do not parse, and a set
+    without a catch-all, which would leave some referrals with no route."""
+    if rule_set.status != RoutingRuleSet.Status.DRAFT:
+        raise ValueError(f"version {rule_set.version} is not a draft")
+    specs = rules_of(rule_set)
+    if not any(spec.fallback and not spec.conditions for spec in specs):
+        raise ValueError(
+            "it needs a last fallback rule with no conditions, so that every referral gets a route"
+        )
     with transaction.atomic():
-        rules_of(rule_set)  # refuses to publish rules that do not parse
         RoutingRuleSet.objects.filter(status=RoutingRuleSet.Status.PUBLISHED).update(
             status=RoutingRuleSet.Status.RETIRED
         )

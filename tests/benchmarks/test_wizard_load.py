@@ -1,0 +1,284 @@
+"""Benchmark: the concern wizard under 20 concurrent users on PostgreSQL, beside a bare view
+doing one INSERT on the same stack (gunicorn + Django + PostgreSQL). Run with `make bench`.
+
+Prints p50/p95 per step, submissions per second, and the bare view's figures.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+USERS = int(os.environ.get("BENCH_USERS", "20"))
+SUBMISSIONS_EACH = int(os.environ.get("BENCH_SUBMISSIONS", "5"))
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earlyyears_bench"
+)
+PASSWORD = "bench-password-2026"
+CHILD_NUMBERS = itertools.count(1)  # next() on a count is atomic under the GIL
+
+SETUP = f"""
+from earlyyears.models import Role, Setting, SettingMembership, User
+from django.contrib.auth.hashers import make_password
+hashed = make_password({PASSWORD!r})
+for n, setting in enumerate(Setting.objects.order_by("urn")[:{USERS}]):
+    user, _ = User.objects.update_or_create(
+        username=f"bench{{n}}", defaults={{"role": Role.PRACTITIONER, "password": hashed}}
+    )
+    SettingMembership.objects.get_or_create(user=user, setting=setting)
+"""
+
+STEPS = {
+    "child": {
+        "child": "new",
+        "first_name": "Bench",
+        "last_name": "Child",
+        "date_of_birth_day": "10",
+        "date_of_birth_month": "5",
+        "date_of_birth_year": "2024",
+        "postcode": "WM3 7QT",
+    },
+    "development": {
+        "communication_language_level": "significant",
+        "communication_language_age_band": "8-20",
+        "communication_language_evidence": "Uses about 10 words.",
+        "physical_level": "none",
+        "personal_social_emotional_level": "emerging",
+        "personal_social_emotional_evidence": "Plays alone.",
+        "specific_concerns": "no",
+    },
+    "support": {
+        "TOTAL_FORMS": "3",
+        "INITIAL_FORMS": "0",
+        "MIN_NUM_FORMS": "0",
+        "MAX_NUM_FORMS": "6",
+        "0-tried": "Small group sessions",
+        "0-started_on_day": "6",
+        "0-started_on_month": "1",
+        "0-started_on_year": "2026",
+        "0-reviewed_on_day": "6",
+        "0-reviewed_on_month": "3",
+        "0-reviewed_on_year": "2026",
+        "0-outcome": "some_progress",
+    },
+    "checks": {"progress_check": "not_done", "wellcomm_result": "not_done"},
+    "health_family": {
+        "hearing": "clear",
+        "vision": "clear",
+        "family_circumstances": "no",
+        "ehc_assessment_requested": "no",
+    },
+    "family": {
+        "family_views": "Loves music.",
+        "consent_given_by": "Parent Bench",
+        "relationship": "mother",
+        "consent_given_on_day": "20",
+        "consent_given_on_month": "3",
+        "consent_given_on_year": "2026",
+        "share_with": "send_team",
+        "sms_consent": "no",
+        "preferred_language": "en",
+    },
+    "check": {},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not DATABASE_URL.startswith("postgres"):
+        pytest.skip("the wizard benchmark runs on PostgreSQL (BENCH_DATABASE_URL)")
+    env = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "DJANGO_SETTINGS_MODULE": "earlyyears.settings",
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    _manage("migrate", "--no-input", env=env)
+    _manage("demo_data", env=env)
+    _manage("shell", "--no-imports", "-c", SETUP, env=env)
+    port = _free_port()
+    env["DJANGO_SETTINGS_MODULE"] = "tests.benchmarks.bench_settings"
+    workers = str(int(os.environ.get("BENCH_WORKERS", "4")))
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            workers,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "earlyyears.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if requests.get(f"{base}/healthz/", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
+    return ordered[index]
+
+
+def _sign_in(base: str, username: str) -> requests.Session:
+    session = requests.Session()
+    session.get(f"{base}/sign-in/", timeout=30)
+    response = session.post(
+        f"{base}/sign-in/",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        headers={"Referer": f"{base}/sign-in/"},
+        timeout=30,
+    )
+    assert "Hello" in response.text, response.text[:300]
+    return session
+
+
+def _walk(base: str, session: requests.Session, timings: dict[str, list[float]]) -> None:
+    token = session.cookies["csrftoken"]
+    headers = {"Referer": base + "/"}
+    started = time.perf_counter()
+    response = session.post(
+        f"{base}/concerns/new/", data={"csrfmiddlewaretoken": token}, headers=headers, timeout=60
+    )
+    timings["start"].append(time.perf_counter() - started)
+    draft_id = re.search(r"/concerns/([0-9a-f-]{36})/child/", response.url).group(1)
+    for step, fields in STEPS.items():
+        if step == "child":  # a new child each time, or duplicate detection (rightly) stops us
+            fields = {**fields, "first_name": f"Bench{next(CHILD_NUMBERS)}"}
+        data = {f"{step}-{k}": v for k, v in fields.items()}
+        data[f"concern_{draft_id}-current_step"] = step
+        data["csrfmiddlewaretoken"] = token
+        started = time.perf_counter()
+        response = session.post(
+            f"{base}/concerns/{draft_id}/{step}/", data=data, headers=headers, timeout=60
+        )
+        timings[step].append(time.perf_counter() - started)
+        assert response.status_code == 200 and "There is a problem" not in response.text, (
+            step,
+            response.text[:500],
+        )
+    assert "Sent to the Early Years SEND team" in response.text
+
+
+def test_wizard_under_20_concurrent_users(server, capsys):
+    sessions = [_sign_in(server, f"bench{n}") for n in range(USERS)]
+    timings: dict[str, list[float]] = defaultdict(list)
+    errors: list[BaseException] = []
+
+    def user(session):
+        try:
+            for _ in range(SUBMISSIONS_EACH):
+                _walk(server, session, timings)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=user, args=(s,)) for s in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wizard_elapsed = time.perf_counter() - started
+    assert not errors, errors[0]
+    submissions = USERS * SUBMISSIONS_EACH
+
+    bare: list[float] = []
+    lock = threading.Lock()
+
+    def insert_user():
+        client = requests.Session()
+        for _ in range(SUBMISSIONS_EACH * len(STEPS)):
+            t0 = time.perf_counter()
+            assert client.post(f"{server}/bench/insert/", timeout=60).status_code == 200
+            with lock:
+                bare.append(time.perf_counter() - t0)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=insert_user) for _ in range(USERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    bare_elapsed = time.perf_counter() - started
+
+    all_steps = [t for values in timings.values() for t in values]
+    with capsys.disabled():
+        print(f"\nWizard: {USERS} concurrent users x {SUBMISSIONS_EACH} concerns on PostgreSQL")
+        print(f"{'step':<15}{'p50 ms':>10}{'p95 ms':>10}{'n':>6}")
+        for step, values in timings.items():
+            print(
+                f"{step:<15}{statistics.median(values) * 1000:>10.1f}"
+                f"{_percentile(values, 95) * 1000:>10.1f}{len(values):>6}"
+            )
+        print(
+            f"{'all requests':<15}{statistics.median(all_steps) * 1000:>10.1f}"
+            f"{_percentile(all_steps, 95) * 1000:>10.1f}{len(all_steps):>6}"
+        )
+        print(
+            f"submissions: {submissions} in {wizard_elapsed:.1f} s = "
+            f"{submissions / wizard_elapsed:.2f} per second; "
+            f"{len(all_steps) / wizard_elapsed:.1f} wizard requests per second"
+        )
+        print(
+            f"bare one-insert view: {len(bare)} requests in {bare_elapsed:.1f} s = "
+            f"{len(bare) / bare_elapsed:.1f} per second; p50 {statistics.median(bare) * 1000:.1f} ms, "
+            f"p95 {_percentile(bare, 95) * 1000:.1f} ms"
+        )
+        print(
+            f"ratio: wizard request p50 / bare p50 = "
+            f"{statistics.median(all_steps) / statistics.median(bare):.1f}x; "
+            f"bare requests per second / wizard requests per second = "
+            f"{(len(bare) / bare_elapsed) / (len(all_steps) / wizard_elapsed):.1f}x"
+        )

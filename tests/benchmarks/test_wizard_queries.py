@@ -1,0 +1,55 @@
+"""Benchmark: queries per wizard step with a small and a large setting (must not grow)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pathway.services import start_draft
+from tests.factories import ChildFactory, SettingFactory, practitioner_at
+from tests.pathway.wizard_helpers import (
+    CHECKS,
+    CHILD_NEW,
+    DEVELOPMENT,
+    FAMILY,
+    HEALTH_FAMILY,
+    SUPPORT,
+    post_step,
+    step_url,
+)
+
+STEPS = [
+    ("child", CHILD_NEW),
+    ("development", DEVELOPMENT),
+    ("support", SUPPORT),
+    ("checks", CHECKS),
+    ("health_family", HEALTH_FAMILY),
+    ("family", FAMILY),
+    ("check", {}),
+]
+
+
+def _queries_per_step(client, children: int) -> dict[str, tuple[int, int]]:
+    setting = SettingFactory()
+    ChildFactory.create_batch(children, setting=setting)
+    user = practitioner_at(setting)
+    client.force_login(user)
+    draft = start_draft(user, setting=setting)
+    counts = {}
+    for step, fields in STEPS:
+        with CaptureQueriesContext(connection) as get_queries:
+            client.get(step_url(draft, step))
+        with CaptureQueriesContext(connection) as post_queries:
+            post_step(client, draft, step, fields)
+        counts[step] = (len(get_queries), len(post_queries))
+    return counts
+
+
+@pytest.mark.django_db
+def test_queries_per_step_are_constant(client, capsys):
+    small = _queries_per_step(client, 5)
+    large = _queries_per_step(client, 500)
+    with capsys.disabled():
+        print("\nQueries per wizard step (GET, POST): 5 children vs 500 children in the setting")
+        for step in small:
+            print(f"{step:<15}{small[step]!s:>12}{large[step]!s:>12}")
+    assert small == large
