@@ -347,7 +347,7 @@ def rule_specs(rules: Iterable[Mapping[str, Any]]) -> list[RuleSpec]:
         RuleSpec(
             name=rule["name"],
             route=str(rule["route"]),
-            conditions=validate_conditions(rule["conditions"] if "conditions" in rule else []),
+            conditions=validate_conditions(rule.get("conditions", [])),
             fallback=bool(rule.get("fallback")),
             rule_id=rule.get("id"),
         )

@@ -273,7 +273,8 @@ def test_wizard_under_20_concurrent_users(server, capsys):
         )
         print(
             f"bare one-insert view: {len(bare)} requests in {bare_elapsed:.1f} s = "
-            f"{len(bare) / bare_elapsed:.1f} per second; p50 {statistics.median(bare) * 1000:.1f} ms, "
+            f"{len(bare) / bare_elapsed:.1f} per second; "
+            f"p50 {statistics.median(bare) * 1000:.1f} ms, "
             f"p95 {_percentile(bare, 95) * 1000:.1f} ms"
         )
         print(
