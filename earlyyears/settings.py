@@ -193,6 +193,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-concern-drafts": {
+        "task": "pathway.tasks.purge_expired_concern_drafts",
+        "schedule": 60 * 60,
+    },
+}
 # Must exceed the longest countdown/ETA we schedule, or Redis redelivers tasks twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 

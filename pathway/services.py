@@ -378,3 +378,10 @@ def publish_rule_set(rule_set: RoutingRuleSet, user: User) -> RoutingRuleSet:
         rule_set.published_by = user
         rule_set.save(update_fields=["status", "published_at", "published_by"])
         return rule_set
+
+
+def purge_expired_drafts() -> int:
+    deleted, _ = ConcernDraft.objects.filter(
+        submitted_at__isnull=True, expires_at__lte=timezone.now()
+    ).delete()
+    return deleted

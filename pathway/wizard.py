@@ -168,8 +168,10 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
         posted_step = self.request.POST.get(f"{self.prefix}-current_step") or self.request.POST.get(
             "concern_wizard-current_step"
         )
-        if posted_step in self.get_form_list() and self._first_incomplete_step(posted_step):
-            return redirect(self.get_step_url(self._first_incomplete_step(posted_step)))
+        if posted_step in self.get_form_list():
+            incomplete = self._first_incomplete_step(posted_step)
+            if incomplete is not None:
+                return redirect(self.get_step_url(incomplete))
         if "save_and_exit" in self.request.POST:
             return self.save_and_exit()
         return super().post(*args, **kwargs)

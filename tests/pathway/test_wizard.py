@@ -210,3 +210,16 @@ def test_queries_per_step_do_not_grow_with_data(
     practitioner_at(world.setting_a)
     with django_assert_max_num_queries(14):
         assert signed_in.get(step_url(draft, "support")).status_code == 200
+
+
+def test_expired_drafts_are_purged_by_the_periodic_task(world, draft):
+    from django.conf import settings
+    from django.utils import timezone
+
+    from pathway.tasks import purge_expired_concern_drafts
+
+    assert "purge-expired-concern-drafts" in settings.CELERY_BEAT_SCHEDULE
+    kept = start_draft(world.practitioner_a, setting=world.setting_a)
+    ConcernDraft.objects.filter(pk=draft.pk).update(expires_at=timezone.now())
+    assert purge_expired_concern_drafts.delay().get() == 1
+    assert list(ConcernDraft.objects.all()) == [kept]
