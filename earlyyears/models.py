@@ -45,9 +45,20 @@ SEND_TEAM_ROLES = frozenset({Role.SEND_OFFICER, Role.SEND_MANAGER})
 class User(AbstractUser):
     """A member of staff. Families do not sign in: professionals act and families get SMS."""
 
+    class ReminderChannel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+        BOTH = "both", "Email and text message"
+
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
     job_title = models.CharField(max_length=120, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
+    mobile_phone = models.CharField(
+        max_length=20, blank=True, validators=[validate_uk_mobile], help_text="For text reminders"
+    )
+    reminder_channel = models.CharField(
+        max_length=10, choices=ReminderChannel.choices, default=ReminderChannel.EMAIL
+    )
 
     @property
     def role_label(self) -> str:
@@ -272,6 +283,7 @@ class OutboxMessage(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         DELIVERED = "delivered", "Delivered"
+        UNDELIVERED = "undelivered", "Not delivered"
         UNKNOWN = "unknown", "Unknown (checking with the provider)"
         FAILED = "failed", "Failed"
         SUPPRESSED = "suppressed", "Not sent (no consent)"
@@ -297,11 +309,40 @@ class OutboxMessage(models.Model):
     provider_id = models.CharField(max_length=64, blank=True)
     failure_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    status_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["provider_id"]),
+            models.Index(fields=["child", "-created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.template} ({self.status})"
+
+
+class MessageTemplate(models.Model):
+    """The words of each message, per language, editable by the service administrator.
+
+    Messages are short and plain, and never carry a child's health details: a reference and who
+    to contact. Placeholders: {authority}, {reference}, {setting}, {child_first_name} (staff
+    messages only), {due}."""
+
+    key = models.CharField(max_length=80)
+    language = models.CharField(max_length=5, choices=FamilyContact.Language.choices)
+    body = models.TextField(max_length=640)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["key", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "language"], name="one_template_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.language})"

@@ -42,6 +42,7 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("My concerns", reverse("my-concerns")))
     if user.role in (Role.SEND_OFFICER, Role.SEND_MANAGER):
         items.append(("Register", reverse("notification-register")))
+        items.append(("Messages", reverse("message-log")))
     if user.role == Role.SEND_MANAGER:
         items.append(("Routing rules", reverse("routing-rules")))
     if user.role == Role.PROFESSIONAL:

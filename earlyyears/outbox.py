@@ -1,46 +1,56 @@
 """The messaging outbox: write a message in the caller's transaction; send it after commit.
 
 Requests never talk to the broker or the SMS provider. If the broker is down the row stays
-pending and the periodic sweep sends it later; the idempotency key stops a second send.
+pending and the periodic sweep sends it later. A worker claims a row before sending (one
+conditional UPDATE), so a task delivered twice never sends twice; an SMS whose fate is unknown
+(timeout, 5xx, a worker killed mid-send) is looked up with the provider, never blindly resent.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
+import random
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Child, FamilyContact, OutboxMessage, User
+from .models import Child, FamilyContact, MessageTemplate, OutboxMessage, User
+from .sms import (
+    PermanentSendError,
+    RetryableSendError,
+    UncertainSendError,
+    find_sent_sms,
+    send_sms,
+)
 
 logger = logging.getLogger("earlyyears.outbox")
+Status = OutboxMessage.Status
+RETRYABLE = (Status.FAILED, Status.UNKNOWN, Status.UNDELIVERED)
+# Provider statuses in the order they happen: a late callback never moves a message backwards.
+PROGRESS = {Status.SENT: 1, Status.DELIVERED: 2, Status.UNDELIVERED: 2, Status.FAILED: 2}
 
-# Short, plain English, no health details: a reference and who to contact.
-TEMPLATES: dict[str, dict[str, str]] = {
-    "concern_received_family": {
-        "en": "{authority}: {setting} has shared a concern about your child's development with "
-        "the Early Years SEND team, as you agreed. Reference {reference}. We will be in touch. "
-        "Reply STOP to stop texts.",
-        "pl": "{authority}: {setting} przekazał(a) zespołowi Early Years SEND informacje o "
-        "rozwoju Twojego dziecka, zgodnie z Twoją zgodą. Numer sprawy {reference}. Skontaktujemy "
-        "się z Tobą. Odpowiedz STOP, aby zrezygnować.",
-        "cy": "{authority}: Mae {setting} wedi rhannu pryder am ddatblygiad eich plentyn gyda'r "
-        "tîm SEND Blynyddoedd Cynnar, fel y cytunoch. Cyfeirnod {reference}. Byddwn mewn "
-        "cysylltiad. Atebwch STOP i atal negeseuon.",
-    },
-    "concern_submitted_staff": {
-        "en": "Concern {reference} was received by the Early Years SEND team. You can follow it "
-        "in My concerns.",
-    },
-}
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def render(template: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
-    """The message text and the language actually used (English when no translation exists)."""
-    versions = TEMPLATES[template]
-    used = language if language in versions else "en"
-    return versions[used].format(**context), used
+    """The message text and the language used (English when there is no translation)."""
+    bodies = dict(
+        MessageTemplate.objects.filter(key=template, language__in={language, "en"}).values_list(
+            "language", "body"
+        )
+    )
+    if not bodies:
+        raise ValueError(f"There is no message template called {template!r}")
+    used = language if language in bodies else "en"
+    return bodies[used].format_map(_Blank(context)), used
 
 
 def queue_message(
@@ -54,13 +64,20 @@ def queue_message(
     child: Child | None = None,
     language: str = "en",
 ) -> OutboxMessage:
-    """Write a message row in the current transaction; it is sent once the transaction commits."""
-    if template not in TEMPLATES:
-        raise ValueError(f"Unknown message template {template!r}")
-    status = OutboxMessage.Status.PENDING
-    if contact is not None and channel == OutboxMessage.Channel.SMS:
-        if not (contact.sms_consent and contact.mobile_phone):
-            status = OutboxMessage.Status.SUPPRESSED
+    """Write a message row in the current transaction; it is sent once the transaction commits.
+
+    The key makes queueing idempotent: the same key twice is one message."""
+    if not MessageTemplate.objects.filter(key=template).exists():
+        raise ValueError(f"There is no message template called {template!r}")
+    status = Status.PENDING
+    to_phone = ""
+    if channel == OutboxMessage.Channel.SMS:
+        to_phone = contact.mobile_phone if contact else (user.mobile_phone if user else "")
+        if contact is not None and not (contact.sms_consent and contact.mobile_phone):
+            status = Status.SUPPRESSED
+        if not to_phone:
+            status = Status.SUPPRESSED
+    now = timezone.now()
     message, created = OutboxMessage.objects.get_or_create(
         idempotency_key=key,
         defaults={
@@ -68,40 +85,211 @@ def queue_message(
             "template": template,
             "language": language,
             "context": context,
-            "to_phone": contact.mobile_phone if contact else "",
-            "to_email": (user.email if user else "") if channel == "email" else "",
+            "to_phone": to_phone,
+            "to_email": user.email if user and channel == OutboxMessage.Channel.EMAIL else "",
             "to_user": user,
             "to_contact": contact,
             "child": child,
             "status": status,
+            "next_attempt_at": now,
+            "failure_reason": "" if status == Status.PENDING else "No consent or no number",
         },
     )
-    if created and status == OutboxMessage.Status.PENDING:
-        transaction.on_commit(lambda: _enqueue(message.pk))
+    if created and status == Status.PENDING:
+        transaction.on_commit(lambda: enqueue(message.pk))
     return message
 
 
-def _enqueue(message_id: int) -> None:
+def enqueue(message_id: int, countdown: float | None = None) -> None:
     from .tasks import send_message
 
     try:
-        send_message.delay(message_id)
-    except Exception:  # broker down: the sweep will pick the row up; never fail the request
+        send_message.apply_async((message_id,), countdown=countdown)
+    except Exception:  # noqa: BLE001 - broker down: the sweep sends it later; never fail the caller
         logger.warning("Could not enqueue message %s; the sweep will retry", message_id)
 
 
+def retry_delay(attempt: int) -> float:
+    """Exponential backoff with jitter, capped at an hour."""
+    ceiling = min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempt - 1, 0), 3600)
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
+
+
+def _claim(message_id: int) -> bool:
+    now = timezone.now()
+    return bool(
+        OutboxMessage.objects.filter(pk=message_id, status=Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+
+
+def _finish(message: OutboxMessage, status: str, **fields: Any) -> OutboxMessage:
+    now = timezone.now()
+    fields = {"status": status, "status_updated_at": now, **fields}
+    OutboxMessage.objects.filter(pk=message.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(message, name, value)
+    return message
+
+
 def send_now(message_id: int) -> OutboxMessage:
-    """Send one message if it has not been sent. Embedded default: to the log."""
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
-        if message.status != OutboxMessage.Status.PENDING:
-            return message
-        text, used = render(message.template, message.language, message.context)
-        recipient = message.to_phone or message.to_email or f"user {message.to_user_id}"
-        logger.info("%s to %s: %s", message.get_channel_display(), recipient, text)
-        message.language = used
-        message.status = OutboxMessage.Status.SENT
-        message.attempts += 1
-        message.sent_at = timezone.now()
-        message.save(update_fields=["language", "status", "attempts", "sent_at"])
+    """Send one message if it is due and nobody else has it; otherwise do nothing."""
+    if not _claim(message_id):
+        return OutboxMessage.objects.get(pk=message_id)
+    message = OutboxMessage.objects.select_related("to_contact", "to_user").get(pk=message_id)
+    if message.to_contact_id and message.channel == OutboxMessage.Channel.SMS:
+        if not message.to_contact.sms_consent:  # withdrawn since it was queued
+            return _finish(message, Status.SUPPRESSED, failure_reason="Consent withdrawn")
+    text, used = render(message.template, message.language, message.context)
+    try:
+        if message.channel == OutboxMessage.Channel.SMS:
+            sent = send_sms(message.to_phone, text)
+            provider_id = sent.provider_id
+        else:
+            send_mail(
+                subject=f"{settings.SERVICE_NAME}: update",
+                message=text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[message.to_email],
+            )
+            provider_id = ""
+    except RetryableSendError as error:
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            return _finish(message, Status.FAILED, failure_reason=f"Gave up: {error}")
+        delay = retry_delay(message.attempts)
+        _finish(
+            message,
+            Status.PENDING,
+            failure_reason=str(error),
+            next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay),
+        )
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            enqueue(message.pk, countdown=delay)
         return message
+    except UncertainSendError as error:
+        return _finish(message, Status.UNKNOWN, failure_reason=str(error))
+    except PermanentSendError as error:
+        return _finish(message, Status.FAILED, failure_reason=str(error))
+    except OSError as error:  # SMTP and network errors for email: nothing was accepted
+        return _finish(
+            message,
+            Status.PENDING,
+            failure_reason=str(error),
+            next_attempt_at=timezone.now() + datetime.timedelta(seconds=retry_delay(2)),
+        )
+    return _finish(
+        message,
+        Status.SENT,
+        provider_id=provider_id,
+        language=used,
+        sent_at=timezone.now(),
+        failure_reason="",
+    )
+
+
+def reconcile(message: OutboxMessage) -> OutboxMessage:
+    """An SMS we are unsure about: if the provider has it, it was sent; if the provider has
+    nothing after a grace period, it is safe to send again."""
+    text, _ = render(message.template, message.language, message.context)
+    since = (message.claimed_at or message.created_at) - datetime.timedelta(minutes=1)
+    try:
+        found = find_sent_sms(message.to_phone, text, since)
+    except UncertainSendError as error:
+        logger.warning("Could not reconcile message %s: %s", message.pk, error)
+        return message
+    if found is not None:
+        return _finish(
+            message,
+            Status.SENT,
+            provider_id=found.provider_id,
+            sent_at=timezone.now(),
+            failure_reason="",
+        )
+    grace = datetime.timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
+    if message.status_updated_at and message.status_updated_at <= timezone.now() - grace:
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            return _finish(message, Status.FAILED, failure_reason="Not sent after every attempt")
+        _finish(message, Status.PENDING, next_attempt_at=timezone.now())
+        enqueue(message.pk)
+    return message
+
+
+def sweep(limit: int = 500) -> dict[str, int]:
+    """Runs every minute: re-queue messages whose task was lost, and settle uncertain ones."""
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
+    orphaned = OutboxMessage.objects.filter(status=Status.SENDING, claimed_at__lte=stale).update(
+        status=Status.UNKNOWN,
+        status_updated_at=now,
+        failure_reason="The sender stopped while sending; checking with the provider",
+    )
+    lost = list(
+        OutboxMessage.objects.filter(
+            status=Status.PENDING, next_attempt_at__lte=now - datetime.timedelta(seconds=30)
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for message_id in lost:
+        enqueue(message_id)
+    unsure = list(OutboxMessage.objects.filter(status=Status.UNKNOWN).order_by("pk")[:limit])
+    for message in unsure:
+        reconcile(message)
+    return {"orphaned": orphaned, "requeued": len(lost), "reconciled": len(unsure)}
+
+
+def record_provider_status(provider_id: str, provider_status: str, error_code: str = "") -> bool:
+    """A status callback: move the message forward, never back."""
+    mapping = {
+        "accepted": Status.SENT,
+        "queued": Status.SENT,
+        "sending": Status.SENT,
+        "sent": Status.SENT,
+        "delivered": Status.DELIVERED,
+        "undelivered": Status.UNDELIVERED,
+        "failed": Status.FAILED,
+    }
+    status = mapping.get(provider_status)
+    if status is None:
+        return False
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(provider_id=provider_id).first()
+        if message is None:
+            return False
+        if PROGRESS.get(status, 0) < PROGRESS.get(message.status, 0):
+            return True
+        fields: dict[str, Any] = {}
+        if error_code:
+            fields["failure_reason"] = f"Provider error {error_code}"
+        _finish(message, status, **fields)
+    return True
+
+
+def retry_message(message: OutboxMessage) -> bool:
+    """A person asked to try again (from the message log)."""
+    if message.status not in RETRYABLE:
+        return False
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=Status.PENDING, next_attempt_at=timezone.now(), status_updated_at=timezone.now()
+    )
+    transaction.on_commit(lambda: enqueue(message.pk))
+    return True
+
+
+OPT_OUT = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
+OPT_IN = {"START", "YES", "UNSTOP"}
+
+
+def record_opt_out_keyword(from_number: str, body: str) -> int:
+    """Inbound STOP/START: update the SMS consent of every contact with that number."""
+    word = (body or "").strip().split()[0].upper() if (body or "").strip() else ""
+    if word in OPT_OUT:
+        consent = False
+    elif word in OPT_IN:
+        consent = True
+    else:
+        return 0
+    return FamilyContact.objects.filter(mobile_phone=from_number).update(
+        sms_consent=consent, sms_consent_recorded_at=timezone.now()
+    )

@@ -194,6 +194,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "earlyyears.tasks.sweep_outbox", "schedule": 60},
+    "draft-expiry-reminders": {
+        "task": "pathway.tasks.remind_drafts_expiring",
+        "schedule": 6 * 60 * 60,
+    },
     "purge-expired-concern-drafts": {
         "task": "pathway.tasks.purge_expired_concern_drafts",
         "schedule": 60 * 60,
@@ -208,6 +213,15 @@ TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
 TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
 SMS_BACKEND = "twilio" if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN else "log"
+# The public https origin Twilio calls back (status and inbound webhooks): signatures are checked
+# against exactly this URL, whatever proxies sit in between.
+TWILIO_WEBHOOK_BASE_URL = os.environ.get("TWILIO_WEBHOOK_BASE_URL", "")
+TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")  # e.g. an edge or a test double
+TWILIO_TIMEOUT_SECONDS = float(os.environ.get("TWILIO_TIMEOUT_SECONDS", "10"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
+# A message claimed by a worker that then vanished is checked after this long.
+OUTBOX_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("OUTBOX_CLAIM_TIMEOUT_SECONDS", "300"))
 
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Early years SEND pathway")
 AUTHORITY_NAME = os.environ.get("AUTHORITY_NAME", "Westmoor County Council")

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .outbox import send_now
+from .outbox import send_now, sweep
 
 
 @shared_task
@@ -9,6 +9,11 @@ def ping() -> str:
     return "pong"
 
 
-@shared_task
+@shared_task(acks_late=True)
 def send_message(message_id: int) -> str:
     return send_now(message_id).status
+
+
+@shared_task
+def sweep_outbox() -> dict[str, int]:
+    return sweep()

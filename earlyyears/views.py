@@ -1,15 +1,20 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from . import outbox
 from .access import can_see_child_records
 from .forms import SignInForm
+from .models import OutboxMessage, Role
 from .navigation import tasks_for
-from .selectors import search_children
+from .selectors import message_page, search_children
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,6 +32,45 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/sign_in.html"
     redirect_authenticated_user = True
     extra_context = {"page_title": "Sign in"}
+
+
+@login_required
+def message_log(request: HttpRequest) -> HttpResponse:
+    """Every message the service has sent or tried to send, for the SEND team."""
+    if not request.user.is_send_team:
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    page = message_page(status, request.GET.get("page", 1))
+    return render(
+        request,
+        "earlyyears/message_log.html",
+        {
+            "page_title": "Messages",
+            "page": page,
+            "status": status,
+            "statuses": OutboxMessage.Status.choices,
+            "can_retry": request.user.role == Role.SEND_MANAGER,
+        },
+    )
+
+
+@login_required
+@require_POST
+def retry_message(request: HttpRequest, message_id: int) -> HttpResponse:
+    if request.user.role != Role.SEND_MANAGER:
+        raise PermissionDenied
+    message = get_object_or_404(OutboxMessage, pk=message_id)
+    if outbox.retry_message(message):
+        messages.success(request, "The message will be sent again.")
+    else:
+        messages.error(request, "Only failed, undelivered or unknown messages can be retried.")
+    return redirect(
+        request.POST.get("next")
+        if url_has_allowed_host_and_scheme(
+            request.POST.get("next"), allowed_hosts={request.get_host()}
+        )
+        else "message-log"
+    )
 
 
 @login_required

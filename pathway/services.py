@@ -385,3 +385,33 @@ def purge_expired_drafts() -> int:
         submitted_at__isnull=True, expires_at__lte=timezone.now()
     ).delete()
     return deleted
+
+
+def remind_drafts_expiring(within_days: int = 3) -> int:
+    """One reminder per draft per expiry date, by the owner's chosen channel(s)."""
+    now = timezone.now()
+    drafts = ConcernDraft.objects.filter(
+        submitted_at__isnull=True,
+        expires_at__gt=now,
+        expires_at__lte=now + datetime.timedelta(days=within_days),
+    ).select_related("owner")
+    queued = 0
+    for draft in drafts:
+        owner = draft.owner
+        channels = {
+            User.ReminderChannel.EMAIL: ["email"],
+            User.ReminderChannel.SMS: ["sms"],
+            User.ReminderChannel.BOTH: ["email", "sms"],
+        }[owner.reminder_channel]
+        due = draft.expires_at.date()
+        with transaction.atomic():
+            for channel in channels:
+                message = queue_message(
+                    key=f"draft-expiry:{draft.pk}:{due.isoformat()}:{channel}",
+                    template="draft_expiring_staff",
+                    context={"authority": settings.AUTHORITY_NAME, "due": f"{due:%-d %B %Y}"},
+                    channel=channel,
+                    user=owner,
+                )
+                queued += message.created_at >= now
+    return queued

@@ -1,9 +1,15 @@
 from celery import shared_task
 
-from .services import purge_expired_drafts
+from .services import purge_expired_drafts, remind_drafts_expiring
 
 
 @shared_task
 def purge_expired_concern_drafts() -> int:
     """Expired drafts hold children's details nobody sent: delete them (hourly, by celery beat)."""
     return purge_expired_drafts()
+
+
+@shared_task(name="pathway.tasks.remind_drafts_expiring")
+def remind_drafts_expiring_task() -> int:
+    """Tell practitioners about drafts that will be deleted within three days (once each)."""
+    return remind_drafts_expiring()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from earlyyears.access import child_for, children_for, family_contacts_for, settings_for
 from earlyyears.models import Role
+from earlyyears.selectors import messages_about
 
 from . import selectors, services
 from .access import (
@@ -131,6 +132,8 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "events": events,
             "current_routes": [r.get_route_display() for r in referral.current_routes.all()],
             "answers": selectors.answer_sections(referral),
+            "messages": messages_about(request.user, referral.child),
+            "can_retry": request.user.role == Role.SEND_MANAGER,
         },
     )
 

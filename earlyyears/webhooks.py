@@ -1,0 +1,50 @@
+"""Twilio's calls to us: delivery status callbacks and inbound replies (STOP/START).
+
+Every request must carry a valid X-Twilio-Signature for the exact public URL Twilio called
+(TWILIO_WEBHOOK_BASE_URL + path, so proxies and https termination cannot break it); anything
+unsigned or forged gets 403 and changes nothing."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from twilio.request_validator import RequestValidator
+
+from .outbox import record_opt_out_keyword, record_provider_status
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+def public_url(request: HttpRequest) -> str:
+    base = settings.TWILIO_WEBHOOK_BASE_URL
+    return f"{base.rstrip('/')}{request.get_full_path()}" if base else request.build_absolute_uri()
+
+
+def signed_by_twilio(request: HttpRequest) -> bool:
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not settings.TWILIO_AUTH_TOKEN or not signature:
+        return False
+    validator = RequestValidator(settings.TWILIO_AUTH_TOKEN)
+    return validator.validate(public_url(request), request.POST.dict(), signature)
+
+
+@csrf_exempt
+@require_POST
+def twilio_status(request: HttpRequest) -> HttpResponse:
+    if not signed_by_twilio(request):
+        return HttpResponseForbidden("Invalid signature")
+    record_provider_status(
+        request.POST.get("MessageSid", ""),
+        request.POST.get("MessageStatus", ""),
+        request.POST.get("ErrorCode", ""),
+    )
+    return HttpResponse(status=204)
+
+
+@csrf_exempt
+@require_POST
+def twilio_inbound(request: HttpRequest) -> HttpResponse:
+    if not signed_by_twilio(request):
+        return HttpResponseForbidden("Invalid signature")
+    record_opt_out_keyword(request.POST.get("From", ""), request.POST.get("Body", ""))
+    return HttpResponse(EMPTY_TWIML, content_type="text/xml")
