@@ -205,7 +205,16 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # Must exceed the longest countdown/ETA we schedule, or Redis redelivers tasks twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60, "socket_connect_timeout": 3}
+# Publishing from a request gives up fast when the broker is down: the outbox row stays pending
+# and the sweep sends it later, so a broker outage never hangs a page.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 
 # SMS through Twilio when credentials are set; otherwise to the log.
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")

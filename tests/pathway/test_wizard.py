@@ -221,5 +221,5 @@ def test_expired_drafts_are_purged_by_the_periodic_task(world, draft):
     assert "purge-expired-concern-drafts" in settings.CELERY_BEAT_SCHEDULE
     kept = start_draft(world.practitioner_a, setting=world.setting_a)
     ConcernDraft.objects.filter(pk=draft.pk).update(expires_at=timezone.now())
-    assert purge_expired_concern_drafts.delay().get() == 1
+    assert purge_expired_concern_drafts.apply().get() == 1
     assert list(ConcernDraft.objects.all()) == [kept]
