@@ -17,7 +17,7 @@ from earlyyears.models import Area, Child, FamilyContact
 from earlyyears.needs import PRIME_AREAS, SPECIFIC_AREAS, BroadAreaOfNeed, ConcernLevel, EYFSArea
 from earlyyears.validators import normalise_postcode, normalise_uk_mobile, validate_nhs_number
 
-from .models import Observation
+from .models import Observation, ShareWith
 from .routing import DEVELOPMENTAL_BANDS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -461,12 +461,7 @@ class EarlyHelpForm(GovukForm):
         }
 
 
-SHARE_WITH = [
-    ("send_team", "The Early Years SEND team"),
-    ("portage", "The portage service"),
-    ("early_help", "Early help services"),
-    ("health", "Health professionals (for example health visitor, therapists)"),
-]
+SHARE_WITH = ShareWith.choices
 
 
 class FamilyForm(GovukForm):

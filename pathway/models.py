@@ -24,6 +24,15 @@ def private_storage() -> FileSystemStorage:
     return PrivateStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
+class ShareWith(models.TextChoices):
+    """Who a family agreed to share a referral with."""
+
+    SEND_TEAM = "send_team", "The Early Years SEND team"
+    PORTAGE = "portage", "The portage service"
+    EARLY_HELP = "early_help", "Early help services"
+    HEALTH = "health", "Health professionals (for example health visitor, therapists)"
+
+
 class Route(models.TextChoices):
     SEND_TEAM = "send_team", "Early Years SEND team"
     PORTAGE = "portage", "Portage"
@@ -208,6 +217,10 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.reference or f"Referral {self.pk}"
+
+    @property
+    def share_with_labels(self) -> list[str]:
+        return [ShareWith(code).label for code in self.share_with if code in ShareWith.values]
 
     @property
     def route_labels(self) -> list[str]:
