@@ -105,17 +105,26 @@ class ChildStepForm(GovukForm):
     postcode = forms.CharField(label="Home postcode", max_length=8, required=False)
     new_child_fields = ("first_name", "last_name", "date_of_birth", "postcode")
 
-    def __init__(self, *args: Any, children: QuerySet[Child], setting=None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, children: QuerySet[Child], allow_new: bool = True, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.children = children
-        self.setting = setting
-        self.fields["child"].choices = [
+        choices = [
             (str(child.pk), f"{child.full_name}, born {child.date_of_birth:%-d %B %Y}")
             for child in children
-        ] + [(NEW_CHILD, "A child who is not listed here")]
+        ]
+        if allow_new:
+            choices.append((NEW_CHILD, "A child who is not listed here"))
+        else:
+            for name in self.new_child_fields:
+                del self.fields[name]
+        self.fields["child"].choices = choices
         for name in self.new_child_fields:
-            self.fields[name].widget.attrs["autocomplete"] = "off"
-        self.fields["postcode"].widget.attrs["class"] = "govuk-input--width-10"
+            if name in self.fields:
+                self.fields[name].widget.attrs["autocomplete"] = "off"
+        if "postcode" in self.fields:
+            self.fields["postcode"].widget.attrs["class"] = "govuk-input--width-10"
         self.fields["child"].error_messages["required"] = "Select the child, or add a new child"
 
     def clean_postcode(self):

@@ -130,20 +130,14 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
         kwargs = super().get_form_kwargs(step)
         if step == "child":
             kwargs["children"] = self.child_choices()
-            kwargs["setting"] = self.draft.setting
+            # Portage workers raise concerns only for children already on their caseload.
+            kwargs["allow_new"] = self.request.user.role == Role.PRACTITIONER
         elif step in ("development", "specific_areas"):
             child = self.chosen_child()
             kwargs["observations"] = (
                 observations_for(self.request.user).filter(child=child) if child else None
             )
         return kwargs
-
-    def get_form(self, step=None, data=None, files=None):
-        form = super().get_form(step, data, files)
-        step = step or self.steps.current
-        if step == "child" and self.request.user.role == Role.PORTAGE_WORKER:
-            form.fields["child"].choices = form.fields["child"].choices[:-1]
-        return form
 
     def _first_incomplete_step(self, before: str) -> str | None:
         for step in self.get_form_list():
@@ -165,9 +159,7 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
         return super().get(*args, **kwargs)
 
     def post(self, *args, **kwargs):
-        posted_step = self.request.POST.get(f"{self.prefix}-current_step") or self.request.POST.get(
-            "concern_wizard-current_step"
-        )
+        posted_step = self.request.POST.get(f"{self.prefix}-current_step")
         if posted_step in self.get_form_list():
             incomplete = self._first_incomplete_step(posted_step)
             if incomplete is not None:
