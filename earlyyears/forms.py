@@ -150,10 +150,13 @@ class GovukDateField(forms.MultiValueField):
             raise forms.ValidationError(
                 f"The {label} must include {' and '.join(missing)}", code="incomplete"
             )
+        parts = [str(part).strip() for part in data_list]
+        if not all(part.isascii() and part.isdigit() for part in parts):
+            raise forms.ValidationError(f"The {label} must be a real date", code="invalid")
         try:
-            day, month, year = (int(str(part).strip()) for part in data_list)
+            day, month, year = (int(part) for part in parts)
             value = datetime.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(
                 f"The {label} must be a real date", code="invalid"
             ) from None

@@ -4,9 +4,10 @@ import re
 
 from django.core.exceptions import ValidationError
 
-_UK_MOBILE = re.compile(r"^(?:\+44|0044|0)7\d{9}$")
-_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
-_URN = re.compile(r"^(?:EY|SC)?\d{6,7}$")
+# re.ASCII: \d means 0-9 only, so other scripts' digits cannot slip into numbers we send on.
+_UK_MOBILE = re.compile(r"^(?:\+44|0044|0)7\d{9}$", re.ASCII)
+_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$", re.ASCII)
+_URN = re.compile(r"^(?:EY|SC)?\d{6,7}$", re.ASCII)
 
 
 def normalise_uk_mobile(value: str) -> str:
@@ -50,7 +51,7 @@ def nhs_number_check_digit(first_nine: str) -> int | None:
 
 def validate_nhs_number(value: str) -> None:
     digits = re.sub(r"\s", "", value or "")
-    if not re.fullmatch(r"\d{10}", digits):
+    if not re.fullmatch(r"\d{10}", digits, re.ASCII):
         raise ValidationError("NHS number must be 10 digits, like 943 476 5919", code="nhs_length")
     if nhs_number_check_digit(digits[:9]) != int(digits[9]):
         raise ValidationError(

@@ -345,14 +345,14 @@ class ChecksForm(GovukForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("progress_check") not in (None, "not_done") and not cleaned.get(
-            "progress_check_on"
-        ):
-            self.add_error("progress_check_on", "Enter the date of the progress check")
-        if cleaned.get("wellcomm_result") not in (None, "not_done") and not cleaned.get(
-            "wellcomm_on"
-        ):
-            self.add_error("wellcomm_on", "Enter the date of the screen")
+        needed = {
+            "progress_check_on": ("progress_check", "Enter the date of the progress check"),
+            "wellcomm_on": ("wellcomm_result", "Enter the date of the screen"),
+        }
+        for date_field, (answer, message) in needed.items():
+            done = cleaned.get(answer) not in (None, "not_done")
+            if done and not cleaned.get(date_field) and date_field not in self.errors:
+                self.add_error(date_field, message)
         return cleaned
 
 

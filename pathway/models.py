@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
 from django.conf import settings
@@ -14,14 +15,24 @@ from earlyyears.needs import EYFSArea
 
 
 class PrivateStorage(FileSystemStorage):
-    """Uploads live outside MEDIA_ROOT and have no URL: streamed only through the access layer."""
+    """Uploads live outside MEDIA_ROOT and have no URL: streamed only through the access layer.
+
+    The location is read from PRIVATE_MEDIA_ROOT each time, so it follows the setting."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
 
     def url(self, name):
         raise ValueError("Private files have no URL: stream them through the access layer")
 
 
 def private_storage() -> FileSystemStorage:
-    return PrivateStorage(location=settings.PRIVATE_MEDIA_ROOT)
+    return PrivateStorage()
 
 
 class ShareWith(models.TextChoices):

@@ -122,7 +122,7 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
 
     def chosen_child(self):
         value = _posted_value(self, "child", "child")
-        if value and value != steps.NEW_CHILD and value.isdigit():
+        if value and value.isascii() and value.isdigit():
             return self.child_choices().filter(pk=int(value)).first()
         return None
 
@@ -160,10 +160,14 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
 
     def post(self, *args, **kwargs):
         posted_step = self.request.POST.get(f"{self.prefix}-current_step")
-        if posted_step in self.get_form_list():
-            incomplete = self._first_incomplete_step(posted_step)
-            if incomplete is not None:
-                return redirect(self.get_step_url(incomplete))
+        if posted_step not in self.get_form_list():
+            # A step that is not (or no longer) part of this concern, e.g. an optional step
+            # switched off in another tab: show the page this URL names, or the first step.
+            step = kwargs.get("step")
+            return redirect(self.get_step_url(step if step in self.get_form_list() else "child"))
+        incomplete = self._first_incomplete_step(posted_step)
+        if incomplete is not None:
+            return redirect(self.get_step_url(incomplete))
         if "save_and_exit" in self.request.POST:
             return self.save_and_exit()
         return super().post(*args, **kwargs)

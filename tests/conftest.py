@@ -11,6 +11,12 @@ from .factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _private_media_in_a_temporary_folder(settings, tmp_path):
+    """Uploads made by tests never land in the checkout."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
+
+
 @pytest.fixture
 def world(db):
     """Two settings with a child each, a practitioner at each, a portage worker per child,
