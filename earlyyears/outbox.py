@@ -71,12 +71,16 @@ def queue_message(
         raise ValueError(f"There is no message template called {template!r}")
     status = Status.PENDING
     to_phone = ""
+    reason = ""
+    to_email = user.email if user and channel == OutboxMessage.Channel.EMAIL else ""
     if channel == OutboxMessage.Channel.SMS:
         to_phone = contact.mobile_phone if contact else (user.mobile_phone if user else "")
-        if contact is not None and not (contact.sms_consent and contact.mobile_phone):
-            status = Status.SUPPRESSED
-        if not to_phone:
-            status = Status.SUPPRESSED
+        if contact is not None and not contact.sms_consent:
+            status, reason = Status.SUPPRESSED, "No consent to text messages"
+        elif not to_phone:
+            status, reason = Status.SUPPRESSED, "No mobile number"
+    elif not to_email:
+        status, reason = Status.SUPPRESSED, "No email address"
     now = timezone.now()
     message, created = OutboxMessage.objects.get_or_create(
         idempotency_key=key,
@@ -86,13 +90,13 @@ def queue_message(
             "language": language,
             "context": context,
             "to_phone": to_phone,
-            "to_email": user.email if user and channel == OutboxMessage.Channel.EMAIL else "",
+            "to_email": to_email,
             "to_user": user,
             "to_contact": contact,
             "child": child,
             "status": status,
             "next_attempt_at": now,
-            "failure_reason": "" if status == Status.PENDING else "No consent or no number",
+            "failure_reason": reason,
         },
     )
     if created and status == Status.PENDING:
@@ -147,12 +151,14 @@ def send_now(message_id: int) -> OutboxMessage:
             sent = send_sms(message.to_phone, text)
             provider_id = sent.provider_id
         else:
-            send_mail(
+            delivered = send_mail(
                 subject=f"{settings.SERVICE_NAME}: update",
                 message=text,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[message.to_email],
             )
+            if not delivered:
+                return _finish(message, Status.FAILED, failure_reason="The email was not sent")
             provider_id = ""
     except RetryableSendError as error:
         if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
@@ -172,11 +178,14 @@ def send_now(message_id: int) -> OutboxMessage:
     except PermanentSendError as error:
         return _finish(message, Status.FAILED, failure_reason=str(error))
     except OSError as error:  # SMTP and network errors for email: nothing was accepted
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            return _finish(message, Status.FAILED, failure_reason=f"Gave up: {error}")
         return _finish(
             message,
             Status.PENDING,
             failure_reason=str(error),
-            next_attempt_at=timezone.now() + datetime.timedelta(seconds=retry_delay(2)),
+            next_attempt_at=timezone.now()
+            + datetime.timedelta(seconds=retry_delay(message.attempts)),
         )
     return _finish(
         message,
@@ -194,10 +203,17 @@ def reconcile(message: OutboxMessage) -> OutboxMessage:
     text, _ = render(message.template, message.language, message.context)
     since = (message.claimed_at or message.created_at) - datetime.timedelta(minutes=1)
     try:
-        found = find_sent_sms(message.to_phone, text, since)
+        candidates = find_sent_sms(message.to_phone, text, since)
     except UncertainSendError as error:
         logger.warning("Could not reconcile message %s: %s", message.pk, error)
         return message
+    # The same text to the same number may be another message of ours: skip the ones we know.
+    known = set(
+        OutboxMessage.objects.filter(
+            provider_id__in=[c.provider_id for c in candidates]
+        ).values_list("provider_id", flat=True)
+    )
+    found = next((c for c in candidates if c.provider_id not in known), None)
     if found is not None:
         return _finish(
             message,

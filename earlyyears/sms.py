@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
@@ -101,14 +101,17 @@ def send_sms(to: str, body: str) -> SentSms:
     return SentSms(provider_id=message.sid, status=message.status or "queued")
 
 
-def find_sent_sms(to: str, body: str, since) -> SentSms | None:
-    """Look for a message Twilio accepted although we never heard back (after a timeout)."""
+def find_sent_sms(to: str, body: str, since) -> list[SentSms]:
+    """Messages Twilio accepted with this number and text since then (after a timeout we may
+    not know whether ours is among them)."""
     if settings.SMS_BACKEND != "twilio":
-        return None
+        return []
     try:
-        for message in twilio_client().messages.list(to=to, date_sent_after=since, limit=50):
-            if (message.body or "").strip() == body.strip():
-                return SentSms(provider_id=message.sid, status=message.status or "sent")
-    except (TwilioRestException, requests.RequestException) as error:
+        listed = twilio_client().messages.list(to=to, date_sent_after=since, limit=50)
+    except (TwilioException, requests.RequestException) as error:
         raise UncertainSendError(f"Could not check with Twilio: {error}") from error
-    return None
+    return [
+        SentSms(provider_id=message.sid, status=message.status or "sent")
+        for message in listed
+        if (message.body or "").strip() == body.strip()
+    ]

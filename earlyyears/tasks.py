@@ -9,11 +9,13 @@ def ping() -> str:
     return "pong"
 
 
-@shared_task(acks_late=True)
+# No results are stored: with a Redis result backend, publishing would first subscribe to the
+# result channel, and block a request while Redis is down.
+@shared_task(acks_late=True, ignore_result=True)
 def send_message(message_id: int) -> str:
     return send_now(message_id).status
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def sweep_outbox() -> dict[str, int]:
     return sweep()

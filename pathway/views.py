@@ -132,7 +132,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "events": events,
             "current_routes": [r.get_route_display() for r in referral.current_routes.all()],
             "answers": selectors.answer_sections(referral),
-            "messages": messages_about(request.user, referral.child),
+            "case_messages": messages_about(request.user, referral.child),
             "can_retry": request.user.role == Role.SEND_MANAGER,
         },
     )
