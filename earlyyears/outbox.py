@@ -32,7 +32,7 @@ logger = logging.getLogger("earlyyears.outbox")
 Status = OutboxMessage.Status
 RETRYABLE = (Status.FAILED, Status.UNKNOWN, Status.UNDELIVERED)
 # Provider statuses in the order they happen: a late callback never moves a message backwards.
-PROGRESS = {Status.SENT: 1, Status.DELIVERED: 2, Status.UNDELIVERED: 2, Status.FAILED: 2}
+PROGRESS = {Status.SENT: 1, Status.UNDELIVERED: 2, Status.FAILED: 2, Status.DELIVERED: 3}
 
 
 class _Blank(dict):
@@ -197,23 +197,29 @@ def send_now(message_id: int) -> OutboxMessage:
     )
 
 
-def reconcile(message: OutboxMessage) -> OutboxMessage:
-    """An SMS we are unsure about: if the provider has it, it was sent; if the provider has
-    nothing after a grace period, it is safe to send again."""
+def _already_sent(message: OutboxMessage):
+    """The provider's record of this SMS, if it has one (raises UncertainSendError if it
+    cannot say)."""
     text, _ = render(message.template, message.language, message.context)
     since = (message.claimed_at or message.created_at) - datetime.timedelta(minutes=1)
-    try:
-        candidates = find_sent_sms(message.to_phone, text, since)
-    except UncertainSendError as error:
-        logger.warning("Could not reconcile message %s: %s", message.pk, error)
-        return message
+    candidates = find_sent_sms(message.to_phone, text, since)
     # The same text to the same number may be another message of ours: skip the ones we know.
     known = set(
         OutboxMessage.objects.filter(
             provider_id__in=[c.provider_id for c in candidates]
         ).values_list("provider_id", flat=True)
     )
-    found = next((c for c in candidates if c.provider_id not in known), None)
+    return next((c for c in candidates if c.provider_id not in known), None)
+
+
+def reconcile(message: OutboxMessage) -> OutboxMessage:
+    """An SMS we are unsure about: if the provider has it, it was sent; if the provider has
+    nothing after a grace period, it is safe to send again."""
+    try:
+        found = _already_sent(message)
+    except UncertainSendError as error:
+        logger.warning("Could not reconcile message %s: %s", message.pk, error)
+        return message
     if found is not None:
         return _finish(
             message,
@@ -283,9 +289,18 @@ def record_provider_status(provider_id: str, provider_status: str, error_code: s
 
 
 def retry_message(message: OutboxMessage) -> bool:
-    """A person asked to try again (from the message log)."""
+    """A person asked to try again (from the message log). An SMS whose fate is unknown is
+    looked up first: if the provider has it, it is marked sent rather than sent twice."""
     if message.status not in RETRYABLE:
         return False
+    if message.status == Status.UNKNOWN and message.channel == OutboxMessage.Channel.SMS:
+        try:
+            found = _already_sent(message)
+        except UncertainSendError:
+            return False
+        if found is not None:
+            _finish(message, Status.SENT, provider_id=found.provider_id, sent_at=timezone.now())
+            return True
     OutboxMessage.objects.filter(pk=message.pk).update(
         status=Status.PENDING, next_attempt_at=timezone.now(), status_updated_at=timezone.now()
     )

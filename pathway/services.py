@@ -403,7 +403,7 @@ def remind_drafts_expiring(within_days: int = 3) -> int:
             User.ReminderChannel.SMS: ["sms"],
             User.ReminderChannel.BOTH: ["email", "sms"],
         }[owner.reminder_channel]
-        due = draft.expires_at.date()
+        due = timezone.localtime(draft.expires_at).date()
         with transaction.atomic():
             for channel in channels:
                 message = queue_message(

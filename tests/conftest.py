@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 
 from earlyyears.models import Role
 
@@ -38,3 +41,23 @@ def world(db):
         if role not in (Role.PRACTITIONER, Role.PORTAGE_WORKER):
             setattr(w, role.value, UserFactory(role=role, username=role.value))
     return w
+
+
+REFERENCE_DATA = [
+    ("earlyyears.migrations.0003_message_templates", "seed"),
+    ("pathway.migrations.0002_default_routing_rules", "publish_default_rules"),
+    ("pathway.migrations.0003_routing_rule_editors_group", "create_group"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (browser, worker) flush every table afterwards, taking the rows the
+    data migrations seed (message templates, routing rules) from the tests after them: seed
+    them again, with the migrations' own functions, before each one."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        for module, function in REFERENCE_DATA:
+            getattr(importlib.import_module(module), function)(django_apps, None)
+    yield

@@ -14,6 +14,9 @@ pytestmark = pytest.mark.worker
 def celery_worker():
     if settings.CELERY_TASK_ALWAYS_EAGER:
         pytest.skip("no broker configured (embedded default): set CELERY_BROKER_URL")
+    # Other tests may have pointed the app at their own broker and back: start from fresh pools.
+    app._pool = None
+    app.amqp._producer_pool = None
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING") as worker:
         yield worker
 
