@@ -3,8 +3,9 @@ they are reached only through the service's own pages and the access layer."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
 
-from .models import Area, Setting, SettingMembership, User
+from .models import Area, MessageTemplate, Setting, SettingMembership, User
 
 
 class SettingMembershipInline(admin.TabularInline):
@@ -37,3 +38,16 @@ class SettingAdmin(admin.ModelAdmin):
     list_filter = ["provider_type", "registration_status", "area"]
     search_fields = ["urn", "name", "postcode"]
     list_select_related = ["area"]
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    """Editors change the words; messages must stay short and never name a child's needs."""
+
+    list_display = ["key", "language", "body", "updated_at"]
+    list_filter = ["key", "language"]
+    readonly_fields = ["updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)

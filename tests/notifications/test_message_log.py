@@ -370,3 +370,21 @@ def test_retrying_an_unknown_message_does_not_text_the_family_twice(
         client.post(retry_url(message))
     assert len(fake_twilio.accepted) == 1  # expected: found at Twilio, not sent again
     assert fresh(message).provider_id == fake_twilio.accepted[0]["sid"]
+
+
+def test_message_templates_are_editable_by_the_administrator(client, world):
+    from earlyyears.models import MessageTemplate
+
+    template = MessageTemplate.objects.get(key="concern_received_family", language="pl")
+    url = reverse("admin:earlyyears_messagetemplate_change", args=[template.pk])
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    client.force_login(world.admin)
+    response = client.post(
+        url, {"key": template.key, "language": "pl", "body": "Nowa treść {reference}"}
+    )
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.body == "Nowa treść {reference}"
+    client.force_login(world.practitioner_a)
+    assert client.get(url).status_code == 302  # not staff: sent to the admin's sign-in
