@@ -356,6 +356,12 @@ class ChecksForm(GovukForm):
         return cleaned
 
 
+CHECK_RESULTS = [
+    ("not_known", "Not known"),
+    ("clear", "Checked: no concerns"),
+    ("concern", "Concern or referred"),
+]
+
 PROFESSIONALS = [
     ("health_visitor", "Health visitor"),
     ("slt", "Speech and language therapist"),
@@ -384,20 +390,12 @@ class HealthFamilyForm(GovukForm):
     )
     hearing = forms.ChoiceField(
         label="Hearing check",
-        choices=[
-            ("not_known", "Not known"),
-            ("clear", "Checked: no concerns"),
-            ("concern", "Concern or referred"),
-        ],
+        choices=CHECK_RESULTS,
         widget=forms.RadioSelect,
     )
     vision = forms.ChoiceField(
         label="Vision check",
-        choices=[
-            ("not_known", "Not known"),
-            ("clear", "Checked: no concerns"),
-            ("concern", "Concern or referred"),
-        ],
+        choices=CHECK_RESULTS,
         widget=forms.RadioSelect,
     )
     family_circumstances = forms.ChoiceField(
