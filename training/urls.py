@@ -1,0 +1,3 @@
+"""URLs of the training app's own (non-Wagtail) pages."""
+
+urlpatterns: list = []
