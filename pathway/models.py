@@ -217,10 +217,21 @@ class Referral(models.Model):
     share_with = models.JSONField(default=list, blank=True)
     sms_consent = models.BooleanField(default=False)
     completed_with_family = models.BooleanField(default=False)
+    allocated_to = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="allocated_referrals"
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    next_due_on = models.DateField(
+        null=True, blank=True, help_text="When the most urgent running clock falls due"
+    )
+    next_due_soon_from = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
         indexes = [
+            models.Index(fields=["status", "next_due_on", "submitted_at"]),
+            models.Index(fields=["allocated_to", "status"]),
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["setting", "-submitted_at"]),
             models.Index(fields=["area", "submitted_at"]),
@@ -236,6 +247,17 @@ class Referral(models.Model):
     @property
     def route_labels(self) -> list[str]:
         return [Route(route).label for route in self.routes if route in Route.values]
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status in Referral.WAITING
+
+
+Referral.WAITING = (
+    Referral.Status.SUBMITTED,
+    Referral.Status.IN_TRIAGE,
+    Referral.Status.MORE_INFORMATION,
+)
 
 
 class ReferralRoute(models.Model):
@@ -265,6 +287,18 @@ class ReferralEvent(models.Model):
         VIEWED = "viewed", "Record viewed"
         STATUS_CHANGED = "status_changed", "Status changed"
         NOTE = "note", "Note"
+        CLAIMED = "claimed", "Claimed"
+        ALLOCATED = "allocated", "Allocated"
+        DECISION = "decision", "Decision"
+        INFORMATION_REQUESTED = "information_requested", "More information requested"
+        INFORMATION_GIVEN = "information_given", "More information given"
+        FUNDING_AWARDED = "funding_awarded", "Inclusion funding awarded"
+        CLOCK = "clock", "Clock"
+        PANEL = "panel", "Panel"
+        EARLY_HELP = "early_help", "Early help"
+        ADVICE = "advice", "Advice"
+        TEAM_AROUND_THE_CHILD = "tac", "Team Around the Child"
+        PORTAGE = "portage", "Portage"
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -281,3 +315,442 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.summary}"
+
+
+class ClockPolicy(models.Model):
+    """A service-level or statutory clock. Rows, not code, so the LA can change its own targets;
+    the statutory ones are seeded and marked so."""
+
+    class Counting(models.TextChoices):
+        WORKING_DAYS = "working_days", "Working days (England and Wales bank holidays excluded)"
+        CALENDAR_DAYS = "calendar_days", "Calendar days"
+
+    class AppliesTo(models.TextChoices):
+        EVERY_REFERRAL = "every_referral", "Every referral"
+        EHC_REQUEST = "ehc_request", "Referrals that request an EHC needs assessment"
+
+    key = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    length = models.PositiveSmallIntegerField(help_text="How many days the clock runs")
+    counting = models.CharField(max_length=20, choices=Counting.choices)
+    applies_to = models.CharField(max_length=20, choices=AppliesTo.choices)
+    due_soon_days = models.PositiveSmallIntegerField(
+        default=3, help_text="Shown as due soon this many days (same counting) before it is due"
+    )
+    stopped_by = models.JSONField(
+        default=list, help_text="Decision kinds that stop this clock (any one of them)"
+    )
+    statutory = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = "clock policies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferralClock(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="clocks")
+    policy = models.ForeignKey(ClockPolicy, on_delete=models.PROTECT, related_name="clocks")
+    started_on = models.DateField()
+    due_on = models.DateField()
+    due_soon_from = models.DateField()
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stopped_by = models.ForeignKey(
+        "Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "policy"], name="one_clock_per_policy")
+        ]
+        indexes = [models.Index(fields=["stopped_at", "due_soon_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.policy} for {self.referral}"
+
+
+class PanelMeeting(models.Model):
+    """The multi-agency Early Years panel, where referrals are decided together."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        MINUTES_PUBLISHED = "minutes_published", "Minutes published"
+
+    held_on = models.DateField()
+    starts_at = models.TimeField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="panel_meetings"
+    )
+    chair = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    notes = models.TextField(blank=True, help_text="General notes for the minutes")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    minutes_published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Early Years panel, {self.held_on:%-d %B %Y}"
+
+
+class PanelMember(models.Model):
+    class Agency(models.TextChoices):
+        EDUCATION = "education", "Education"
+        HEALTH = "health", "Health"
+        SOCIAL_CARE = "social_care", "Social care"
+        SEND_TEAM = "send_team", "Early Years SEND team"
+        PARENT_CARER_FORUM = "parent_carer_forum", "Parent carer forum"
+        OTHER = "other", "Other"
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(max_length=200)
+    role_title = models.CharField("Role", max_length=200, blank=True)
+    agency = models.CharField(max_length=20, choices=Agency.choices)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PanelAgendaItem(models.Model):
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="items")
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="panel_items")
+    position = models.PositiveSmallIntegerField(default=0)
+    discussion = models.TextField(blank=True)
+    decision = models.OneToOneField(
+        "Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="panel_item"
+    )
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "referral"], name="referral_once_per_panel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} at {self.meeting}"
+
+
+class Decision(models.Model):
+    """A decision on a referral, by an officer or at panel; the same rules apply to both."""
+
+    class Kind(models.TextChoices):
+        ACCEPT = "accept", "Accept onto a route"
+        REROUTE = "reroute", "Re-route"
+        MORE_INFORMATION = "more_information", "Ask the setting for more information"
+        FUNDING = "funding", "Award inclusion funding"
+        SIGNPOST = "signpost", "Signpost to the local offer"
+        CLOSE = "close", "Close with no further action"
+        EHC_ASSESS = "ehc_assess", "Agree to carry out an EHC needs assessment"
+        EHC_NOT_ASSESS = "ehc_not_assess", "Decide not to carry out an EHC needs assessment"
+        EHC_PLAN_ISSUED = "ehc_plan_issued", "Final EHC plan issued"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    routes = models.JSONField(default=list, blank=True)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    at_panel = models.ForeignKey(
+        PanelMeeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        indexes = [models.Index(fields=["referral", "decided_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.referral})"
+
+
+class InformationRequest(models.Model):
+    """The SEND team asks the setting a question; the setting answers in the app."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="information_requests"
+    )
+    decision = models.OneToOneField(
+        Decision, on_delete=models.CASCADE, related_name="information_request"
+    )
+    question = models.TextField()
+    asked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at"]
+
+    def __str__(self) -> str:
+        return f"Question about {self.referral}"
+
+
+class FundingBudget(models.Model):
+    """Inclusion (top-up) funding available for a financial year, county-wide or for one area."""
+
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts in: 2026 means April 2026 to March 2027"
+    )
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.CASCADE, related_name="funding_budgets"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["-financial_year", "area__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year", "area"], name="one_budget_per_area"),
+            models.UniqueConstraint(
+                fields=["financial_year"],
+                condition=models.Q(area__isnull=True),
+                name="one_county_budget_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = (self.financial_year + 1) % 100
+        return f"{self.area or 'County'} {self.financial_year}-{end:02d}"
+
+
+class FundingAward(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="funding_awards")
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="funding_award"
+    )
+    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="funding_awards")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="funding_awards")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    review_on = models.DateField()
+    financial_year = models.PositiveSmallIntegerField()
+    awarded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    awarded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-awarded_at"]
+        indexes = [
+            models.Index(fields=["financial_year", "setting"]),
+            models.Index(fields=["financial_year", "area"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount} to {self.setting}"
+
+
+class PortageVisit(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="portage_visits")
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="portage_visits")
+    visited_on = models.DateField()
+    goals = models.TextField(help_text="What you and the family are working towards")
+    progress = models.TextField(help_text="What the child did and how it went")
+    next_steps = models.TextField(blank=True)
+    next_visit_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-visited_on", "-pk"]
+        indexes = [models.Index(fields=["child", "-visited_on"])]
+
+    def __str__(self) -> str:
+        return f"Home visit on {self.visited_on:%-d %B %Y}"
+
+
+class FamilyPaperwork(models.Model):
+    """ "All about me" and the family's consent, completed with the family by their portage
+    worker. One current version per child; each save is an event on the child's referrals."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="family_paperwork")
+    completed_by = models.CharField("Completed with (family member's name)", max_length=200)
+    relationship = models.CharField("Their relationship to the child", max_length=100)
+    what_people_like_about_me = models.TextField()
+    what_is_important_to_me = models.TextField()
+    how_best_to_support_me = models.TextField()
+    how_i_communicate = models.TextField(blank=True)
+    family_hopes = models.TextField("The family's hopes for the future", blank=True)
+    family_worries = models.TextField(blank=True)
+    consent_to_share = models.JSONField(default=list, blank=True)
+    consent_given_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "family paperwork"
+
+    def __str__(self) -> str:
+        return f"All about me: {self.child}"
+
+
+class EarlyHelpHandoff(models.Model):
+    """A referral routed to an Early Help Assessment, and what the coordinator did with it."""
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", "Waiting for the early help coordinator"
+        ACCEPTED = "accepted", "Accepted by early help"
+        DECLINED = "declined", "Declined by early help"
+        CLOSED = "closed", "Closed with an outcome"
+
+    class Outcome(models.TextChoices):
+        EHA_COMPLETED = "eha_completed", "Early Help Assessment completed, plan in place"
+        FAMILY_SUPPORT = "family_support", "Family support without a full assessment"
+        STEPPED_UP = "stepped_up", "Stepped up to children's social care"
+        FAMILY_DECLINED = "family_declined", "The family declined early help"
+        NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+    referral = models.OneToOneField(
+        Referral, on_delete=models.CASCADE, related_name="early_help_handoff"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)
+    coordinator = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    response_reason = models.TextField(blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    outcome_notes = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Early help hand-off for {self.referral}"
+
+
+class Discipline(models.TextChoices):
+    """Who sits around the table, and who gives advice."""
+
+    SLT = "slt", "Speech and language therapy"
+    OT = "ot", "Occupational therapy"
+    PHYSIOTHERAPY = "physiotherapy", "Physiotherapy"
+    EDUCATIONAL_PSYCHOLOGY = "educational_psychology", "Educational psychology"
+    PAEDIATRICS = "paediatrics", "Paediatrics"
+    HEALTH_VISITING = "health_visiting", "Health visiting"
+    PORTAGE = "portage", "Portage"
+    SETTING_SENCO = "setting_senco", "Setting SENCO"
+    SOCIAL_CARE = "social_care", "Social care"
+    EARLY_HELP = "early_help", "Early help"
+    SEND_TEAM = "send_team", "Early Years SEND team"
+    PARENT = "parent", "Parent or carer"
+    OTHER = "other", "Other"
+
+
+class TacMeeting(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="tac_meetings")
+    held_on = models.DateField()
+    notes = models.TextField(blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["child", "-held_on"])]
+
+    def __str__(self) -> str:
+        return f"Team Around the Child meeting, {self.held_on:%-d %B %Y}"
+
+
+class TacAttendee(models.Model):
+    meeting = models.ForeignKey(TacMeeting, on_delete=models.CASCADE, related_name="attendees")
+    name = models.CharField(max_length=200)
+    discipline = models.CharField(max_length=30, choices=Discipline.choices)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    present = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["discipline", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TacAction(models.Model):
+    meeting = models.ForeignKey(TacMeeting, on_delete=models.CASCADE, related_name="actions")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="tac_actions")
+    description = models.TextField()
+    owner = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="tac_actions"
+    )
+    owner_name = models.CharField(
+        max_length=200, blank=True, help_text="For an owner without an account (a parent)"
+    )
+    due_on = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["owner", "done_at", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class AdviceTemplate(models.Model):
+    """The shape advice takes for each discipline, so every professional answers the same
+    questions ("we can't write a good plan without good advice")."""
+
+    discipline = models.CharField(max_length=30, choices=Discipline.choices, unique=True)
+    title = models.CharField(max_length=200)
+    questions = models.JSONField(
+        default=list, help_text='A list of {"key": ..., "label": ..., "hint": ...}'
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AdviceRequest(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        SUBMITTED = "submitted", "Advice given"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="advice_requests")
+    template = models.ForeignKey(AdviceTemplate, on_delete=models.PROTECT, related_name="+")
+    discipline = models.CharField(max_length=30, choices=Discipline.choices)
+    questions = models.JSONField(default=list, help_text="The template's questions when asked")
+    professional = models.ForeignKey(User, on_delete=models.PROTECT, related_name="advice_requests")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    message = models.TextField(blank=True, help_text="What the SEND team wants to know")
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    answers = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["professional", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_discipline_display()} advice on {self.referral}"

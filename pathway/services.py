@@ -14,12 +14,15 @@ from django.utils import timezone
 from earlyyears.models import Child, FamilyContact, Role, Setting, User
 from earlyyears.outbox import queue_message
 
+from .casework import start_clocks
 from .models import (
     ConcernDraft,
+    EarlyHelpHandoff,
     Observation,
     Referral,
     ReferralEvent,
     ReferralRoute,
+    Route,
     RoutingRule,
     RoutingRuleSet,
 )
@@ -106,6 +109,8 @@ def _route(referral: Referral, decision: RoutingDecision) -> None:
     ReferralRoute.objects.bulk_create(
         ReferralRoute(referral=referral, route=route) for route in decision.routes
     )
+    if Route.EARLY_HELP in decision.routes:
+        EarlyHelpHandoff.objects.create(referral=referral, created_at=referral.submitted_at)
 
 
 def create_referral(
@@ -154,6 +159,7 @@ def create_referral(
     referral.reference = f"EY{now:%y}-{referral.pk:06d}"
     referral.save(update_fields=["reference"])
     _route(referral, decision)
+    start_clocks(referral, timezone.localdate(now))
     ReferralEvent.objects.bulk_create(
         [
             ReferralEvent(

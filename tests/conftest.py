@@ -47,6 +47,8 @@ REFERENCE_DATA = [
     ("earlyyears.migrations.0003_message_templates", "seed"),
     ("pathway.migrations.0002_default_routing_rules", "publish_default_rules"),
     ("pathway.migrations.0003_routing_rule_editors_group", "create_group"),
+    ("pathway.migrations.0005_clock_policies_and_advice_templates", "seed"),
+    ("earlyyears.migrations.0004_casework_message_templates", "seed"),
 ]
 
 
