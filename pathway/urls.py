@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .wizard import ConcernWizard
@@ -31,4 +31,10 @@ urlpatterns = [
     path("routing/", views.routing_rules, name="routing-rules"),
     path("routing/<int:version>/copy/", views.copy_rule_set, name="copy-rule-set"),
     path("routing/<int:version>/test/", views.test_rule_set, name="test-rule-set"),
+    path("", include("pathway.urls_casework")),
+    path("", include("pathway.urls_panels")),
+    path("", include("pathway.urls_portage")),
+    path("", include("pathway.urls_early_help")),
+    path("", include("pathway.urls_tac")),
+    path("", include("pathway.urls_advice")),
 ]

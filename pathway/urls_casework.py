@@ -1,0 +1,3 @@
+"""URLs for triage and casework."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs for early_help."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs for panels."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs for portage."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs for tac."""
+
+urlpatterns: list = []
