@@ -298,7 +298,7 @@ def decide(
             by,
             f"{decision.get_kind_display()}{where}",
             decision=decision.pk,
-            kind=kind,
+            decision_kind=kind,
             reason=reason,
             routes=routes,
             panel=panel.pk if panel else None,

@@ -10,6 +10,7 @@ from django import forms
 
 from earlyyears.forms import GovukDateField, GovukForm
 from earlyyears.models import User
+from earlyyears.needs import AgeBand, BroadAreaOfNeed
 
 from .casework import ROUTE_CHOICES_FOR, FundingTerms, decisions_open_to
 from .models import Decision, Referral, Route
@@ -156,3 +157,39 @@ class NoteForm(GovukForm):
         max_length=4000,
         error_messages={"required": "Enter the note"},
     )
+
+
+class TriageFilterForm(GovukForm):
+    """The queue's filters, from the query string; a bad value is reported, never a 500."""
+
+    route = forms.ChoiceField(label="Route", required=False)
+    area = forms.TypedChoiceField(label="Area", required=False, coerce=int, empty_value=None)
+    setting = forms.TypedChoiceField(label="Setting", required=False, coerce=int, empty_value=None)
+    age_band = forms.ChoiceField(label="Age", required=False)
+    need = forms.ChoiceField(label="Broad area of need", required=False)
+    waiting = forms.ChoiceField(label="Waiting", required=False)
+    clock = forms.ChoiceField(
+        label="Clock",
+        required=False,
+        choices=[("", "Any"), ("overdue", "Overdue"), ("due_soon", "Due soon")],
+    )
+    allocated = forms.ChoiceField(label="Allocated to", required=False)
+
+    def __init__(self, *args: Any, areas, settings, officers, waiting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["route"].choices = [("", "Any route"), *Route.choices]
+        self.fields["area"].choices = [("", "Any area")] + [(a.pk, a.name) for a in areas]
+        self.fields["setting"].choices = [("", "Any setting")] + [(s.pk, s.name) for s in settings]
+        self.fields["age_band"].choices = [("", "Any age"), *AgeBand.choices]
+        self.fields["need"].choices = [("", "Any need"), *BroadAreaOfNeed.choices]
+        self.fields["waiting"].choices = [("", "Any time")] + [
+            (key, label) for key, (label, _, _) in waiting.items()
+        ]
+        self.fields["allocated"].choices = [
+            ("", "Anyone or no one"),
+            ("me", "Me"),
+            ("none", "No one yet"),
+        ] + [(str(o.pk), o.get_full_name() or o.username) for o in officers]
+        for field in self.fields.values():
+            label = field.label.lower()
+            field.error_messages["invalid_choice"] = f"Choose a {label} from the list"

@@ -9,18 +9,22 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from earlyyears.access import child_for, children_for, family_contacts_for, settings_for
 from earlyyears.models import Role
 from earlyyears.selectors import messages_about
 
-from . import selectors, services
+from . import casework, selectors, selectors_casework, services
 from .access import (
     can_manage_routing,
     can_raise_concerns,
     draft_for,
     drafts_for,
+    funding_awards_for,
+    information_requests_for,
     is_send_team,
     observation_for,
     observations_for,
@@ -28,6 +32,7 @@ from .access import (
     referrals_for,
 )
 from .forms import HealthNotificationForm, ObservationForm, ParentRequestForm
+from .forms_casework import NoteForm
 from .models import Referral, ReferralEvent, Route, RoutingRuleSet
 
 
@@ -115,14 +120,16 @@ def referral_confirmation(request: HttpRequest, referral_id: int) -> HttpRespons
 
 @login_required
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = referral_for(request.user, referral_id)
+    user = request.user
+    referral = referral_for(user, referral_id)
     ReferralEvent.objects.create(
         referral=referral,
         kind=ReferralEvent.Kind.VIEWED,
-        actor=request.user,
-        summary=f"Viewed by {request.user.get_full_name() or request.user.username}",
+        actor=user,
+        summary=f"Viewed by {user.get_full_name() or user.username}",
     )
     events = referral.events.exclude(kind=ReferralEvent.Kind.VIEWED).select_related("actor")
+    send_team = is_send_team(user)
     return render(
         request,
         "pathway/referral_detail.html",
@@ -132,8 +139,26 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "events": events,
             "current_routes": [r.get_route_display() for r in referral.current_routes.all()],
             "answers": selectors.answer_sections(referral),
-            "case_messages": messages_about(request.user, referral.child),
-            "can_retry": request.user.role == Role.SEND_MANAGER,
+            "case_messages": messages_about(user, referral.child),
+            "can_retry": user.role == Role.SEND_MANAGER,
+            "send_team": send_team,
+            "is_manager": user.role == Role.SEND_MANAGER,
+            "can_claim": send_team
+            and referral.allocated_to_id is None
+            and referral.status in Referral.WAITING,
+            "can_decide": send_team and bool(casework.decisions_open_to(referral)),
+            "clocks": selectors_casework.clocks_of(referral, timezone.localdate())
+            if send_team
+            else [],
+            "questions": information_requests_for(user)
+            .filter(referral=referral)
+            .select_related("asked_by", "answered_by"),
+            "funding_awards": funding_awards_for(user).filter(referral=referral),
+            "note_form": NoteForm() if send_team else None,
+            "sections": [
+                render_to_string(section["template"], section["context"], request=request)
+                for section in selectors.referral_sections(user, referral)
+            ],
         },
     )
 
@@ -322,5 +347,9 @@ def child_record(request: HttpRequest, child_id: int) -> HttpResponse:
             .prefetch_related("current_routes"),
             "timeline": selectors.child_timeline(request.user, child),
             "can_observe": can_raise_concerns(request.user),
+            "sections": [
+                render_to_string(section["template"], section["context"], request=request)
+                for section in selectors.child_sections(request.user, child)
+            ],
         },
     )
