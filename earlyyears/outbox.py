@@ -104,6 +104,35 @@ def queue_message(
     return message
 
 
+def reminder_channels(user: User) -> list[str]:
+    """The channels a member of staff chose for reminders."""
+    return {
+        User.ReminderChannel.EMAIL: [OutboxMessage.Channel.EMAIL],
+        User.ReminderChannel.SMS: [OutboxMessage.Channel.SMS],
+        User.ReminderChannel.BOTH: [OutboxMessage.Channel.EMAIL, OutboxMessage.Channel.SMS],
+    }.get(user.reminder_channel, [OutboxMessage.Channel.EMAIL])
+
+
+def remind_staff(
+    user: User, *, key: str, template: str, context: dict[str, Any], child: Child | None = None
+) -> int:
+    """Queue one reminder per chosen channel; the key (which names the due date) makes a
+    second run of the same reminder a no-op. Returns how many rows were new."""
+    created = 0
+    now = timezone.now()
+    for channel in reminder_channels(user):
+        message = queue_message(
+            key=f"{key}:{channel}",
+            template=template,
+            context=context,
+            channel=channel,
+            user=user,
+            child=child,
+        )
+        created += message.created_at >= now
+    return created
+
+
 def enqueue(message_id: int, countdown: float | None = None) -> None:
     from .tasks import send_message
 

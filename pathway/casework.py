@@ -14,7 +14,7 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from earlyyears.models import FamilyContact, Role, User
-from earlyyears.outbox import queue_message
+from earlyyears.outbox import queue_message, remind_staff
 
 from . import clocks
 from .models import (
@@ -495,3 +495,44 @@ def add_note(referral: Referral, *, by: User, text: str) -> None:
     if not text:
         raise CaseworkError("Enter the note")
     _event(referral, ReferralEvent.Kind.NOTE, by, text[:300], text=text)
+
+
+# Reminders ----------------------------------------------------------------------------------
+
+
+def remind_clocks(today: datetime.date | None = None) -> int:
+    """Tell the allocated officer (or, while nobody has it, the SEND managers) when a running
+    clock is due soon and again when it is overdue: each once per due date."""
+    today = today or timezone.localdate()
+    running = (
+        ReferralClock.objects.filter(stopped_at__isnull=True, due_soon_from__lte=today)
+        .select_related("policy", "referral", "referral__allocated_to", "referral__child")
+        .order_by("due_on", "pk")
+    )
+    managers = list(User.objects.filter(role=Role.SEND_MANAGER, is_active=True))
+    queued = 0
+    for clock in running.iterator(chunk_size=500):
+        referral = clock.referral
+        overdue = today > clock.due_on
+        state, template = (
+            ("overdue", "clock_overdue_staff") if overdue else ("due-soon", "clock_due_soon_staff")
+        )
+        recipients = [referral.allocated_to] if referral.allocated_to_id else managers
+        context = {
+            "authority": settings.AUTHORITY_NAME,
+            "clock": clock.policy.name,
+            "reference": referral.reference,
+            "due": f"{clock.due_on:%-d %B %Y}",
+        }
+        with transaction.atomic():
+            for user in recipients:
+                if not user.is_active:
+                    continue
+                queued += remind_staff(
+                    user,
+                    key=f"clock-{state}:{clock.pk}:{clock.due_on.isoformat()}:{user.pk}",
+                    template=template,
+                    context=context,
+                    child=referral.child,
+                )
+    return queued

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from earlyyears.models import Child, FamilyContact, Role, Setting, User
-from earlyyears.outbox import queue_message
+from earlyyears.outbox import queue_message, remind_staff
 
 from .casework import start_clocks
 from .models import (
@@ -403,21 +403,12 @@ def remind_drafts_expiring(within_days: int = 3) -> int:
     ).select_related("owner")
     queued = 0
     for draft in drafts:
-        owner = draft.owner
-        channels = {
-            User.ReminderChannel.EMAIL: ["email"],
-            User.ReminderChannel.SMS: ["sms"],
-            User.ReminderChannel.BOTH: ["email", "sms"],
-        }[owner.reminder_channel]
         due = timezone.localtime(draft.expires_at).date()
         with transaction.atomic():
-            for channel in channels:
-                message = queue_message(
-                    key=f"draft-expiry:{draft.pk}:{due.isoformat()}:{channel}",
-                    template="draft_expiring_staff",
-                    context={"authority": settings.AUTHORITY_NAME, "due": f"{due:%-d %B %Y}"},
-                    channel=channel,
-                    user=owner,
-                )
-                queued += message.created_at >= now
+            queued += remind_staff(
+                draft.owner,
+                key=f"draft-expiry:{draft.pk}:{due.isoformat()}",
+                template="draft_expiring_staff",
+                context={"authority": settings.AUTHORITY_NAME, "due": f"{due:%-d %B %Y}"},
+            )
     return queued

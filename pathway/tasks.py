@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .casework import remind_clocks
 from .services import purge_expired_drafts, remind_drafts_expiring
 
 
@@ -13,3 +14,9 @@ def purge_expired_concern_drafts() -> int:
 def remind_drafts_expiring_task() -> int:
     """Tell practitioners about drafts that will be deleted within three days (once each)."""
     return remind_drafts_expiring()
+
+
+@shared_task(name="pathway.tasks.remind_clocks")
+def remind_clocks_task() -> int:
+    """Clocks due soon or overdue, to the allocated officer (daily, by celery beat)."""
+    return remind_clocks()
