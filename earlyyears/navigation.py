@@ -40,7 +40,12 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append((_children_label(user.role), reverse("children")))
     if user.role in (Role.PRACTITIONER, Role.PORTAGE_WORKER):
         items.append(("My concerns", reverse("my-concerns")))
+    if user.role == Role.PRACTITIONER:
+        items.append(("Questions", reverse("information-requests")))
     if user.role in (Role.SEND_OFFICER, Role.SEND_MANAGER):
+        items.append(("Triage", reverse("triage-queue")))
+        items.append(("Caseloads", reverse("caseloads")))
+        items.append(("Funding", reverse("funding")))
         items.append(("Register", reverse("notification-register")))
         items.append(("Messages", reverse("message-log")))
     if user.role == Role.SEND_MANAGER:
@@ -76,6 +81,11 @@ def tasks_for(user) -> list[Task]:
                 "Drafts, and what happened to concerns you sent.",
                 reverse("my-concerns"),
             ),
+            Task(
+                "Answer questions from the SEND team",
+                "When the team needs to know more before deciding.",
+                reverse("information-requests"),
+            ),
             Task("Take training", "Learn the signs that a child might have additional needs."),
         ]
     if role == Role.PORTAGE_WORKER:
@@ -101,7 +111,21 @@ def tasks_for(user) -> list[Task]:
                 "Every referral, from every way in.",
                 reverse("notification-register"),
             ),
-            Task("Triage referrals", "Concerns waiting for a decision, oldest clock first."),
+            Task(
+                "Triage referrals",
+                "Concerns waiting for a decision, the most urgent clock first.",
+                reverse("triage-queue"),
+            ),
+            Task(
+                "See caseloads",
+                "Open referrals by officer, with what is due soon or overdue.",
+                reverse("caseloads"),
+            ),
+            Task(
+                "Inclusion funding",
+                "Top-up funding awarded to settings, against the budget.",
+                reverse("funding"),
+            ),
         ]
         if role == Role.SEND_MANAGER:
             tasks.append(
