@@ -253,8 +253,11 @@ def decide(
     question: str = "",
     funding: FundingTerms | None = None,
     panel: PanelMeeting | None = None,
+    notify: bool = True,
 ) -> Decision:
-    """Record a decision and everything that follows from it, or nothing at all."""
+    """Record a decision and everything that follows from it, or nothing at all.
+
+    `notify=False` is for back-filled history (demo data): nobody is texted about it."""
     _must_be_send_team(by)
     reason = (reason or "").strip()
     if not reason:
@@ -290,7 +293,7 @@ def decide(
         decision = Decision.objects.create(
             referral=locked, kind=kind, routes=routes, reason=reason, decided_by=by, at_panel=panel
         )
-        _apply(locked, decision, question=question.strip(), funding=funding)
+        _apply(locked, decision, question=question.strip(), funding=funding, notify=notify)
         where = f" at {panel}" if panel else ""
         _event(
             locked,
@@ -306,7 +309,7 @@ def decide(
         stopped = _stop_clocks(locked, decision)
         if stopped:
             _event(locked, ReferralEvent.Kind.CLOCK, by, "Stopped: " + ", ".join(stopped))
-        if kind in FAMILY_IS_TOLD:
+        if notify and kind in FAMILY_IS_TOLD:
             _tell_family(locked, decision)
     return decision
 
@@ -343,6 +346,7 @@ def _apply(
     *,
     question: str,
     funding: FundingTerms | None,
+    notify: bool,
 ) -> None:
     kind = decision.kind
     fields = ["status", "outcome"]
@@ -367,7 +371,8 @@ def _apply(
             "Asked the setting for more information",
             question=question,
         )
-        _tell_setting(referral, decision)
+        if notify:
+            _tell_setting(referral, decision)
     elif kind == Decision.Kind.FUNDING:
         assert funding is not None
         award = FundingAward.objects.create(

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from earlyyears.models import Child, Role, SettingMembership, User
+from earlyyears.models import Area, Child, Role, SettingMembership, User
 from earlyyears.needs import PRIME_AREAS, ConcernLevel
 
-from ...models import Observation, Referral
+from ... import casework
+from ...models import (
+    Decision,
+    FundingBudget,
+    Observation,
+    Referral,
+    ReferralClock,
+    ReferralEvent,
+    Route,
+)
 from ...routing import DEVELOPMENTAL_BANDS
 from ...services import create_referral
 
@@ -36,6 +46,12 @@ EVIDENCE = {
         "Long outbursts at transitions that usual strategies do not help.",
     ],
 }
+ACCEPT_REASONS = [
+    "Significant delay in prime areas despite two cycles of support in the setting.",
+    "The setting's evidence shows needs beyond what SEN support alone can meet.",
+    "Under three with delays in more than one prime area: home-visiting support fits best.",
+    "The family agreed to an early help assessment; the SEND team will stay involved.",
+]
 TRIED = [
     "Small-group language sessions three times a week",
     "Visual timetable and now-and-next board",
@@ -99,10 +115,84 @@ class Command(BaseCommand):
                 )
             created += 1
         observations = self.observations(rng, children[:300], practitioners, fallback)
+        decided = self.casework(rng, now)
         self.stdout.write(
             f"Demo pathway: {created} referrals created ({Referral.objects.count()} in all), "
-            f"{observations} observations created."
+            f"{observations} observations created, {decided} referrals decided."
         )
+
+    def casework(self, rng: random.Random, now: datetime.datetime) -> int:
+        """Decide the older demo referrals as the SEND team would have, back-dated; leave the
+        last month's waiting, half of them claimed; set this year's inclusion funding budgets."""
+        officers = list(
+            User.objects.filter(role__in=(Role.SEND_OFFICER, Role.SEND_MANAGER)).order_by(
+                "username"
+            )
+        )
+        if not officers:
+            return 0
+        year = casework.financial_year_of(now.date())
+        FundingBudget.objects.get_or_create(
+            financial_year=year, area=None, defaults={"amount": Decimal("250000")}
+        )
+        for district in Area.objects.filter(kind=Area.Kind.DISTRICT):
+            FundingBudget.objects.get_or_create(
+                financial_year=year, area=district, defaults={"amount": Decimal("40000")}
+            )
+        waiting = (
+            Referral.objects.filter(answers__has_key="demo_key", status__in=Referral.WAITING)
+            .select_related("setting")
+            .order_by("submitted_at")
+        )
+        decided = 0
+        for referral in waiting:
+            officer = rng.choice(officers)
+            age = (now - referral.submitted_at).days
+            if age < 30:
+                if rng.random() < 0.5 and referral.allocated_to_id is None:
+                    casework.claim(referral, officer)
+                continue
+            decided_at = referral.submitted_at + datetime.timedelta(days=rng.randint(3, 16))
+            kind, extra = self.decision_for(rng, referral, decided_at.date())
+            decision = casework.decide(referral, kind, by=officer, notify=False, **extra)
+            Decision.objects.filter(pk=decision.pk).update(decided_at=decided_at)
+            ReferralClock.objects.filter(stopped_by=decision).update(stopped_at=decided_at)
+            ReferralEvent.objects.filter(
+                referral=referral, at__gte=now - datetime.timedelta(minutes=5)
+            ).exclude(kind=ReferralEvent.Kind.VIEWED).update(at=decided_at)
+            Referral.objects.filter(pk=referral.pk).update(
+                allocated_to=officer, allocated_at=decided_at
+            )
+            decided += 1
+        return decided
+
+    def decision_for(self, rng: random.Random, referral: Referral, on: datetime.date):
+        roll = rng.random()
+        routes = [route for route in referral.routes if route != Route.LOCAL_OFFER]
+        if roll < 0.55 and routes:
+            return "accept", {
+                "routes": routes,
+                "reason": rng.choice(ACCEPT_REASONS),
+            }
+        if roll < 0.75 and referral.setting_id:
+            starts = on + datetime.timedelta(days=14)
+            return "funding", {
+                "reason": "Extra adult support for small-group and 1:1 work on the outcomes "
+                "in the setting's support plan.",
+                "funding": casework.FundingTerms(
+                    amount=Decimal(rng.choice([600, 900, 1200, 1500, 2400])),
+                    hours_per_week=Decimal(rng.choice([3, 5, 7.5, 10])),
+                    starts_on=starts,
+                    ends_on=starts + datetime.timedelta(weeks=12),
+                    review_on=starts + datetime.timedelta(weeks=8),
+                ),
+            }
+        if roll < 0.9:
+            return "signpost", {
+                "reason": "Needs can be met through universal services for now: the family "
+                "has details of stay-and-play and speech and language drop-ins."
+            }
+        return "close", {"reason": "The child has moved out of the county."}
 
     def answers(self, rng: random.Random, key: str) -> dict:
         development = {}
