@@ -1,0 +1,194 @@
+"""Benchmark: the triage queue's first page and a filtered page with 1,000 and 100,000 referrals.
+
+Rows are bulk-inserted (the clocks and routes as the services would leave them), then the real
+view is timed through the test client. Run on PostgreSQL for the figures in the notes:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/earlyyears_bench_triage \\
+    .venv/bin/pytest -o addopts="-p no:cacheprovider" -s tests/benchmarks/test_triage_queue.py
+
+BENCH_TRIAGE_REFERRALS (100000) sets the large size.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import random
+import statistics
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from earlyyears.models import Area, Child, Role, Setting
+from earlyyears.needs import BroadAreaOfNeed
+from pathway import clocks
+from pathway.models import ClockPolicy, Referral, ReferralClock, ReferralRoute, Route
+from pathway.services import published_rule_set
+from tests.factories import AreaFactory, UserFactory
+
+LARGE = int(os.environ.get("BENCH_TRIAGE_REFERRALS", "100000"))
+BATCH = 5000
+STATUSES = [
+    (Referral.Status.SUBMITTED, 0.25),
+    (Referral.Status.IN_TRIAGE, 0.2),
+    (Referral.Status.MORE_INFORMATION, 0.05),
+    (Referral.Status.ACCEPTED, 0.35),
+    (Referral.Status.CLOSED, 0.15),
+]
+ROUTES = [Route.SEND_TEAM, Route.PORTAGE, Route.EARLY_HELP, Route.LOCAL_OFFER]
+NEEDS = list(BroadAreaOfNeed.values)
+
+
+def _grow_to(total: int, rng: random.Random, world: dict) -> None:
+    """Insert referrals until the table holds `total`."""
+    existing = Referral.objects.count()
+    rule_set = published_rule_set()
+    triage = ClockPolicy.objects.get(key="triage")
+    today = timezone.localdate()
+    officers = world["officers"]
+    statuses, weights = zip(*STATUSES, strict=True)
+    while existing < total:
+        size = min(BATCH, total - existing)
+        rows = []
+        for _ in range(size):
+            child = rng.choice(world["children"])
+            submitted = timezone.now() - datetime.timedelta(days=rng.randint(0, 120))
+            started = timezone.localdate(submitted)
+            due = clocks.due_date(started, 10, clocks.WORKING_DAYS)
+            status = rng.choices(statuses, weights)[0]
+            waiting = status in Referral.WAITING
+            rows.append(
+                Referral(
+                    child=child,
+                    setting_id=child.setting_id,
+                    area_id=child.area_id,
+                    source=Referral.Source.SETTING_CONCERN,
+                    submitted_by=world["submitter"],
+                    submitted_at=submitted,
+                    status=status,
+                    routes=[rng.choice(ROUTES[:3])],
+                    rule_set=rule_set,
+                    broad_areas_of_need=sorted(rng.sample(NEEDS, rng.randint(1, 2))),
+                    allocated_to=rng.choice(officers) if rng.random() < 0.5 else None,
+                    next_due_on=due if waiting else None,
+                    next_due_soon_from=clocks.due_soon_from(due, 3, clocks.WORKING_DAYS)
+                    if waiting
+                    else None,
+                )
+            )
+        created = Referral.objects.bulk_create(rows, batch_size=1000)
+        if connection.vendor != "postgresql":
+            created = list(Referral.objects.order_by("-pk")[:size])[::-1]
+        ReferralRoute.objects.bulk_create(
+            [ReferralRoute(referral=r, route=r.routes[0]) for r in created], batch_size=2000
+        )
+        ReferralClock.objects.bulk_create(
+            [
+                ReferralClock(
+                    referral=r,
+                    policy=triage,
+                    started_on=timezone.localdate(r.submitted_at),
+                    due_on=r.next_due_on or today,
+                    due_soon_from=r.next_due_soon_from or today,
+                    stopped_at=None if r.next_due_on else r.submitted_at,
+                )
+                for r in created
+            ],
+            batch_size=2000,
+        )
+        existing += size
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _time(client, params: dict, runs: int = 7) -> tuple[float, float, int]:
+    client.get(reverse("triage-queue"), params)  # warm
+    times = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(reverse("triage-queue"), params)
+            times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    return statistics.median(times), max(times), len(captured)
+
+
+@pytest.mark.django_db
+def test_triage_queue_at_scale(client, capsys):
+    rng = random.Random(4)  # noqa: S311 - benchmark data
+    districts = [AreaFactory(kind=Area.Kind.DISTRICT) for _ in range(5)]
+    wards = [AreaFactory(kind=Area.Kind.WARD, parent=rng.choice(districts)) for _ in range(45)]
+    settings_ = Setting.objects.bulk_create(
+        [
+            Setting(urn=f"EY{900000 + n}", name=f"Bench setting {n}", area=rng.choice(wards))
+            for n in range(500)
+        ]
+    )
+    if connection.vendor != "postgresql":
+        settings_ = list(Setting.objects.filter(urn__startswith="EY9"))
+    today = timezone.localdate()
+    children = Child.objects.bulk_create(
+        [
+            Child(
+                reference=f"B{n:07d}",
+                first_name=f"Child{n}",
+                last_name="Bench",
+                date_of_birth=today - datetime.timedelta(days=rng.randint(200, 1700)),
+                setting=(setting := rng.choice(settings_)),
+                area_id=setting.area_id,
+                postcode="WM1 1AA",
+            )
+            for n in range(20000)
+        ],
+        batch_size=2000,
+    )
+    if connection.vendor != "postgresql":
+        children = list(Child.objects.filter(reference__startswith="B"))
+    officers = [UserFactory(role=Role.SEND_OFFICER) for _ in range(8)]
+    world = {
+        "children": children,
+        "officers": officers,
+        "submitter": UserFactory(role=Role.PRACTITIONER),
+    }
+    client.force_login(officers[0])
+    filtered = {
+        "route": "send_team",
+        "area": str(districts[0].pk),
+        "need": "communication_interaction",
+        "clock": "overdue",
+    }
+    results = {}
+    for size in (1000, LARGE):
+        started = time.perf_counter()
+        _grow_to(size, rng, world)
+        load = time.perf_counter() - started
+        waiting = Referral.objects.filter(status__in=Referral.WAITING).count()
+        results[size] = {
+            "load_s": load,
+            "waiting": waiting,
+            "first": _time(client, {}),
+            "filtered": _time(client, filtered),
+            "last": _time(client, {"page": "9999"}),
+        }
+    with capsys.disabled():
+        print(f"\nTriage queue on {connection.vendor}: median / max ms, queries per page")
+        for size, r in results.items():
+            print(
+                f"  {size:>7} referrals ({r['waiting']} waiting; inserted in {r['load_s']:.1f} s)"
+            )
+            for name in ("first", "filtered", "last"):
+                median, worst, queries = r[name]
+                print(f"    {name:<9} page {median:7.1f} / {worst:7.1f} ms  {queries} queries")
+        small, large = results[1000], results[LARGE]
+        for name in ("first", "filtered", "last"):
+            print(
+                f"  ratio {name}: {large[name][0] / small[name][0]:.1f}x for "
+                f"{LARGE / 1000:.0f}x the rows"
+            )
+    for name in ("first", "filtered", "last"):
+        assert results[1000][name][2] == results[LARGE][name][2]
