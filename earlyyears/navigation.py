@@ -45,6 +45,7 @@ def navigation_for(user, path: str) -> list[NavItem]:
     if user.role in (Role.SEND_OFFICER, Role.SEND_MANAGER):
         items.append(("Triage", reverse("triage-queue")))
         items.append(("Caseloads", reverse("caseloads")))
+        items.append(("Panels", reverse("panel-list")))
         items.append(("Funding", reverse("funding")))
         items.append(("Register", reverse("notification-register")))
         items.append(("Messages", reverse("message-log")))
@@ -120,6 +121,11 @@ def tasks_for(user) -> list[Task]:
                 "See caseloads",
                 "Open referrals by officer, with what is due soon or overdue.",
                 reverse("caseloads"),
+            ),
+            Task(
+                "Run the Early Years panel",
+                "Schedule panels, build agendas from waiting referrals and publish minutes.",
+                reverse("panel-list"),
             ),
             Task(
                 "Inclusion funding",

@@ -125,8 +125,8 @@ def compare_rule_sets(candidate: RoutingRuleSet, *, limit: int = 1000) -> RuleSe
     return comparison
 
 
-REFERRAL_SECTIONS = ("early_help", "advice")
-CHILD_SECTIONS = ("portage", "tac")
+REFERRAL_SECTIONS = ("early_help", "advice", "panels")
+CHILD_SECTIONS = ("portage", "tac", "panels")
 
 
 def _sections(kind: str, names: tuple[str, ...], user, obj) -> list[dict[str, Any]]:
