@@ -53,6 +53,7 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Routing rules", reverse("routing-rules")))
     if user.role == Role.PROFESSIONAL:
         items.append(("Notify", reverse("health-notification")))
+        items.append(("Advice requests", reverse("advice-list")))
     if user.role in (Role.TRAINER, Role.ADMIN):
         items.append(("Content admin", reverse("wagtailadmin_home")))
     if user.role == Role.ADMIN:
@@ -151,7 +152,11 @@ def tasks_for(user) -> list[Task]:
                 "A health notification under section 23 of the Children and Families Act 2014.",
                 reverse("health-notification"),
             ),
-            Task("Advice requests", "Children you have been asked to advise on."),
+            Task(
+                "Advice requests",
+                "Children you have been asked to advise on.",
+                reverse("advice-list"),
+            ),
         ]
     if role == Role.TRAINER:
         return [

@@ -47,7 +47,11 @@ def referrals_for(user: AnyUser) -> QuerySet[Referral]:
     if user.role == Role.PROFESSIONAL:
         return Referral.objects.filter(
             Q(submitted_by=user)
-            | Q(pk__in=AdviceRequest.objects.filter(professional=user).values("referral"))
+            | Q(
+                pk__in=AdviceRequest.objects.filter(professional=user)
+                .exclude(status=AdviceRequest.Status.WITHDRAWN)
+                .values("referral")
+            )
         )
     return Referral.objects.none()
 
@@ -148,7 +152,9 @@ def tac_children_for(user: AnyUser) -> QuerySet[Child]:
         return children_for(user)
     if user.role == Role.PROFESSIONAL:
         return Child.objects.filter(
-            pk__in=AdviceRequest.objects.filter(professional=user).values("referral__child")
+            pk__in=AdviceRequest.objects.filter(professional=user)
+            .exclude(status=AdviceRequest.Status.WITHDRAWN)
+            .values("referral__child")
         )
     return children_for(user)
 

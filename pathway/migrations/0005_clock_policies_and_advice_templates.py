@@ -67,7 +67,7 @@ TEMPLATES = [
             ("understanding", "Understanding of language", ""),
             ("expressive", "Talking (expressive language) and speech sounds", ""),
             ("social", "Social communication and interaction", ""),
-            ("eating", "Eating, drinking and swallowing", "Leave blank if not assessed."),
+            ("eating", "Eating, drinking and swallowing", "Write 'not assessed' if you did not."),
         ],
     ),
     (
