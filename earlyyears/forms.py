@@ -137,7 +137,7 @@ class GovukDateField(forms.MultiValueField):
 
     def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
         self.past_only = past_only
-        parts = (forms.CharField(), forms.CharField(), forms.CharField())
+        parts = tuple(forms.CharField(required=False) for _ in range(3))
         super().__init__(parts, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[str]) -> datetime.date | None:

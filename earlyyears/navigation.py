@@ -36,8 +36,10 @@ def navigation_for(user, path: str) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
-    if user.role in (Role.PRACTITIONER, Role.PORTAGE_WORKER, Role.SEND_OFFICER, Role.SEND_MANAGER):
+    if user.role in (Role.PRACTITIONER, Role.SEND_OFFICER, Role.SEND_MANAGER):
         items.append((_children_label(user.role), reverse("children")))
+    if user.role == Role.PORTAGE_WORKER:
+        items.append(("Your caseload", reverse("portage-caseload")))
     if user.role in (Role.PRACTITIONER, Role.PORTAGE_WORKER):
         items.append(("My concerns", reverse("my-concerns")))
     if user.role == Role.PRACTITIONER:
@@ -92,7 +94,11 @@ def tasks_for(user) -> list[Task]:
         ]
     if role == Role.PORTAGE_WORKER:
         return [
-            Task("See your caseload", "The families you visit at home.", children),
+            Task(
+                "See your caseload",
+                "The families you visit at home: last and next visits, and their paperwork.",
+                reverse("portage-caseload"),
+            ),
             Task(
                 "Complete a concern with a family",
                 "The family's views and consent, together.",
@@ -103,7 +109,11 @@ def tasks_for(user) -> list[Task]:
                 "When a family asks for support directly.",
                 reverse("parent-request"),
             ),
-            Task("Record a home visit", "Goals, progress and the family's paperwork."),
+            Task(
+                "Record a home visit",
+                "Goals, progress and the family's paperwork.",
+                reverse("portage-caseload"),
+            ),
         ]
     if role in (Role.SEND_OFFICER, Role.SEND_MANAGER):
         tasks = [
