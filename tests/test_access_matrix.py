@@ -1,0 +1,385 @@
+"""The access matrix: every URL of the project, discovered from the URL resolver, tried as
+every role against objects that belong to another setting, caseload or route.
+
+Each URL that shows or changes child-level data has an entry saying who may reach child A's
+records through it; everyone else must get 403 or 404 (or, signed out, a redirect to sign-in),
+and a page they may open (a list scoped to them) must not name child A. URLs without child data
+are listed with the reason. A new URL with neither fails this test until someone decides."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from earlyyears.models import OutboxMessage, Role
+from pathway import casework
+from pathway.models import (
+    AdviceRequest,
+    AdviceTemplate,
+    FamilyPaperwork,
+    InformationRequest,
+    Observation,
+    PanelAgendaItem,
+    PanelMeeting,
+    PanelMember,
+    PortageVisit,
+    Referral,
+    TacAction,
+    TacMeeting,
+)
+from pathway.services import create_referral, start_draft
+
+from .factories import UserFactory
+
+PROJECT_APPS = ("earlyyears.", "pathway.", "training.", "cms.")
+
+SEND_TEAM = {"send_officer", "send_manager"}
+CHILD_A = SEND_TEAM | {"practitioner_a", "portage_a"}
+EVERYONE = [
+    "anonymous",
+    "practitioner_a",
+    "practitioner_b",
+    "portage_a",
+    "portage_b",
+    "send_officer",
+    "send_manager",
+    "early_help",
+    "professional",
+    "professional_asked",
+    "planner",
+    "trainer",
+    "admin",
+]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """`allowed` may reach child A's records here; `open_to` may use the URL for their own
+    work (their own list, a new draft in their own setting) but must never see child A."""
+
+    allowed: set[str]
+    kwargs: Callable[[object], dict] = lambda case: {}
+    post_only: bool = False
+    secrets: tuple[str, ...] = ()
+    open_to: frozenset[str] = frozenset()
+
+
+def referral(attr: str = "referral_a") -> Callable[[object], dict]:
+    return lambda case: {"referral_id": getattr(case, attr).pk}
+
+
+def child(case) -> dict:
+    return {"child_id": case.child_a.pk}
+
+
+def panel(case) -> dict:
+    return {"meeting_id": case.panel.pk}
+
+
+def panel_item(case) -> dict:
+    return {"meeting_id": case.panel.pk, "item_id": case.panel_item.pk}
+
+
+# Users of another setting or caseload, and a professional not asked about child A: each has
+# lists and forms of their own.
+OWN_LISTS = frozenset({"practitioner_b", "portage_b", "professional"})
+
+MATRIX: dict[str, Entry] = {
+    # people and places
+    "children": Entry(CHILD_A, open_to=OWN_LISTS),
+    "message-log": Entry(SEND_TEAM),
+    "retry-message": Entry({"send_manager"}, lambda c: {"message_id": c.message.pk}, True),
+    # children, observations, concerns
+    "child-detail": Entry(CHILD_A, child),
+    "add-observation": Entry({"practitioner_a", "portage_a"}, child),
+    "observation-attachment": Entry(CHILD_A, lambda c: {"observation_id": c.observation.pk}),
+    "my-concerns": Entry({"practitioner_a", "portage_a"}, open_to=OWN_LISTS),
+    "start-concern": Entry({"practitioner_a", "portage_a"}, open_to=OWN_LISTS),
+    "discard-draft": Entry({"practitioner_a"}, lambda c: {"draft_id": c.draft.pk}, True),
+    "concern-step": Entry({"practitioner_a"}, lambda c: {"draft_id": c.draft.pk, "step": "child"}),
+    "referral-detail": Entry(CHILD_A | {"professional_asked"}, referral()),
+    "referral-confirmation": Entry(CHILD_A | {"professional_asked"}, referral()),
+    "health-notification": Entry(
+        {"professional", "professional_asked"}, open_to=frozenset(SEND_TEAM)
+    ),
+    "parent-request": Entry({"portage_a"} | SEND_TEAM, open_to=OWN_LISTS),
+    "notification-register": Entry(SEND_TEAM),
+    "routing-rules": Entry({"send_manager"}),
+    "copy-rule-set": Entry({"send_manager"}, lambda c: {"version": 1}, True),
+    "test-rule-set": Entry({"send_manager"}, lambda c: {"version": 1}),
+    # triage and decisions
+    "triage-queue": Entry(SEND_TEAM),
+    "caseloads": Entry(SEND_TEAM),
+    "funding": Entry(SEND_TEAM),
+    "claim-referral": Entry(SEND_TEAM, referral(), True),
+    "allocate-referral": Entry({"send_manager"}, referral()),
+    "decide-referral": Entry(SEND_TEAM, referral()),
+    "add-case-note": Entry(SEND_TEAM, referral(), True),
+    "information-requests": Entry(CHILD_A - {"portage_a"}, open_to=OWN_LISTS),
+    "answer-information-request": Entry(
+        {"practitioner_a"}, lambda c: {"request_id": c.question.pk}
+    ),
+    # the Early Years panel
+    "panel-list": Entry(SEND_TEAM),
+    "panel-schedule": Entry(SEND_TEAM),
+    "panel-detail": Entry(SEND_TEAM, panel),
+    "panel-edit": Entry(SEND_TEAM, panel),
+    "panel-schedule-following": Entry(SEND_TEAM, panel),
+    "panel-members": Entry(SEND_TEAM, panel),
+    "panel-copy-members": Entry(SEND_TEAM, panel, True),
+    "panel-remove-member": Entry(
+        SEND_TEAM, lambda c: {"meeting_id": c.panel.pk, "member_id": c.panel_member.pk}, True
+    ),
+    "panel-attendance": Entry(SEND_TEAM, panel),
+    "panel-add-items": Entry(SEND_TEAM, panel),
+    "panel-item": Entry(SEND_TEAM, panel_item),
+    "panel-defer-item": Entry(SEND_TEAM, panel_item),
+    "panel-item-discussion": Entry(SEND_TEAM, panel_item),
+    "panel-move-item": Entry(SEND_TEAM, panel_item, True),
+    "panel-remove-item": Entry(SEND_TEAM, panel_item, True),
+    "panel-mark-held": Entry(SEND_TEAM, panel),
+    "panel-minutes": Entry(SEND_TEAM, panel),
+    "panel-minutes-notes": Entry(SEND_TEAM, panel),
+    "panel-publish-minutes": Entry(SEND_TEAM, panel),
+    # portage
+    "portage-caseload": Entry({"portage_a"}, open_to=OWN_LISTS),
+    "portage-visits": Entry({"portage_a"} | SEND_TEAM, child),
+    "portage-visit-new": Entry({"portage_a"}, child),
+    "portage-visit-edit": Entry({"portage_a"}, lambda c: {"visit_id": c.visit.pk}),
+    "portage-paperwork": Entry({"portage_a"} | SEND_TEAM, child),
+    "portage-paperwork-edit": Entry({"portage_a"}, child),
+    "portage-paperwork-saved": Entry({"portage_a"}, child),
+    "portage-paperwork-pdf": Entry({"portage_a"} | SEND_TEAM, child),
+    # early help
+    "early-help-list": Entry(SEND_TEAM | {"early_help"}, secrets=("early-help-only",)),
+    "early-help-pack": Entry(SEND_TEAM | {"early_help"}, referral("early_help_referral")),
+    "early-help-pack-json": Entry(SEND_TEAM | {"early_help"}, referral("early_help_referral")),
+    "early-help-pack-pdf": Entry(SEND_TEAM | {"early_help"}, referral("early_help_referral")),
+    "early-help-respond": Entry({"early_help"}, referral("early_help_referral")),
+    "early-help-outcome": Entry({"early_help"}, referral("early_help_referral")),
+    # Team Around the Child
+    "tac-meetings": Entry(CHILD_A | {"professional_asked"}, child),
+    "tac-new": Entry(CHILD_A, child),
+    "tac-detail": Entry(CHILD_A | {"professional_asked"}, lambda c: {"meeting_id": c.tac.pk}),
+    "my-actions": Entry({"practitioner_a"}, open_to=frozenset(EVERYONE) - {"anonymous"}),
+    "tac-action-done": Entry({"practitioner_a"}, lambda c: {"action_id": c.action.pk}, True),
+    # advice
+    "advice-new": Entry(SEND_TEAM, referral()),
+    "advice-list": Entry(SEND_TEAM | {"professional_asked"}, open_to=OWN_LISTS),
+    "advice-detail": Entry(
+        SEND_TEAM | {"professional_asked"}, lambda c: {"request_id": c.advice.pk}
+    ),
+    "advice-withdraw": Entry(SEND_TEAM, lambda c: {"request_id": c.advice.pk}),
+}
+
+NO_CHILD_DATA: dict[str, str] = {
+    "home": "landing page: the role's tasks",
+    "sign-in": "sign-in form",
+    "privacy": "privacy notice",
+    "accessibility": "accessibility statement",
+    "health": "liveness: database and version only",
+    "twilio-status": "signed Twilio callback: updates a message's status, returns nothing",
+    "twilio-inbound": "signed Twilio callback: STOP/START keywords, returns nothing",
+    "early-help-pack-schema": "the JSON schema of the early help pack",
+    # training: staff records, no child data (tests/training checks who sees them)
+    "training-certificate": "a member of staff's own certificate",
+    "training-certificate-pdf": "a member of staff's own certificate",
+    "training-coverage": "staff training figures for trainers",
+    "training-setting-coverage": "staff training figures for trainers",
+    "training-export": "staff training completions for trainers",
+    "training-import": "attendance import for trainers",
+    "training-import-template": "a blank CSV template",
+    "training-import-preview": "attendance import preview for trainers",
+    "training-import-confirm": "attendance import for trainers",
+    # the local offer: public directory data
+    "local-offer": "public directory of services",
+    "api-services": "public Open Referral UK API",
+    "api-service": "public Open Referral UK API",
+    "cms_import": "local offer import for editors (Wagtail admin)",
+    "cms_import_preview": "local offer import for editors (Wagtail admin)",
+    "cms_export": "local offer export for editors (Wagtail admin)",
+}
+
+
+def project_urls() -> list[tuple[str, str]]:
+    """(name, route) for every URL pattern whose view is ours."""
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                module = getattr(pattern.callback, "__module__", "") or ""
+                view_class = getattr(pattern.callback, "view_class", None)
+                if view_class is not None:
+                    module = view_class.__module__
+                if module.startswith(PROJECT_APPS):
+                    yield pattern.name, prefix + str(pattern.pattern)
+
+    return sorted(set(walk(get_resolver().url_patterns)), key=lambda item: item[1])
+
+
+def test_every_url_has_a_matrix_entry():
+    missing = [
+        (name, route)
+        for name, route in project_urls()
+        if name not in MATRIX and name not in NO_CHILD_DATA
+    ]
+    assert missing == [], f"Decide who may use these URLs, in MATRIX or NO_CHILD_DATA: {missing}"
+    stale = sorted((set(MATRIX) | set(NO_CHILD_DATA)) - {name for name, _ in project_urls()})
+    assert stale == [], f"Entries for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def case(world):
+    """Child A's records of every kind, and users of every role."""
+    c = world
+    c.professional_asked = UserFactory(role=Role.PROFESSIONAL, username="therapist")
+    with transaction.atomic():
+        c.referral_a = create_referral(
+            child=c.child_a,
+            source=Referral.Source.SETTING_CONCERN,
+            submitted_by=c.practitioner_a,
+            answers={"development": {"communication_language": {"level": "severe"}}},
+            setting=c.setting_a,
+            notify=False,
+        )
+        c.early_help_referral = create_referral(
+            child=c.child_a,
+            source=Referral.Source.SETTING_CONCERN,
+            submitted_by=c.practitioner_a,
+            answers={"health_family": {"family_circumstances": True}},
+            setting=c.setting_a,
+            notify=False,
+        )
+    assert "early_help" in c.early_help_referral.routes
+    c.observation = Observation.objects.create(
+        child=c.child_a,
+        setting=c.setting_a,
+        eyfs_area="communication_language",
+        observed_on=timezone.localdate(),
+        what_was_seen="Pointed at the ball",
+        observer=c.practitioner_a,
+    )
+    c.observation.attachment.save("photo.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    c.draft = start_draft(c.practitioner_a, setting=c.setting_a, child=c.child_a)
+    decision = casework.decide(
+        c.referral_a,
+        "more_information",
+        by=c.send_officer,
+        reason="Need the review",
+        question="What did the review show?",
+        notify=False,
+    )
+    c.question = InformationRequest.objects.get(decision=decision)
+    c.panel = PanelMeeting.objects.create(
+        held_on=timezone.localdate() + datetime.timedelta(days=7), created_by=c.send_officer
+    )
+    c.panel_member = PanelMember.objects.create(
+        meeting=c.panel, name="Dr Rao", agency=PanelMember.Agency.HEALTH
+    )
+    c.panel_item = PanelAgendaItem.objects.create(meeting=c.panel, referral=c.referral_a)
+    c.visit = PortageVisit.objects.create(
+        child=c.child_a,
+        worker=c.portage_a,
+        visited_on=timezone.localdate(),
+        goals="Turn-taking with a ball",
+        progress="Took three turns",
+    )
+    FamilyPaperwork.objects.create(
+        child=c.child_a,
+        completed_by="Ngozi Okafor",
+        relationship="Mother",
+        what_people_like_about_me="My smile",
+        what_is_important_to_me="Music",
+        how_best_to_support_me="Show me pictures",
+        recorded_by=c.portage_a,
+    )
+    c.tac = TacMeeting.objects.create(
+        child=c.child_a, held_on=timezone.localdate(), created_by=c.send_officer
+    )
+    c.action = TacAction.objects.create(
+        meeting=c.tac,
+        child=c.child_a,
+        description="Try a visual timetable",
+        owner=c.practitioner_a,
+        due_on=timezone.localdate() + datetime.timedelta(days=14),
+    )
+    template = AdviceTemplate.objects.get(discipline="slt")
+    c.advice = AdviceRequest.objects.create(
+        referral=c.referral_a,
+        template=template,
+        discipline="slt",
+        questions=template.questions,
+        professional=c.professional_asked,
+        requested_by=c.send_officer,
+        due_on=timezone.localdate() + datetime.timedelta(weeks=6),
+    )
+    c.message = OutboxMessage.objects.create(
+        idempotency_key="matrix",
+        channel="sms",
+        template="concern_received_family",
+        child=c.child_a,
+        to_phone="+447700900123",
+        status=OutboxMessage.Status.FAILED,
+    )
+    c.secrets = (c.child_a.full_name, c.referral_a.reference)
+    return c
+
+
+DENIED = (403, 404)
+
+
+def _denied(response, who: str) -> bool:
+    if response.status_code in DENIED:
+        return True
+    if response.status_code == 302:
+        return response["Location"].startswith(reverse("sign-in")) and who == "anonymous"
+    return response.status_code == 405
+
+
+def test_access_matrix(client, case, capsys):
+    attempts = 0
+    failures = []
+    names = dict(project_urls())
+    for name, entry in sorted(MATRIX.items()):
+        if name not in names:
+            continue
+        url = reverse(name, kwargs=entry.kwargs(case))
+        for who in EVERYONE:
+            client.logout()
+            if who != "anonymous":
+                client.force_login(getattr(case, who))
+            allowed = who in entry.allowed
+            methods = ["post"] if entry.post_only else ["get", "post"]
+            for method in methods:
+                if allowed and method == "post":
+                    continue  # changing things as an allowed user is each feature's own test
+                response = getattr(client, method)(url)
+                attempts += 1
+                if allowed:
+                    if response.status_code in DENIED:
+                        failures.append(f"{who} was refused {method.upper()} {url} ({name})")
+                    continue
+                if _denied(response, who):
+                    continue
+                body = response.content.decode(errors="replace")
+                leaked = [s for s in (*case.secrets, *entry.secrets) if s in body]
+                if not leaked and who in entry.open_to and response.status_code in (200, 302):
+                    continue  # their own list or form, without child A
+                failures.append(
+                    f"{who} got {response.status_code} for {method.upper()} {url} ({name})"
+                    + (f", showing {leaked}" if leaked else "")
+                )
+    with capsys.disabled():
+        print(
+            f"\nAccess matrix: {attempts} attempts over {len(MATRIX)} URLs x {len(EVERYONE)} users"
+        )
+    assert failures == [], "\n".join(failures)
