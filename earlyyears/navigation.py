@@ -53,6 +53,10 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Messages", reverse("message-log")))
     if user.role == Role.SEND_MANAGER:
         items.append(("Routing rules", reverse("routing-rules")))
+    if user.role == Role.EARLY_HELP_COORDINATOR:
+        items.append(("Early help", reverse("early-help-list")))
+    if user.role in MY_ACTIONS_ROLES:
+        items.append(("My actions", reverse("my-actions")))
     if user.role == Role.PROFESSIONAL:
         items.append(("Notify", reverse("health-notification")))
         items.append(("Advice requests", reverse("advice-list")))
@@ -66,8 +70,30 @@ def navigation_for(user, path: str) -> list[NavItem]:
     ]
 
 
+MY_ACTIONS_ROLES = (
+    Role.PRACTITIONER,
+    Role.PORTAGE_WORKER,
+    Role.SEND_OFFICER,
+    Role.SEND_MANAGER,
+    Role.PROFESSIONAL,
+)
+
+
 def tasks_for(user) -> list[Task]:
     """The landing page's 'what you do next' for each role."""
+    tasks = _role_tasks(user)
+    if user.role in MY_ACTIONS_ROLES:
+        tasks.append(
+            Task(
+                "My actions",
+                "Actions agreed at Team Around the Child meetings that you are doing.",
+                reverse("my-actions"),
+            )
+        )
+    return tasks
+
+
+def _role_tasks(user) -> list[Task]:
     role = user.role
     children = reverse("children")
     if role == Role.PRACTITIONER:
@@ -154,7 +180,14 @@ def tasks_for(user) -> list[Task]:
             )
         return tasks
     if role == Role.EARLY_HELP_COORDINATOR:
-        return [Task("Early help referrals", "Families routed to an Early Help Assessment.")]
+        return [
+            Task(
+                "Early help referrals",
+                "Families routed to an Early Help Assessment: the referral pack, then your "
+                "decision and the outcome.",
+                reverse("early-help-list"),
+            )
+        ]
     if role == Role.PROFESSIONAL:
         return [
             Task(

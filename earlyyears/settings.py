@@ -200,6 +200,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 60 * 60,
     },
     "clock-reminders": {"task": "pathway.tasks.remind_clocks", "schedule": 60 * 60},
+    "tac-action-reminders": {"task": "pathway.tasks.remind_tac_actions", "schedule": 60 * 60},
     "purge-expired-concern-drafts": {
         "task": "pathway.tasks.purge_expired_concern_drafts",
         "schedule": 60 * 60,

@@ -338,6 +338,12 @@ def _set_routes(referral: Referral, routes: list[str], *, by_rules: bool) -> Non
     referral.routes = routes
     if Route.EARLY_HELP in routes:
         EarlyHelpHandoff.objects.get_or_create(referral=referral)
+    else:
+        # Early help has not picked it up yet: it leaves their list. Once they accepted it the
+        # hand-off stays, with its history, and they keep seeing it.
+        EarlyHelpHandoff.objects.filter(
+            referral=referral, status=EarlyHelpHandoff.Status.AWAITING
+        ).delete()
 
 
 def _apply(

@@ -11,6 +11,7 @@ from earlyyears.models import Child
 from earlyyears.needs import EYFSArea
 
 from .access import referrals_for
+from .forms import EARLY_HELP_NEEDS
 from .models import Referral, ReferralEvent, Route, RoutingRuleSet
 from .routing import DEVELOPMENTAL_BANDS, evaluate
 from .services import published_rule_set, rules_of
@@ -79,6 +80,26 @@ def answer_sections(referral: Referral) -> list[dict[str, Any]]:
             ),
         ]
         sections.append({"title": "Health and family", "rows": rows})
+    early_help = answers.get("early_help") or {}
+    if early_help:
+        labels = dict(EARLY_HELP_NEEDS)
+        sections.append(
+            {
+                "title": "Early help",
+                "rows": [
+                    (
+                        "What the family might need help with",
+                        "; ".join(labels.get(code, code) for code in early_help.get("needs") or [])
+                        or "Not given",
+                    ),
+                    ("More about it", early_help.get("details") or "Nothing added"),
+                    (
+                        "The family agreed to an Early Help Assessment",
+                        "Yes" if early_help.get("family_agrees") else "No",
+                    ),
+                ],
+            }
+        )
     family = answers.get("family") or {}
     if family.get("family_views"):
         sections.append(

@@ -2,6 +2,7 @@ from celery import shared_task
 
 from .casework import remind_clocks
 from .services import purge_expired_drafts, remind_drafts_expiring
+from .tac import remind_actions_due
 
 
 @shared_task
@@ -20,3 +21,9 @@ def remind_drafts_expiring_task() -> int:
 def remind_clocks_task() -> int:
     """Clocks due soon or overdue, to the allocated officer (daily, by celery beat)."""
     return remind_clocks()
+
+
+@shared_task(name="pathway.tasks.remind_tac_actions")
+def remind_tac_actions_task() -> int:
+    """Team Around the Child actions due within two days, to their owners (hourly)."""
+    return remind_actions_due()

@@ -373,3 +373,29 @@ def test_pages_render_for_the_team(client, world, make_referral):
     for name in ("caseloads", "funding"):
         assert client.get(reverse(name)).status_code == 403
     assert timezone.localdate()
+
+
+def test_the_referral_page_shows_the_early_help_answers(client, world):
+    from django.db import transaction
+
+    from pathway.services import create_referral
+
+    with transaction.atomic():
+        referral = create_referral(
+            child=world.child_a,
+            source=Referral.Source.SETTING_CONCERN,
+            submitted_by=world.practitioner_a,
+            answers={
+                "health_family": {"family_circumstances": True},
+                "early_help": {
+                    "needs": ["housing"],
+                    "details": "Temporary flat",
+                    "family_agrees": True,
+                },
+            },
+            setting=world.setting_a,
+            notify=False,
+        )
+    client.force_login(world.practitioner_a)
+    page = client.get(reverse("referral-detail", args=[referral.pk])).content.decode()
+    assert "What the family might need help with" in page and "Housing" in page

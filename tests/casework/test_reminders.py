@@ -38,7 +38,7 @@ def test_due_soon_then_overdue_each_once_to_the_allocated_officer(world, make_re
     ]
     assert {m.channel for m in messages} == {"email", "sms"}
     assert referral.reference in messages[0].context["reference"]
-    assert "Triage decision" == messages[0].context["clock"]
+    assert messages[0].context["clock"] == "Triage decision"
 
 
 def test_unallocated_clocks_go_to_the_managers(world, make_referral):
@@ -71,3 +71,39 @@ def test_stopped_clocks_send_nothing(world, make_referral):
     casework.decide(referral, "close", by=world.send_officer, reason="Needs met")
     clock = _clock(referral)
     assert casework.remind_clocks(clock.due_on + datetime.timedelta(days=5)) == 0
+
+
+def test_team_around_the_child_actions_are_reminded_once_per_due_date(world):
+    from django.utils import timezone
+
+    from pathway import tac
+    from pathway.models import TacAction, TacMeeting
+
+    today = timezone.localdate()
+    world.practitioner_a.email = "sam@example.org"
+    world.practitioner_a.save()
+    meeting = TacMeeting.objects.create(
+        child=world.child_a, held_on=today, created_by=world.send_officer
+    )
+    action = TacAction.objects.create(
+        meeting=meeting,
+        child=world.child_a,
+        description="Visual timetable",
+        owner=world.practitioner_a,
+        due_on=today + datetime.timedelta(days=5),
+    )
+    TacAction.objects.create(
+        meeting=meeting,
+        child=world.child_a,
+        description="Parent to try at home",
+        owner_name="Parent",
+        due_on=today,
+    )
+    assert tac.remind_actions_due(today) == 0  # not yet within two days; no account to tell
+    assert tac.remind_actions_due(today + datetime.timedelta(days=3)) == 1
+    assert tac.remind_actions_due(today + datetime.timedelta(days=9)) == 0  # same due date
+    message = OutboxMessage.objects.get(template="tac_action_due_staff")
+    assert message.to_user == world.practitioner_a
+    TacAction.objects.filter(pk=action.pk).update(done_at=timezone.now())
+    TacAction.objects.filter(pk=action.pk).update(due_on=today + datetime.timedelta(days=20))
+    assert tac.remind_actions_due(today + datetime.timedelta(days=19)) == 0  # done: no reminder
