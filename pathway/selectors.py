@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -144,35 +143,3 @@ def compare_rule_sets(candidate: RoutingRuleSet, *, limit: int = 1000) -> RuleSe
                 }
             )
     return comparison
-
-
-REFERRAL_SECTIONS = ("early_help", "advice", "panels")
-CHILD_SECTIONS = ("portage", "tac", "panels")
-
-
-def _sections(kind: str, names: tuple[str, ...], user, obj) -> list[dict[str, Any]]:
-    """The casework modules each add their part to the referral and child pages through a
-    `referral_section` / `child_section` selector and a matching template."""
-    sections = []
-    for name in names:
-        try:
-            module = importlib.import_module(f"pathway.{name}")
-        except ModuleNotFoundError:
-            continue
-        selector = getattr(module, f"{kind}_section", None)
-        if selector is None:
-            continue
-        context = selector(user, obj)
-        if context:
-            sections.append(
-                {"template": f"pathway/{name}/_{kind}_section.html", "context": context}
-            )
-    return sections
-
-
-def referral_sections(user, referral: Referral) -> list[dict[str, Any]]:
-    return _sections("referral", REFERRAL_SECTIONS, user, referral)
-
-
-def child_sections(user, child: Child) -> list[dict[str, Any]]:
-    return _sections("child", CHILD_SECTIONS, user, child)

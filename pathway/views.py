@@ -17,7 +17,17 @@ from earlyyears.access import child_for, children_for, family_contacts_for, sett
 from earlyyears.models import Role
 from earlyyears.selectors import messages_about
 
-from . import casework, selectors, selectors_casework, services
+from . import (
+    advice,
+    casework,
+    early_help,
+    panels,
+    portage,
+    selectors,
+    selectors_casework,
+    services,
+    tac,
+)
 from .access import (
     can_manage_routing,
     can_raise_concerns,
@@ -34,6 +44,23 @@ from .access import (
 from .forms import HealthNotificationForm, ObservationForm, ParentRequestForm
 from .forms_casework import NoteForm
 from .models import Referral, ReferralEvent, Route, RoutingRuleSet
+
+# Each casework module adds its part to the referral and child pages: a `<kind>_section`
+# selector (empty for a user who may not see it) and `pathway/<module>/_<kind>_section.html`.
+REFERRAL_SECTIONS = (early_help, advice, panels)
+CHILD_SECTIONS = (portage, tac, panels)
+
+
+def _sections(request: HttpRequest, modules, kind: str, obj) -> list[str]:
+    rendered = []
+    for module in modules:
+        context = getattr(module, f"{kind}_section")(request.user, obj)
+        if context:
+            name = module.__name__.rsplit(".", 1)[-1]
+            rendered.append(
+                render_to_string(f"pathway/{name}/_{kind}_section.html", context, request=request)
+            )
+    return rendered
 
 
 @login_required
@@ -155,10 +182,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             .select_related("asked_by", "answered_by"),
             "funding_awards": funding_awards_for(user).filter(referral=referral),
             "note_form": NoteForm() if send_team else None,
-            "sections": [
-                render_to_string(section["template"], section["context"], request=request)
-                for section in selectors.referral_sections(user, referral)
-            ],
+            "sections": _sections(request, REFERRAL_SECTIONS, "referral", referral),
         },
     )
 
@@ -347,9 +371,6 @@ def child_record(request: HttpRequest, child_id: int) -> HttpResponse:
             .prefetch_related("current_routes"),
             "timeline": selectors.child_timeline(request.user, child),
             "can_observe": can_raise_concerns(request.user),
-            "sections": [
-                render_to_string(section["template"], section["context"], request=request)
-                for section in selectors.child_sections(request.user, child)
-            ],
+            "sections": _sections(request, CHILD_SECTIONS, "child", child),
         },
     )
