@@ -13,7 +13,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -106,6 +108,25 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "username", "spellcheck": "false"}
         )
+
+
+class QuickSelect(forms.Select):
+    """A select built in Python. Django renders each option through a template (about 0.1 ms an
+    option), which for a filter of hundreds of settings was most of a page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        values = value if isinstance(value, list | tuple) else [value]
+        chosen = {str(v) for v in values if v not in (None, "")}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(option), " selected" if str(option) in chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
 
 
 class GovukDateWidget(forms.MultiWidget):

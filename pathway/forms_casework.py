@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from earlyyears.forms import GovukDateField, GovukForm
+from earlyyears.forms import GovukDateField, GovukForm, QuickSelect
 from earlyyears.models import User
 from earlyyears.needs import AgeBand, BroadAreaOfNeed
 
@@ -191,5 +191,6 @@ class TriageFilterForm(GovukForm):
             ("none", "No one yet"),
         ] + [(str(o.pk), o.get_full_name() or o.username) for o in officers]
         for field in self.fields.values():
+            field.widget = QuickSelect(choices=field.choices)
             label = field.label.lower()
             field.error_messages["invalid_choice"] = f"Choose a {label} from the list"

@@ -149,3 +149,13 @@ def test_pagination_keeps_filters(client, world, make_referral, page):
     body = client.get(QUEUE, {"route": "send_team", "page": page}).content.decode()
     assert "Page 2 of 2" in body
     assert "route=send_team" in body
+
+
+def test_filter_selects_escape_names_and_keep_the_choice(client, world, make_referral):
+    odd = SettingFactory(name='Tots & Co <script>alert("x")</script>')
+    make_referral()
+    client.force_login(world.send_officer)
+    body = client.get(QUEUE, {"setting": str(odd.pk)}).content.decode()
+    assert "<script>alert" not in body
+    assert "Tots &amp; Co &lt;script&gt;" in body
+    assert f'<option value="{odd.pk}" selected>' in body
