@@ -34,7 +34,8 @@ def _children_label(role: str) -> str:
 
 def navigation_for(user, path: str) -> list[NavItem]:
     if not user.is_authenticated:
-        return []
+        url = reverse("local-offer")
+        return [NavItem("Local offer", url, active=path.startswith(url))]
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
     if user.role in (Role.PRACTITIONER, Role.SEND_OFFICER, Role.SEND_MANAGER):
         items.append((_children_label(user.role), reverse("children")))
@@ -59,6 +60,15 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("My actions", reverse("my-actions")))
     if user.role == Role.PROFESSIONAL:
         items.append(("Notify", reverse("health-notification")))
+    if user.role in (
+        Role.PRACTITIONER,
+        Role.PORTAGE_WORKER,
+        Role.SEND_OFFICER,
+        Role.SEND_MANAGER,
+        Role.EARLY_HELP_COORDINATOR,
+        Role.PROFESSIONAL,
+    ):
+        items.append(("Local offer", reverse("local-offer")))
         items.append(("Advice requests", reverse("advice-list")))
     if user.role in (Role.TRAINER, Role.ADMIN):
         items.append(("Content admin", reverse("wagtailadmin_home")))

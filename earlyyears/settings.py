@@ -239,7 +239,18 @@ AUTHORITY_NAME = os.environ.get("AUTHORITY_NAME", "Westmoor County Council")
 
 WAGTAIL_SITE_NAME = SERVICE_NAME
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Search of the local offer: the database by default; OpenSearch or Elasticsearch by setting
+# SEARCH_URL (and SEARCH_BACKEND, e.g. wagtail.search.backends.elasticsearch8), then
+# `manage.py update_index`.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if os.environ.get("SEARCH_URL"):
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": os.environ.get("SEARCH_BACKEND", "wagtail.search.backends.opensearch3"),
+            "URLS": [os.environ["SEARCH_URL"]],
+            "INDEX": os.environ.get("SEARCH_INDEX", "earlyyears"),
+        }
+    }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "rtf", "txt", "xlsx", "odt"]
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -1,0 +1,36 @@
+"""The local offer's import and export pages in Wagtail's admin menu."""
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import admin_views
+
+
+@hooks.register("register_admin_urls")
+def register_local_offer_urls():
+    return [
+        path("local-offer/import/", admin_views.import_services, name="cms_import"),
+        path(
+            "local-offer/import/<int:import_id>/",
+            admin_views.import_preview,
+            name="cms_import_preview",
+        ),
+        path(
+            "local-offer/export/<str:file_format>/",
+            admin_views.export_services,
+            name="cms_export",
+        ),
+    ]
+
+
+class LocalOfferImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views._can_publish(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_local_offer_menu_item():
+    return LocalOfferImportMenuItem(
+        "Import services", reverse("cms_import"), icon_name="upload", order=350
+    )

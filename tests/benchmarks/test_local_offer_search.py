@@ -1,0 +1,141 @@
+"""Benchmark: the local offer's search and filters over 5,000 services (times and queries).
+
+    DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -o addopts="-p no:cacheprovider" -s \\
+        tests/benchmarks/test_local_offer_search.py
+
+BENCH_LOCAL_OFFER_SERVICES (5000) changes the size. Runs on the configured database (SQLite by
+default; set DATABASE_URL for PostgreSQL) with the configured search backend.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import statistics
+import time
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cms import selectors
+from cms.models import ServiceLocation, ServicePage
+from earlyyears.needs import BroadAreaOfNeed
+from tests.local_offer.helpers import Places
+
+COUNT = int(os.environ.get("BENCH_LOCAL_OFFER_SERVICES", "5000"))
+RUNS = 5
+WORDS = ["speech", "sensory", "portage", "play", "autism", "sleep", "swimming", "support"]
+
+
+def build(places: Places, count: int) -> None:
+    """Pages through treebeard (one at a time), everything else in bulk, then one index build."""
+    rng = random.Random(7)  # noqa: S311 - benchmark data
+    areas = [places.county, places.north, places.south, *places.wards]
+    needs = list(BroadAreaOfNeed.values)
+    index = places.index
+    for n in range(count):
+        word = WORDS[n % len(WORDS)]
+        low = rng.choice([0, 0, 12, 24, 36])
+        page = ServicePage(
+            title=f"{word.title()} service {n}",
+            slug=f"service-{n}",
+            description=f"A {word} group for young children and their families, number {n}.",
+            oruk_id=uuid.uuid4(),
+            is_free=rng.random() < 0.7,
+            minimum_age_months=low,
+            maximum_age_months=low + rng.choice([24, 36, 60, 216]),
+            needs=rng.sample(needs, rng.randint(1, 2)),
+            live=True,
+        )
+        index.add_child(instance=page)
+    pages = list(ServicePage.objects.values_list("pk", flat=True))
+    Through = ServicePage.service_areas.through
+    Through.objects.bulk_create(
+        [Through(servicepage_id=pk, area_id=rng.choice(areas).pk) for pk in pages],
+        batch_size=1000,
+    )
+    ServiceLocation.objects.bulk_create(
+        [
+            ServiceLocation(
+                page_id=pk,
+                address_1="1 High Street",
+                city="Westmoor",
+                postcode="WM1 1AB",
+                latitude=52.6 + rng.random() * 0.4,
+                longitude=-2.6 + rng.random() * 0.4,
+            )
+            for pk in pages
+            if rng.random() < 0.8
+        ],
+        batch_size=1000,
+    )
+    call_command("update_index", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def measure(action) -> tuple[float, int]:
+    timings, queries = [], 0
+    for _ in range(RUNS):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            action()
+            timings.append((time.perf_counter() - start) * 1000)
+        queries = len(captured)
+    return statistics.median(timings), queries
+
+
+@pytest.mark.django_db
+def test_local_offer_search_and_filters(client, settings, capsys):
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {**settings.WAGTAILSEARCH_BACKENDS["default"], "AUTO_UPDATE": False}
+    }
+    for name in ("django_tasks", "wagtail"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    places = Places()
+    start = time.perf_counter()
+    build(places, COUNT)
+    built = time.perf_counter() - start
+    ward = places.wards[0]
+
+    def get(url: str):
+        def run():
+            response = client.get(url)
+            assert response.status_code == 200
+            assert b"govuk-error-summary" not in response.content
+
+        return run
+
+    cases = [
+        ("directory, no filters", get("/local-offer/")),
+        ("directory, page 100", get("/local-offer/?page=100")),
+        ("search 'speech'", get("/local-offer/?q=speech")),
+        ("search 'sensory group families'", get("/local-offer/?q=sensory+group+families")),
+        ("need + age + free", get("/local-offer/?need=semh&age=2&cost=free")),
+        ("area (ward: with district, county)", get(f"/local-offer/?area={ward.code}")),
+        ("postcode within 5 miles", get("/local-offer/?postcode=WM1+2AB&distance=5")),
+        (
+            "search + all filters + postcode",
+            get(
+                f"/local-offer/?q=play&need=sensory_physical&age=1&area={places.north.code}"
+                "&postcode=WM2&distance=20"
+            ),
+        ),
+        ("API list", get("/api/services")),
+        ("API list, text + age", get("/api/services?text=portage&age=2")),
+        (
+            "matching_services (selector)",
+            lambda: selectors.matching_services(30, ["communication_interaction"], ward),
+        ),
+    ]
+    rows = [(label, *measure(action)) for label, action in cases]
+    with capsys.disabled():
+        print(f"\nLocal offer over {COUNT} services ({connection.vendor}; built in {built:.0f} s)")
+        print(f"{'':<40}{'median ms':>10}{'queries':>9}")
+        for label, ms, queries in rows:
+            print(f"{label:<40}{ms:>10.1f}{queries:>9}")
+    # Gates loose enough for a slow machine, tight enough to catch a query per service.
+    assert all(queries < 25 for _, _, queries in rows)
+    assert all(ms < 3000 for _, ms, _ in rows)
