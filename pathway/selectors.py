@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
+from cms.selectors import matching_services
 from earlyyears.models import Child
 from earlyyears.needs import EYFSArea
 
@@ -143,3 +147,12 @@ def compare_rule_sets(candidate: RoutingRuleSet, *, limit: int = 1000) -> RuleSe
                 }
             )
     return comparison
+
+
+def signposting_for(referral: Referral, today: datetime.date | None = None) -> list:
+    """Local offer services for the child's age, needs and home area, to show beside the
+    routing result: help the family can use while the referral is decided."""
+    today = today or timezone.localdate()
+    return matching_services(
+        referral.child.age_in_months(today), list(referral.broad_areas_of_need), referral.area
+    )

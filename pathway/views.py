@@ -141,7 +141,11 @@ def referral_confirmation(request: HttpRequest, referral_id: int) -> HttpRespons
     return render(
         request,
         "pathway/confirmation.html",
-        {"page_title": "Concern sent", "referral": referral},
+        {
+            "page_title": "Concern sent",
+            "referral": referral,
+            "services": selectors.signposting_for(referral),
+        },
     )
 
 
@@ -183,6 +187,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "funding_awards": funding_awards_for(user).filter(referral=referral),
             "note_form": NoteForm() if send_team else None,
             "sections": _sections(request, REFERRAL_SECTIONS, "referral", referral),
+            "services": selectors.signposting_for(referral),
         },
     )
 

@@ -399,3 +399,22 @@ def test_the_referral_page_shows_the_early_help_answers(client, world):
     client.force_login(world.practitioner_a)
     page = client.get(reverse("referral-detail", args=[referral.pk])).content.decode()
     assert "What the family might need help with" in page and "Housing" in page
+
+
+def test_the_routing_result_signposts_matching_local_offer_services(client, world, make_referral):
+    from cms import services as local_offer
+    from tests.local_offer.helpers import service_data
+
+    index = local_offer.ensure_local_offer_index()
+    area = world.child_a.area
+    local_offer.save_service(service_data("Chatter group", area=area), index)
+    local_offer.save_service(
+        service_data("Wheels club", area=area, needs=("sensory_physical",)), index
+    )
+    referral = make_referral()  # a severe communication concern
+    client.force_login(world.practitioner_a)
+    for name in ("referral-confirmation", "referral-detail"):
+        page = client.get(reverse(name, args=[referral.pk])).content.decode()
+        assert "Services in the local offer that may help now" in page
+        assert "Chatter group" in page
+        assert "Wheels club" not in page
