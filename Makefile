@@ -30,6 +30,7 @@ run: install
 	$(PY) manage.py demo_data
 	$(PY) manage.py demo_pathway
 	$(PY) manage.py demo_local_offer
+	$(PY) manage.py demo_training
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -70,6 +70,10 @@ def navigation_for(user, path: str) -> list[NavItem]:
     ):
         items.append(("Local offer", reverse("local-offer")))
         items.append(("Advice requests", reverse("advice-list")))
+    if user.role in LEARNER_ROLES:
+        items.append(("Training", TRAINING_URL))
+    if user.role == Role.TRAINER:
+        items.append(("Training coverage", reverse("training-coverage")))
     if user.role in (Role.TRAINER, Role.ADMIN):
         items.append(("Content admin", reverse("wagtailadmin_home")))
     if user.role == Role.ADMIN:
@@ -79,6 +83,10 @@ def navigation_for(user, path: str) -> list[NavItem]:
         for label, url in items
     ]
 
+
+# The training catalogue is a Wagtail page (the training index), so it has a path, not a name.
+TRAINING_URL = "/training/"
+LEARNER_ROLES = (Role.PRACTITIONER, Role.PORTAGE_WORKER, Role.SEND_OFFICER, Role.SEND_MANAGER)
 
 MY_ACTIONS_ROLES = (
     Role.PRACTITIONER,
@@ -92,6 +100,14 @@ MY_ACTIONS_ROLES = (
 def tasks_for(user) -> list[Task]:
     """The landing page's 'what you do next' for each role."""
     tasks = _role_tasks(user)
+    if user.role in LEARNER_ROLES and user.role != Role.PRACTITIONER:
+        tasks.append(
+            Task(
+                "Take training",
+                "Spotting additional needs, talking with families, and what to do next.",
+                TRAINING_URL,
+            )
+        )
     if user.role in MY_ACTIONS_ROLES:
         tasks.append(
             Task(
@@ -126,7 +142,11 @@ def _role_tasks(user) -> list[Task]:
                 "When the team needs to know more before deciding.",
                 reverse("information-requests"),
             ),
-            Task("Take training", "Learn the signs that a child might have additional needs."),
+            Task(
+                "Take training",
+                "Learn the signs that a child might have additional needs.",
+                TRAINING_URL,
+            ),
         ]
     if role == Role.PORTAGE_WORKER:
         return [
@@ -217,6 +237,12 @@ def _role_tasks(user) -> list[Task]:
                 "Write and publish training",
                 "Modules and lessons for early years providers.",
                 reverse("wagtailadmin_home"),
+            ),
+            Task(
+                "See training coverage",
+                "Who has completed which module, by setting and area; download records and "
+                "upload face-to-face attendance.",
+                reverse("training-coverage"),
             ),
         ]
     if role == Role.PLANNER:

@@ -6,6 +6,7 @@ Original plain-English prompts for practitioners; they point to what to observe,
 from __future__ import annotations
 
 from earlyyears.needs import EYFSArea
+from training.selectors import lesson_for_eyfs_area
 
 SIGNS: dict[str, dict[str, list[str]]] = {
     EYFSArea.COMMUNICATION_AND_LANGUAGE: {
@@ -70,3 +71,13 @@ def age_group(age_months: int | None) -> str:
 
 def signs_for(area: str, age_months: int | None) -> list[str]:
     return SIGNS.get(area, {}).get(age_group(age_months), GENERAL)
+
+
+def training_lesson(area: str) -> dict[str, str] | None:
+    """The published training lesson about this area's signs, found by its tag (so a lesson
+    renamed or moved in Wagtail still links), for the wizard's guidance."""
+    found = lesson_for_eyfs_area(area)
+    if found is None:
+        return None
+    title, url = found
+    return {"title": title, "url": url}

@@ -21,7 +21,7 @@ from earlyyears.models import Role
 
 from . import forms as steps
 from .access import draft_for, observations_for
-from .guidance import signs_for
+from .guidance import signs_for, training_lesson
 from .services import save_draft_progress, submit_concern
 
 STEP_TITLES = {
@@ -243,6 +243,7 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
                 {
                     "area": area,
                     "signs": signs_for(area.value, age),
+                    "lesson": training_lesson(area.value),
                     "fields": [
                         form[f"{area.value}_{name}"] for name in ("level", "age_band", "evidence")
                     ],

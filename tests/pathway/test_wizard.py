@@ -6,6 +6,8 @@ from django.urls import reverse
 from earlyyears.models import Child, OutboxMessage
 from pathway.models import ConcernDraft, Referral
 from pathway.services import start_draft
+from training.services import ensure_training_section
+from training.starter import load_starter_module
 
 from ..factories import ChildFactory, portage_worker_for, practitioner_at
 from .wizard_helpers import (
@@ -223,3 +225,11 @@ def test_expired_drafts_are_purged_by_the_periodic_task(world, draft):
     ConcernDraft.objects.filter(pk=draft.pk).update(expires_at=timezone.now())
     assert purge_expired_concern_drafts.apply().get() == 1
     assert list(ConcernDraft.objects.all()) == [kept]
+
+
+def test_development_guidance_links_to_the_training_lesson_by_tag(signed_in, draft, world):
+    load_starter_module(ensure_training_section())
+    assert post_step(signed_in, draft, "child", CHILD_NEW).status_code == 302
+    page = signed_in.get(step_url(draft, "development")).content.decode()
+    assert "Training: " in page
+    assert "#signs-communication_language" in page

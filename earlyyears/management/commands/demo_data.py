@@ -1017,7 +1017,6 @@ class Command(BaseCommand):
         )
         # Hash once: hashing is deliberately slow, and only new accounts need it.
         hashed = make_password(password) if len(existing) < len(specs) else None
-        editors = Group.objects.filter(name="Editors").first()  # Wagtail's default group
         rule_editors = Group.objects.filter(name="Routing rule editors").first()
 
         for spec in specs:
@@ -1042,9 +1041,6 @@ class Command(BaseCommand):
             self.sync_memberships(user, spec, built)
             if spec.role == Role.PORTAGE_WORKER:
                 self.fill_caseload(user, spec, built)
-            if spec.role == Role.TRAINER and editors is not None:
-                # The trainer writes training content, which needs Wagtail admin access.
-                user.groups.add(editors)
             if spec.role == Role.SEND_MANAGER and rule_editors is not None:
                 user.groups.add(rule_editors)
             built.staff.append((spec, user))
