@@ -141,12 +141,12 @@ def test_queue_queries_do_not_grow_with_the_table(client, world, make_referral):
     assert queries_for_page() == few
 
 
-@pytest.mark.parametrize("page", ["2", "999"])
-def test_pagination_keeps_filters(client, world, make_referral, page):
+@pytest.mark.parametrize("page_number", ["2", "999"])
+def test_pagination_keeps_filters(client, world, make_referral, page_number):
     for _ in range(27):
         make_referral(ChildFactory(setting=world.setting_a))
     client.force_login(world.send_officer)
-    body = client.get(QUEUE, {"route": "send_team", "page": page}).content.decode()
+    body = client.get(QUEUE, {"route": "send_team", "page": page_number}).content.decode()
     assert "Page 2 of 2" in body
     assert "route=send_team" in body
 
