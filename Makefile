@@ -29,6 +29,7 @@ run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo_data
 	$(PY) manage.py demo_pathway
+	$(PY) manage.py demo_casework
 	$(PY) manage.py demo_local_offer
 	$(PY) manage.py demo_training
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -24,8 +22,6 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from fpdf import FPDF, ViewerPreferences
-from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from earlyyears.access import AnyUser
 from earlyyears.models import FamilyContact, Role, User
@@ -34,6 +30,7 @@ from earlyyears.needs import BroadAreaOfNeed
 from .access import early_help_handoff_for, early_help_handoffs_for, is_send_team
 from .forms import EARLY_HELP_NEEDS
 from .models import EarlyHelpHandoff, Referral, ReferralEvent, Route, ShareWith
+from .pdf import Look, TaggedPDF, unicode_font
 from .selectors import answer_sections
 
 Status = EarlyHelpHandoff.Status
@@ -478,114 +475,39 @@ def pack_filename(referral: Referral, extension: str) -> str:
 
 # The PDF export -------------------------------------------------------------------------------
 
-FONT_CANDIDATES = (
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-    (
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
-    ),
+# Imported under this name so that a test can switch the PDF to the core fonts.
+_unicode_font = unicode_font
+
+# A size smaller and tighter than the family's documents: a pack for professionals.
+LOOK = Look(
+    heading_sizes={1: 20, 2: 14},
+    body_size=11,
+    line_height=6,
+    space_above_h2=3,
+    space_above_h2_at_page_top=3,
+    space_below_heading=1,
+    space_below_paragraph=1,
+    keep_below_heading={1: 18, 2: 15},
 )
-
-
-def _unicode_font() -> tuple[str, str] | None:
-    configured = getattr(settings, "PDF_FONT_FILES", None)
-    for regular, bold in ([configured] if configured else []) + list(FONT_CANDIDATES):
-        if Path(regular).is_file() and Path(bold).is_file():
-            return regular, bold
-    return None
-
-
-class PackPDF(FPDF):
-    """A tagged PDF: headings (H1, H2) and paragraphs (P) are structure elements a screen reader
-    navigates, each heading is in the outline, and the viewer shows the title."""
-
-    def __init__(self) -> None:
-        super().__init__(format="A4")
-        self.set_margins(20, 20, 20)
-        self.set_auto_page_break(True, margin=20)
-        fonts = _unicode_font()
-        if fonts:
-            self.add_font("body", "", fonts[0])
-            self.add_font("body", "B", fonts[1])
-            self.body_font, self.unicode_text = "body", True
-        else:
-            self.body_font, self.unicode_text = "helvetica", False
-
-    def clean(self, text: str) -> str:
-        """Core fonts only know Latin-1: without a Unicode font, other letters are replaced."""
-        text = str(text or "").replace("\r\n", "\n").replace("\t", " ")
-        if self.unicode_text:
-            return text
-        return text.encode("latin-1", "replace").decode("latin-1")
-
-    @contextmanager
-    def tagged(self, struct_type: str):
-        mcid = self.struct_builder.next_mcid_for_page(self.page)
-        self._add_marked_content(struct_type=f"/{struct_type}", mcid=mcid)
-        self._out(f"/{struct_type} <</MCID {mcid}>> BDC")
-        yield
-        self._out("EMC")
-
-    def heading(self, text: str, level: int) -> None:
-        size = {1: 20, 2: 14}[level]
-        height = size * 0.5
-        if self.will_page_break(height * 2 + 8):
-            self.add_page()
-        if level == 2:
-            self.ln(3)
-        self.start_section(self.clean(text), level=level - 1)
-        self.set_font(self.body_font, "B", size)
-        with self.tagged(f"H{level}"):
-            self.multi_cell(0, height, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(1)
-
-    def paragraph(self, text: str, *, bold: bool = False) -> None:
-        """A paragraph, split at page ends so that each marked sequence stays on one page."""
-        self.set_font(self.body_font, "B" if bold else "", 11)
-        line_height = 6
-        for block in self.clean(text).split("\n\n"):
-            lines = self.multi_cell(
-                0, line_height, block, dry_run=True, output=MethodReturnValue.LINES
-            )
-            while lines:
-                room = int((self.page_break_trigger - self.y) // line_height)
-                if room < 1:
-                    self.add_page()
-                    continue
-                chunk, lines = lines[:room], lines[room:]
-                with self.tagged("P"):
-                    self.multi_cell(
-                        0, line_height, "\n".join(chunk), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-                    )
-            self.ln(1)
-
-    def facts(self, rows: list[tuple[str, str]]) -> None:
-        """Key and value pairs, one paragraph each ("Key: value"), which read well aloud."""
-        self.paragraph("\n".join(f"{key}: {value}" for key, value in rows))
 
 
 def pack_pdf(pack: Pack) -> bytes:
     """The pack as a tagged, text PDF with title, language, headings and outline."""
     referral, child = pack.referral, pack.referral.child
     reference = referral.reference or str(referral.pk)
-    pdf = PackPDF()
-    pdf.set_title(f"Early help referral pack {reference}")
-    pdf.set_lang("en-GB")
-    pdf.set_author(f"{settings.AUTHORITY_NAME} Early Years SEND team")
-    pdf.set_subject("Early help referral pack: the facts, consent and family contacts")
-    pdf.set_creator(getattr(settings, "SERVICE_NAME", "Early years SEND pathway"))
-    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
-    pdf.add_page()
-    pdf.heading(f"Early help referral pack {reference}", 1)
+    pdf = TaggedPDF(_unicode_font(), LOOK)
+    pdf.begin(
+        title=f"Early help referral pack {reference}",
+        heading=f"Early help referral pack {reference}",
+        author=f"{settings.AUTHORITY_NAME} Early Years SEND team",
+        subject="Early help referral pack: the facts, consent and family contacts",
+    )
     pdf.paragraph(
         f"Official sensitive: personal information about a child and family. Produced "
         f"{timezone.localtime():%-d %B %Y} by {settings.AUTHORITY_NAME}."
     )
     pdf.heading("The child", 2)
-    pdf.facts(
+    pdf.summary_list(
         [
             ("Name", child.full_name),
             ("Date of birth", f"{child.date_of_birth:%-d %B %Y}"),
@@ -596,11 +518,10 @@ def pack_pdf(pack: Pack) -> bytes:
         ]
     )
     pdf.heading("Why it came to early help", 2)
-    pdf.paragraph("\n".join(f"- {reason}" for reason in referral.routing_reasons) or "Not given.")
+    pdf.bullets(referral.routing_reasons, empty="Not given.")
     if pack.early_help:
         pdf.heading("What the family might need help with", 2)
-        needs = "\n".join(f"- {label}" for _, label in pack.early_help["needs"])
-        pdf.paragraph(needs or "Not given.")
+        pdf.bullets((label for _, label in pack.early_help["needs"]), empty="Not given.")
         if pack.early_help["details"]:
             pdf.paragraph(pack.early_help["details"])
         agrees = pack.early_help["family_agrees"]
@@ -611,14 +532,14 @@ def pack_pdf(pack: Pack) -> bytes:
         )
     for section in pack.sections:
         pdf.heading(section["title"], 2)
-        pdf.facts([(str(q), str(a)) for q, a in section["rows"]])
+        pdf.summary_list([(str(q), str(a)) for q, a in section["rows"]])
     pdf.heading("Broad areas of need", 2)
-    pdf.paragraph("\n".join(f"- {label}" for _, label in pack.broad_areas) or "None identified.")
+    pdf.bullets((label for _, label in pack.broad_areas), empty="None identified.")
     pdf.heading("Consent", 2)
     given = referral.consent_given_by or "Not recorded"
     if referral.consent_given_on:
         given += f", on {referral.consent_given_on:%-d %B %Y}"
-    pdf.facts(
+    pdf.summary_list(
         [
             ("Given by", given),
             ("Agreed to share with", "; ".join(label for _, label in pack.share_with) or "None"),
@@ -634,7 +555,7 @@ def pack_pdf(pack: Pack) -> bytes:
     if not pack.contacts:
         pdf.paragraph("No family contacts recorded.")
     for contact in pack.contacts:
-        pdf.facts(
+        pdf.summary_list(
             [
                 ("Name", f"{contact.name} ({contact.get_relationship_display().lower()})"),
                 ("Mobile", contact.mobile_phone or "Not given"),
@@ -650,8 +571,8 @@ def pack_pdf(pack: Pack) -> bytes:
         rows.append(("Reason", handoff.response_reason))
     if handoff.outcome:
         rows.append(("Outcome", handoff.get_outcome_display()))
-    pdf.facts(rows)
-    return bytes(pdf.output())
+    pdf.summary_list(rows)
+    return pdf.to_bytes()
 
 
 # Services ------------------------------------------------------------------------------------

@@ -8,10 +8,7 @@ short, note-free event for each visit and each save of the paperwork."""
 from __future__ import annotations
 
 import datetime
-import logging
 import re
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -20,9 +17,6 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from fpdf import FPDF
-from fpdf.enums import MethodReturnValue, XPos, YPos
-from fpdf.prefs import ViewerPreferences
 
 from earlyyears.access import AnyUser, child_for, children_for
 from earlyyears.models import Child, FamilyContact, OutboxMessage, Role, User
@@ -30,9 +24,7 @@ from earlyyears.outbox import queue_message
 
 from .access import can_record_portage, family_paperwork_for, portage_visits_for
 from .models import FamilyPaperwork, PortageVisit, Referral, ReferralEvent, ShareWith
-
-# fontTools reports every glyph it keeps when embedding a font: not worth a log line per PDF.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
+from .pdf import TaggedPDF, unicode_font
 
 PORTAGE_ROLES = (Role.PORTAGE_WORKER, Role.SEND_OFFICER, Role.SEND_MANAGER)
 VISIT_FIELDS = ("visited_on", "goals", "progress", "next_steps", "next_visit_on")
@@ -332,98 +324,8 @@ def record_paperwork_viewed(user: User, child: Child, how: str) -> None:
 
 # The accessible PDF -------------------------------------------------------------------------
 
-FONT_CANDIDATES = (
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-    (
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
-    ),
-)
-
-
-def _unicode_font() -> tuple[str, str] | None:
-    configured = getattr(settings, "PDF_FONT_FILES", None)
-    for regular, bold in ([configured] if configured else []) + list(FONT_CANDIDATES):
-        if Path(regular).is_file() and Path(bold).is_file():
-            return regular, bold
-    return None
-
-
-class TaggedPDF(FPDF):
-    """A tagged PDF: headings and paragraphs are structure elements (H1, H2, P) that screen
-    readers navigate, with the document's title shown instead of its file name.
-
-    fpdf2 tags only images and outline titles itself; `tagged` extends its marked-content
-    mechanism (the version is pinned in constraints.txt) to the text this document needs."""
-
-    def __init__(self) -> None:
-        super().__init__(format="A4")
-        self.set_margins(20, 20, 20)
-        self.set_auto_page_break(True, margin=20)
-        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
-        fonts = _unicode_font()
-        if fonts:
-            self.add_font("body", "", fonts[0])
-            self.add_font("body", "B", fonts[1])
-            self.body_font, self.unicode_text = "body", True
-        else:
-            self.body_font, self.unicode_text = "helvetica", False
-
-    def clean(self, text: str) -> str:
-        """Core fonts only know Latin-1: without a Unicode font, other letters are replaced."""
-        text = (text or "").replace("\r\n", "\n").replace("\t", " ")
-        if self.unicode_text:
-            return text
-        return text.encode("latin-1", "replace").decode("latin-1")
-
-    @contextmanager
-    def tagged(self, struct_type: str):
-        mcid = self.struct_builder.next_mcid_for_page(self.page)
-        self._add_marked_content(struct_type=f"/{struct_type}", mcid=mcid)
-        self._out(f"/{struct_type} <</MCID {mcid}>> BDC")
-        yield
-        self._out("EMC")
-
-    def heading(self, text: str, level: int) -> None:
-        size = {1: 22, 2: 15}[level]
-        height = size * 0.5
-        text = self.clean(text)
-        self.set_font(self.body_font, "B", size)
-        lines = self.multi_cell(0, height, text, dry_run=True, output=MethodReturnValue.LINES)
-        # Keep the heading, and a line of what follows it, on one page.
-        if self.will_page_break(len(lines) * height + 4 + 13):
-            self.add_page()
-        elif level == 2:
-            self.ln(4)
-        self.start_section(text, level=level - 1)
-        with self.tagged(f"H{level}"):
-            self.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(2)
-
-    def paragraph(self, text: str, *, bold: bool = False) -> None:
-        """A paragraph, split at page ends so that each marked sequence stays on one page."""
-        self.set_font(self.body_font, "B" if bold else "", 12)
-        line_height = 6.5
-        for block in self.clean(text).split("\n\n"):
-            if not block.strip():
-                continue
-            lines = self.multi_cell(
-                0, line_height, block, dry_run=True, output=MethodReturnValue.LINES
-            )
-            while lines:
-                room = int((self.page_break_trigger - self.y) // line_height)
-                if room < 1:
-                    self.add_page()
-                    continue
-                chunk, lines = lines[:room], lines[room:]
-                with self.tagged("P"):
-                    self.multi_cell(
-                        0, line_height, "\n".join(chunk), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-                    )
-            self.ln(2)
+# Imported under this name so that a test can switch the PDF to the core fonts.
+_unicode_font = unicode_font
 
 
 def pdf_filename(child: Child) -> str:
@@ -435,14 +337,13 @@ def pdf_filename(child: Child) -> str:
 def paperwork_pdf(paperwork: FamilyPaperwork) -> bytes:
     """ "All about me" as a tagged, text PDF with a title, language and author."""
     child = paperwork.child
-    pdf = TaggedPDF()
-    pdf.set_title(f"All about me: {child.reference}")
-    pdf.set_lang("en-GB")
-    pdf.set_author(f"{settings.AUTHORITY_NAME} portage service")
-    pdf.set_subject("All about me: completed with the family by their portage worker")
-    pdf.set_creator(getattr(settings, "SERVICE_NAME", "Early years SEND pathway"))
-    pdf.add_page()
-    pdf.heading(f"All about me: {child.full_name}", 1)
+    pdf = TaggedPDF(_unicode_font())
+    pdf.begin(
+        title=f"All about me: {child.reference}",
+        heading=f"All about me: {child.full_name}",
+        author=f"{settings.AUTHORITY_NAME} portage service",
+        subject="All about me: completed with the family by their portage worker",
+    )
     pdf.paragraph(
         f"Date of birth: {child.date_of_birth:%-d %B %Y}. Reference: {child.reference}.\n"
         f"Completed with {paperwork.completed_by} ({paperwork.relationship}) and "
@@ -456,9 +357,9 @@ def paperwork_pdf(paperwork: FamilyPaperwork) -> bytes:
     labels = consent_labels(paperwork)
     if labels:
         pdf.paragraph("The family agreed to share this information with:")
-        pdf.paragraph("\n".join(f"- {label}" for label in labels))
+        pdf.bullets(labels)
         if paperwork.consent_given_on:
             pdf.paragraph(f"Consent given on {paperwork.consent_given_on:%-d %B %Y}.")
     else:
         pdf.paragraph("The family has not agreed to share this information with anyone else.")
-    return bytes(pdf.output())
+    return pdf.to_bytes()
