@@ -74,6 +74,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Training", TRAINING_URL))
     if user.role == Role.TRAINER:
         items.append(("Training coverage", reverse("training-coverage")))
+    if user.role in (Role.PLANNER, Role.SEND_MANAGER):
+        items.append(("Need by area", reverse("planning")))
     if user.role in (Role.TRAINER, Role.ADMIN):
         items.append(("Content admin", reverse("wagtailadmin_home")))
     if user.role == Role.ADMIN:
@@ -203,6 +205,13 @@ def _role_tasks(user) -> list[Task]:
         if role == Role.SEND_MANAGER:
             tasks.append(
                 Task(
+                    "Need by area",
+                    "Where needs cluster, against provision and trained staff.",
+                    reverse("planning"),
+                )
+            )
+            tasks.append(
+                Task(
                     "Edit and test routing rules",
                     "How concerns are routed, and why.",
                     reverse("routing-rules"),
@@ -246,7 +255,13 @@ def _role_tasks(user) -> list[Task]:
             ),
         ]
     if role == Role.PLANNER:
-        return [Task("Need by area", "Where needs cluster, against provision and trained staff.")]
+        return [
+            Task(
+                "Need by area",
+                "Where needs cluster, against provision and trained staff.",
+                reverse("planning"),
+            )
+        ]
     if role == Role.ADMIN:
         return [
             Task(

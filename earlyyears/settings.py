@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -193,6 +194,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Planning figures: counts from 1 to this number minus one are shown as [c].
+PLANNING_SUPPRESSION_THRESHOLD = int(os.environ.get("PLANNING_SUPPRESSION_THRESHOLD", "5"))
+
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "earlyyears.tasks.sweep_outbox", "schedule": 60},
     "draft-expiry-reminders": {
@@ -201,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "clock-reminders": {"task": "pathway.tasks.remind_clocks", "schedule": 60 * 60},
     "tac-action-reminders": {"task": "pathway.tasks.remind_tac_actions", "schedule": 60 * 60},
+    "rebuild-need-figures": {
+        "task": "pathway.tasks.rebuild_need_figures",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "purge-expired-concern-drafts": {
         "task": "pathway.tasks.purge_expired_concern_drafts",
         "schedule": 60 * 60,

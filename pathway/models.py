@@ -754,3 +754,55 @@ class AdviceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_discipline_display()} advice on {self.referral}"
+
+
+class NeedFigure(models.Model):
+    """Planning figures, pre-computed so the heatmap never scans referrals (DESIGN rule 5 and
+    the scaling note): one row per area (every level of the hierarchy: a district's row counts
+    its wards' referrals and its own), calendar month and slice.
+
+    A slice is one need filter crossed with one age band: `broad_area` or `eyfs_area` (never
+    both; both blank is every need) and `age_band` (blank is every age). Every figure adds up
+    across months and across the areas inside a parent, so quarters, years and totals are sums:
+    `children` counts each child once, in the month and area of their *first* concern in the
+    slice (children newly raised), `referrals` counts every referral, and `route_*` the
+    referrals on each route now. Rebuilt by `pathway.planning.rebuild_need_figures`."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the calendar month")
+    broad_area = models.CharField(max_length=40, blank=True)
+    eyfs_area = models.CharField(max_length=40, blank=True)
+    age_band = models.CharField(max_length=5, blank=True)
+    children = models.PositiveIntegerField(default=0)
+    referrals = models.PositiveIntegerField(default=0)
+    route_send_team = models.PositiveIntegerField(default=0)
+    route_portage = models.PositiveIntegerField(default=0)
+    route_early_help = models.PositiveIntegerField(default=0)
+    route_local_offer = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "month", "broad_area", "eyfs_area", "age_band"],
+                name="one_need_figure_per_cell",
+            )
+        ]
+        indexes = [models.Index(fields=["broad_area", "eyfs_area", "month", "area"])]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.month:%Y-%m} {self.broad_area or self.eyfs_area or 'all'}"
+
+
+class NeedFiguresState(models.Model):
+    """One row: versions of the planning figures, so suppressed tables worked out from them are
+    kept until they change: `version` goes up with every rebuild, and a year's entry in
+    `year_versions` with every refresh of a month in that year."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    year_versions = models.JSONField(default=dict, blank=True)
+    rebuilt_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Planning figures version {self.version}"

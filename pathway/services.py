@@ -26,6 +26,7 @@ from .models import (
     RoutingRule,
     RoutingRuleSet,
 )
+from .planning_tasks import queue_need_figures_refresh
 from .routing import RoutingDecision, derive_facts, evaluate, rule_specs
 
 
@@ -160,6 +161,8 @@ def create_referral(
     referral.save(update_fields=["reference"])
     _route(referral, decision)
     start_clocks(referral, timezone.localdate(now))
+    if notify:
+        queue_need_figures_refresh(referral.pk)
     ReferralEvent.objects.bulk_create(
         [
             ReferralEvent(

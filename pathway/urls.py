@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("pathway.urls_early_help")),
     path("", include("pathway.urls_tac")),
     path("", include("pathway.urls_advice")),
+    path("", include("pathway.urls_planning")),
 ]

@@ -198,6 +198,10 @@ NO_CHILD_DATA: dict[str, str] = {
     "training-import-template": "a blank CSV template",
     "training-import-preview": "attendance import preview for trainers",
     "training-import-confirm": "attendance import for trainers",
+    # planning: aggregates only, small counts suppressed (tests/planning checks who sees them)
+    "planning": "area figures for planners and the SEND manager",
+    "planning-geojson": "area figures for planners and the SEND manager",
+    "planning-csv": "area figures for planners and the SEND manager",
     # the local offer: public directory data
     "local-offer": "public directory of services",
     "api-services": "public Open Referral UK API",

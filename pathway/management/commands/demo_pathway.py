@@ -28,6 +28,7 @@ from ...models import (
     ReferralEvent,
     Route,
 )
+from ...planning import rebuild_need_figures
 from ...routing import DEVELOPMENTAL_BANDS
 from ...services import create_referral
 
@@ -116,6 +117,7 @@ class Command(BaseCommand):
             created += 1
         observations = self.observations(rng, children[:300], practitioners, fallback)
         decided = self.casework(rng, now)
+        rebuild_need_figures()
         self.stdout.write(
             f"Demo pathway: {created} referrals created ({Referral.objects.count()} in all), "
             f"{observations} observations created, {decided} referrals decided."
