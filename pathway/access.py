@@ -22,6 +22,8 @@ from .models import (
     PanelMeeting,
     PortageVisit,
     Referral,
+    ShareWith,
+    SharingOverride,
     TacAction,
     TacMeeting,
 )
@@ -31,9 +33,19 @@ def _active(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_active
 
 
+def shared_with(service: str) -> Q:
+    """Referrals the family agreed to share with a service, or that a SEND manager shared on a
+    recorded lawful basis. Read at every request, so a withdrawal takes effect at once."""
+    return Q(share_with__icontains=f'"{service}"') | Q(
+        pk__in=SharingOverride.objects.filter(service=service).values("referral")
+    )
+
+
 def referrals_for(user: AnyUser) -> QuerySet[Referral]:
-    """The SEND team sees the service; a setting its own; a portage worker their caseload;
-    early help what was handed to them; a professional what they sent or were asked about."""
+    """The SEND team sees the service and a setting its own (the referral is theirs). Beyond
+    them, consent decides: a portage worker sees their caseload's referrals, early help what was
+    handed to them, a professional what they were asked to advise on, each only where the family
+    agreed to share with their service or a lawful basis was recorded."""
     if not _active(user):
         return Referral.objects.none()
     if user.role in (Role.SEND_OFFICER, Role.SEND_MANAGER):
@@ -41,17 +53,21 @@ def referrals_for(user: AnyUser) -> QuerySet[Referral]:
     if user.role == Role.PRACTITIONER:
         return Referral.objects.filter(setting__in=settings_for(user))
     if user.role == Role.PORTAGE_WORKER:
-        return Referral.objects.filter(child__in=children_for(user))
+        return Referral.objects.filter(
+            Q(child__in=children_for(user)) & shared_with(ShareWith.PORTAGE)
+        )
     if user.role == Role.EARLY_HELP_COORDINATOR:
-        return Referral.objects.filter(pk__in=EarlyHelpHandoff.objects.values("referral"))
+        return Referral.objects.filter(
+            Q(pk__in=EarlyHelpHandoff.objects.values("referral"))
+            & shared_with(ShareWith.EARLY_HELP)
+        )
     if user.role == Role.PROFESSIONAL:
+        asked = AdviceRequest.objects.filter(professional=user).exclude(
+            status=AdviceRequest.Status.WITHDRAWN
+        )
         return Referral.objects.filter(
             Q(submitted_by=user)
-            | Q(
-                pk__in=AdviceRequest.objects.filter(professional=user)
-                .exclude(status=AdviceRequest.Status.WITHDRAWN)
-                .values("referral")
-            )
+            | (Q(pk__in=asked.values("referral")) & shared_with(ShareWith.HEALTH))
         )
     return Referral.objects.none()
 

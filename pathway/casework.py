@@ -29,6 +29,8 @@ from .models import (
     ReferralEvent,
     ReferralRoute,
     Route,
+    ShareWith,
+    SharingOverride,
 )
 
 
@@ -547,3 +549,83 @@ def remind_clocks(today: datetime.date | None = None) -> int:
                     child=referral.child,
                 )
     return queued
+
+
+# Consent to share ---------------------------------------------------------------------------
+
+
+def withdraw_consent(referral: Referral, service: str, *, by: User, reason: str) -> None:
+    """The family no longer agrees to share with a service: from the next request, that service
+    no longer sees the referral (unless a SEND manager records a lawful basis)."""
+    if service not in ShareWith.values or service == ShareWith.SEND_TEAM:
+        raise CaseworkError("Choose a service the family had agreed to share with")
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseworkError("Enter how the family told you, and when")
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if service not in locked.share_with:
+            raise CaseworkError(
+                f"The family had not agreed to share with {ShareWith(service).label.lower()}"
+            )
+        locked.share_with = [code for code in locked.share_with if code != service]
+        locked.save(update_fields=["share_with"])
+        _event(
+            locked,
+            ReferralEvent.Kind.CONSENT,
+            by,
+            f"The family withdrew consent to share with {ShareWith(service).label}",
+            service=service,
+            reason=reason,
+        )
+    referral.share_with = locked.share_with
+
+
+def share_without_consent(referral: Referral, service: str, *, by: User, reason: str) -> None:
+    """Share with a service on a lawful basis the family's consent does not cover (for example a
+    child's safety). Only a SEND manager may, and the reason is kept on the timeline."""
+    if by.role != Role.SEND_MANAGER or not by.is_active:
+        raise CaseworkError("Only a SEND manager can share without the family's consent")
+    if service not in ShareWith.values or service == ShareWith.SEND_TEAM:
+        raise CaseworkError("Choose the service to share with")
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseworkError("Enter the lawful basis for sharing without consent")
+    with transaction.atomic():
+        if service in Referral.objects.get(pk=referral.pk).share_with:
+            raise CaseworkError("The family already agreed to share with this service")
+        _, created = SharingOverride.objects.get_or_create(
+            referral=referral,
+            service=service,
+            defaults={"reason": reason, "recorded_by": by},
+        )
+        if not created:
+            raise CaseworkError("A lawful basis for this service is already recorded")
+        _event(
+            referral,
+            ReferralEvent.Kind.CONSENT,
+            by,
+            f"Shared with {ShareWith(service).label} without consent, on a lawful basis",
+            service=service,
+            reason=reason,
+        )
+
+
+def end_sharing_without_consent(referral: Referral, service: str, *, by: User, reason: str) -> None:
+    if by.role != Role.SEND_MANAGER or not by.is_active:
+        raise CaseworkError("Only a SEND manager can stop sharing")
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseworkError("Enter why sharing has stopped")
+    with transaction.atomic():
+        deleted, _ = SharingOverride.objects.filter(referral=referral, service=service).delete()
+        if not deleted:
+            raise CaseworkError("There is no lawful basis recorded for this service")
+        _event(
+            referral,
+            ReferralEvent.Kind.CONSENT,
+            by,
+            f"Stopped sharing with {ShareWith(service).label} without consent",
+            service=service,
+            reason=reason,
+        )

@@ -194,3 +194,24 @@ class TriageFilterForm(GovukForm):
             field.widget = QuickSelect(choices=field.choices)
             label = field.label.lower()
             field.error_messages["invalid_choice"] = f"Choose a {label} from the list"
+
+
+class SharingForm(GovukForm):
+    """Withdraw a family's consent to share, or record a lawful basis to share without it."""
+
+    service = forms.ChoiceField(
+        label="Service",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the service"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter the reason"},
+    )
+
+    def __init__(self, *args: Any, services: list[tuple[str, str]], reason_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = services
+        self.fields["reason"].label = reason_label

@@ -230,6 +230,13 @@ class Referral(models.Model):
     class Meta:
         ordering = ["-submitted_at"]
         indexes = [
+            # The triage queue's order, over waiting referrals only: the first page reads 25
+            # index entries instead of sorting every waiting referral.
+            models.Index(
+                fields=["next_due_on", "submitted_at", "id"],
+                condition=models.Q(status__in=["submitted", "in_triage", "more_information"]),
+                name="waiting_queue_order",
+            ),
             models.Index(fields=["status", "next_due_on", "submitted_at"]),
             models.Index(fields=["allocated_to", "status"]),
             models.Index(fields=["status", "submitted_at"]),
@@ -299,6 +306,7 @@ class ReferralEvent(models.Model):
         ADVICE = "advice", "Advice"
         TEAM_AROUND_THE_CHILD = "tac", "Team Around the Child"
         PORTAGE = "portage", "Portage"
+        CONSENT = "consent", "Consent to share"
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -315,6 +323,30 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.summary}"
+
+
+class SharingOverride(models.Model):
+    """Sharing a referral with a service the family did not agree to, on a recorded lawful basis
+    (for example to keep a child safe). Only a SEND manager records one; it is never silent."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="sharing_overrides"
+    )
+    service = models.CharField(max_length=20, choices=ShareWith.choices)
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "service"], name="one_sharing_override_per_service"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} shared with {self.get_service_display()}"
 
 
 class ClockPolicy(models.Model):

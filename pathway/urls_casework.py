@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("referrals/<int:referral_id>/decide/", views.decide_referral, name="decide-referral"),
     path("referrals/<int:referral_id>/notes/", views.add_case_note, name="add-case-note"),
+    path("referrals/<int:referral_id>/sharing/", views.referral_sharing, name="referral-sharing"),
     path("questions/", views.information_requests, name="information-requests"),
     path(
         "questions/<int:request_id>/",

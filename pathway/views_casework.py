@@ -29,9 +29,10 @@ from .forms_casework import (
     AnswerForm,
     DecisionForm,
     NoteForm,
+    SharingForm,
     TriageFilterForm,
 )
-from .models import Decision
+from .models import Decision, ShareWith
 
 QUEUE_PAGE_SIZE = 25
 
@@ -255,5 +256,77 @@ def funding(request: HttpRequest) -> HttpResponse:
             "years": [current - 1, current, current + 1],
             "totals": selectors_casework.funding_totals(request.user, year),
             "recent": selectors_casework.recent_awards(request.user, year),
+        },
+    )
+
+
+SHARING_ACTIONS = {
+    "withdraw": "How and when the family told you",
+    "override": "The lawful basis for sharing without consent",
+    "end": "Why sharing without consent has stopped",
+}
+
+
+@login_required
+def referral_sharing(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Who may see the referral beyond the SEND team and the setting, and why."""
+    user = request.user
+    if user.role not in (Role.PRACTITIONER, Role.SEND_OFFICER, Role.SEND_MANAGER):
+        raise PermissionDenied
+    referral = referral_for(user, referral_id)
+    overrides = {o.service: o for o in referral.sharing_overrides.select_related("recorded_by")}
+    others = [(code, label) for code, label in ShareWith.choices if code != ShareWith.SEND_TEAM]
+    choices = {
+        "withdraw": [(c, label) for c, label in others if c in referral.share_with],
+        "override": [
+            (c, label) for c, label in others if c not in referral.share_with and c not in overrides
+        ],
+        "end": [(c, label) for c, label in others if c in overrides],
+    }
+    allowed = ["withdraw"] + (["override", "end"] if user.role == Role.SEND_MANAGER else [])
+    action = request.POST.get("action", "")
+    forms = {
+        name: SharingForm(
+            request.POST if action == name else None,
+            services=choices[name],
+            reason_label=SHARING_ACTIONS[name],
+            prefix=name,
+        )
+        for name in allowed
+    }
+    if request.method == "POST":
+        form = forms.get(action)
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            service, reason = form.cleaned_data["service"], form.cleaned_data["reason"]
+            do = {
+                "withdraw": casework.withdraw_consent,
+                "override": casework.share_without_consent,
+                "end": casework.end_sharing_without_consent,
+            }[action]
+            try:
+                do(referral, service, by=user, reason=reason)
+            except casework.CaseworkError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Sharing updated. It takes effect straight away.")
+                return redirect("referral-sharing", referral_id=referral.pk)
+    return render(
+        request,
+        "pathway/casework/sharing.html",
+        {
+            "page_title": f"Sharing referral {referral.reference}",
+            "referral": referral,
+            "rows": [
+                {
+                    "label": label,
+                    "agreed": code in referral.share_with,
+                    "override": overrides.get(code),
+                }
+                for code, label in others
+            ],
+            "forms": [(name, form) for name, form in forms.items() if choices[name]],
+            "has_errors": any(form.errors for form in forms.values()),
         },
     )

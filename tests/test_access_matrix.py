@@ -31,6 +31,7 @@ from pathway.models import (
     PanelMember,
     PortageVisit,
     Referral,
+    ShareWith,
     TacAction,
     TacMeeting,
 )
@@ -122,6 +123,7 @@ MATRIX: dict[str, Entry] = {
     "allocate-referral": Entry({"send_manager"}, referral()),
     "decide-referral": Entry(SEND_TEAM, referral()),
     "add-case-note": Entry(SEND_TEAM, referral(), True),
+    "referral-sharing": Entry(SEND_TEAM | {"practitioner_a"}, referral()),
     "information-requests": Entry(CHILD_A - {"portage_a"}, open_to=OWN_LISTS),
     "answer-information-request": Entry(
         {"practitioner_a"}, lambda c: {"request_id": c.question.pk}
@@ -241,6 +243,9 @@ def test_every_url_has_a_matrix_entry():
     assert stale == [], f"Entries for URLs that no longer exist: {stale}"
 
 
+EVERY_SERVICE = {"consent_given_by": "Ngozi Okafor", "share_with": list(ShareWith.values)}
+
+
 @pytest.fixture
 def case(world):
     """Child A's records of every kind, and users of every role."""
@@ -253,6 +258,7 @@ def case(world):
             submitted_by=c.practitioner_a,
             answers={"development": {"communication_language": {"level": "severe"}}},
             setting=c.setting_a,
+            consent=EVERY_SERVICE,
             notify=False,
         )
         c.early_help_referral = create_referral(
@@ -261,6 +267,7 @@ def case(world):
             submitted_by=c.practitioner_a,
             answers={"health_family": {"family_circumstances": True}},
             setting=c.setting_a,
+            consent=EVERY_SERVICE,
             notify=False,
         )
     assert "early_help" in c.early_help_referral.routes
@@ -387,3 +394,26 @@ def test_access_matrix(client, case, capsys):
             f"\nAccess matrix: {attempts} attempts over {len(MATRIX)} URLs x {len(EVERYONE)} users"
         )
     assert failures == [], "\n".join(failures)
+
+
+def test_withdrawn_consent_is_in_the_matrix(client, case):
+    """The services that see child A's referral through consent lose it the moment the family
+    withdraws it, and get it back only on a lawful basis a SEND manager records."""
+    pages = {
+        "early_help": reverse("early-help-pack", args=[case.early_help_referral.pk]),
+        "portage_a": reverse("referral-detail", args=[case.referral_a.pk]),
+        "professional_asked": reverse("referral-detail", args=[case.referral_a.pk]),
+    }
+    services = {"early_help": "early_help", "portage_a": "portage", "professional_asked": "health"}
+    for who, url in pages.items():
+        client.force_login(getattr(case, who))
+        assert client.get(url).status_code == 200, who
+        referral = case.early_help_referral if who == "early_help" else case.referral_a
+        casework.withdraw_consent(
+            referral, services[who], by=case.practitioner_a, reason="Mum rang the nursery"
+        )
+        assert client.get(url).status_code == 404, who
+        casework.share_without_consent(
+            referral, services[who], by=case.send_manager, reason="Safeguarding"
+        )
+        assert client.get(url).status_code == 200, who

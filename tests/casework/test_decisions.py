@@ -418,3 +418,59 @@ def test_the_routing_result_signposts_matching_local_offer_services(client, worl
         assert "Services in the local offer that may help now" in page
         assert "Chatter group" in page
         assert "Wheels club" not in page
+
+
+def test_sharing_page_withdraws_consent_and_records_a_lawful_basis(client, world):
+    from django.db import transaction
+
+    from pathway.models import SharingOverride
+    from pathway.services import create_referral
+
+    with transaction.atomic():
+        referral = create_referral(
+            child=world.child_a,
+            source=Referral.Source.SETTING_CONCERN,
+            submitted_by=world.practitioner_a,
+            answers={"development": {"communication_language": {"level": "severe"}}},
+            setting=world.setting_a,
+            consent={"share_with": ["send_team", "portage"]},
+            notify=False,
+        )
+    url = reverse("referral-sharing", args=[referral.pk])
+    client.force_login(world.portage_a)
+    detail = reverse("referral-detail", args=[referral.pk])
+    assert client.get(detail).status_code == 200
+    # the setting records the family's withdrawal; an empty reason is explained first
+    client.force_login(world.practitioner_a)
+    response = client.post(url, {"action": "withdraw", "withdraw-service": "portage"})
+    assert "Enter the reason" in response.content.decode()
+    client.post(
+        url,
+        {"action": "withdraw", "withdraw-service": "portage", "withdraw-reason": "Dad phoned"},
+    )
+    referral.refresh_from_db()
+    assert referral.share_with == ["send_team"]
+    assert referral.events.filter(kind=ReferralEvent.Kind.CONSENT).exists()
+    client.force_login(world.portage_a)
+    assert client.get(detail).status_code == 404
+    # an officer cannot share without consent; a manager can, with a reason
+    client.force_login(world.send_officer)
+    assert "Share on a lawful basis" not in client.get(url).content.decode()
+    assert (
+        client.post(url, {"action": "override", "override-service": "portage"}).status_code == 403
+    )
+    client.force_login(world.send_manager)
+    client.post(
+        url,
+        {
+            "action": "override",
+            "override-service": "portage",
+            "override-reason": "Section 47 enquiry",
+        },
+    )
+    assert SharingOverride.objects.filter(referral=referral, service="portage").exists()
+    client.force_login(world.portage_a)
+    assert client.get(detail).status_code == 200
+    for name in ("practitioner_b", "portage_a", "planner", "early_help", "professional"):
+        client.force_login(getattr(world, name))
+        assert client.get(url).status_code in (403, 404), name

@@ -250,7 +250,16 @@ def test_the_pack_holds_the_facts_consent_and_contacts(world, referral):
 
 
 def test_the_pack_says_when_the_family_did_not_consent_to_early_help(world, family_referral):
+    from django.http import Http404
+
+    from pathway import casework
+
     referral = family_referral(share_with=[ShareWith.SEND_TEAM])
+    with pytest.raises(Http404):  # no consent: early help cannot see it
+        early_help.pack_for(world.early_help, referral.pk)
+    casework.share_without_consent(
+        referral, ShareWith.EARLY_HELP, by=world.send_manager, reason="Risk to the child"
+    )
     assert not early_help.pack_for(world.early_help, referral.pk).consents_to_early_help
 
 
@@ -288,6 +297,7 @@ def test_a_pack_without_setting_contacts_or_early_help_answers_still_follows_the
             source=Referral.Source.PARENT_REQUEST,
             submitted_by=portage,
             answers={"health_family": {"family_circumstances": True}},
+            consent={"share_with": ["early_help"]},
             notify=False,
         )
     data = early_help.pack_json(early_help.pack_for(world.early_help, referral.pk))

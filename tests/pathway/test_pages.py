@@ -37,6 +37,7 @@ def referral_a(world):
             submitted_by=world.practitioner_a,
             answers={"development": {"communication_language": {"level": "severe"}}},
             setting=world.setting_a,
+            consent={"share_with": ["send_team", "portage", "early_help", "health"]},
         )
 
 
@@ -164,6 +165,7 @@ def test_early_help_coordinator_sees_only_early_help_referrals(client, world, re
             submitted_by=world.practitioner_b,
             answers={"health_family": {"family_circumstances": True}},
             setting=world.setting_b,
+            consent={"share_with": ["send_team", "early_help"]},
         )
     client.force_login(world.early_help)
     assert client.get(reverse("referral-detail", args=[early_help.pk])).status_code == 200
