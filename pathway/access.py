@@ -53,8 +53,10 @@ def referrals_for(user: AnyUser) -> QuerySet[Referral]:
     if user.role == Role.PRACTITIONER:
         return Referral.objects.filter(setting__in=settings_for(user))
     if user.role == Role.PORTAGE_WORKER:
+        # A portage worker always sees what they sent for a family themselves.
         return Referral.objects.filter(
-            Q(child__in=children_for(user)) & shared_with(ShareWith.PORTAGE)
+            Q(submitted_by=user)
+            | (Q(child__in=children_for(user)) & shared_with(ShareWith.PORTAGE))
         )
     if user.role == Role.EARLY_HELP_COORDINATOR:
         return Referral.objects.filter(

@@ -110,7 +110,11 @@ def request_advice(
     if not message:
         raise AdviceError("Enter a message for the professional")
     with transaction.atomic():
-        locked = Referral.objects.select_for_update().select_related("child").get(pk=referral.pk)
+        locked = (
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("child")
+            .get(pk=referral.pk)
+        )
         if locked.status == Referral.Status.CLOSED:
             raise AdviceError("This referral is closed: reopen it before asking for advice")
         advice = AdviceRequest.objects.create(
@@ -165,7 +169,7 @@ def _clean_answers(advice: AdviceRequest, answers: dict[str, str]) -> dict[str, 
 def _open_for_answering(advice: AdviceRequest, by: User) -> AdviceRequest:
     """The request row, locked, if this professional may still answer it."""
     locked = (
-        AdviceRequest.objects.select_for_update()
+        AdviceRequest.objects.select_for_update(of=("self",))
         .select_related("referral", "professional")
         .get(pk=advice.pk)
     )
@@ -218,7 +222,7 @@ def withdraw(advice: AdviceRequest, *, by: User, reason: str) -> AdviceRequest:
         raise AdviceError("Enter the reason for withdrawing the request")
     with transaction.atomic():
         locked = (
-            AdviceRequest.objects.select_for_update()
+            AdviceRequest.objects.select_for_update(of=("self",))
             .select_related("referral", "professional")
             .get(pk=advice.pk)
         )

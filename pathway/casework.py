@@ -266,7 +266,7 @@ def decide(
         raise CaseworkError("Enter the reason for the decision")
     with transaction.atomic():
         locked = (
-            Referral.objects.select_for_update()
+            Referral.objects.select_for_update(of=("self",))
             .select_related("child", "setting", "allocated_to")
             .get(pk=referral.pk)
         )
@@ -469,7 +469,7 @@ def answer_information_request(
         raise CaseworkError("Enter your answer")
     with transaction.atomic():
         locked = (
-            InformationRequest.objects.select_for_update()
+            InformationRequest.objects.select_for_update(of=("self",))
             .select_related("referral", "referral__allocated_to", "referral__child")
             .get(pk=request.pk)
         )

@@ -298,7 +298,7 @@ def add_to_agenda(
         _must_be_scheduled(locked, "add to its agenda")
         ids = sorted({r.pk for r in referrals})
         rows = list(
-            Referral.objects.select_for_update()
+            Referral.objects.select_for_update(of=("self",))
             .filter(pk__in=ids)
             .order_by("pk")
             .only("pk", "reference", "status")
@@ -381,7 +381,7 @@ def move_item(item: PanelAgendaItem, direction: str, *, by: User) -> None:
 
 def _locked_item(item: PanelAgendaItem) -> PanelAgendaItem:
     return (
-        PanelAgendaItem.objects.select_for_update()
+        PanelAgendaItem.objects.select_for_update(of=("self",))
         .select_related("meeting", "referral")
         .get(pk=item.pk)
     )

@@ -474,3 +474,23 @@ def test_sharing_page_withdraws_consent_and_records_a_lawful_basis(client, world
     for name in ("practitioner_b", "portage_a", "planner", "early_help", "professional"):
         client.force_login(getattr(world, name))
         assert client.get(url).status_code in (403, 404), name
+
+
+def test_a_portage_worker_sees_the_request_they_sent_whatever_was_shared(client, world):
+    from django.db import transaction
+
+    from pathway.services import create_referral
+
+    with transaction.atomic():
+        referral = create_referral(
+            child=world.child_a,
+            source=Referral.Source.PARENT_REQUEST,
+            submitted_by=world.portage_a,
+            answers={"development": {"communication_language": {"level": "severe"}}},
+            consent={"share_with": ["send_team"]},
+            notify=False,
+        )
+    client.force_login(world.portage_a)
+    assert client.get(reverse("referral-confirmation", args=[referral.pk])).status_code == 200
+    client.force_login(world.portage_b)
+    assert client.get(reverse("referral-confirmation", args=[referral.pk])).status_code == 404
