@@ -1,11 +1,204 @@
 """Staff admin for accounts and places. Child records are deliberately not registered here:
 they are reached only through the service's own pages and the access layer."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 
-from .models import Area, MessageTemplate, Setting, SettingMembership, User
+from . import imports
+from .models import (
+    Area,
+    ImportExportAudit,
+    ImportJob,
+    MessageTemplate,
+    Setting,
+    SettingMembership,
+    User,
+)
+from .resources import SPECS
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        help_text="CSV (UTF-8, or Windows-1252 as older Excel saves it) or Excel .xlsx.",
+        error_messages={"required": "Choose a file", "empty": "The chosen file is empty"},
+    )
+
+
+class ApplyForm(forms.Form):
+    mode = forms.ChoiceField(
+        label="How to apply the file",
+        choices=ImportJob.Mode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how to apply the file"},
+    )
+
+
+class ExportForm(forms.Form):
+    file_format = forms.ChoiceField(
+        label="File type",
+        choices=[("csv", "CSV"), ("xlsx", "Excel workbook (.xlsx)")],
+        initial="csv",
+        widget=forms.RadioSelect,
+    )
+
+
+class BulkDataMixin:
+    """Import (with a dry-run preview) and export pages for one resource, on the model's own
+    admin. Each needs the resource's own permission (earlyyears.import_<model> /
+    export_<model>), which the "Data officers" group has."""
+
+    bulk_key = ""
+    change_list_template = "earlyyears/imports/change_list.html"
+
+    @property
+    def spec(self):
+        return SPECS[self.bulk_key]
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name=f"{prefix}_import"),
+            path(
+                "import/template/",
+                wrap(self.template_view),
+                name=f"{prefix}_import_template",
+            ),
+            path("import/<int:job_id>/", wrap(self.job_view), name=f"{prefix}_import_job"),
+            path("export/", wrap(self.export_view), name=f"{prefix}_export"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_import": request.user.has_perm(self.spec.import_permission),
+            "can_export": request.user.has_perm(self.spec.export_permission),
+            "import_url": reverse(self._url_name("import")),
+            "export_url": reverse(self._url_name("export")),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def _url_name(self, what: str) -> str:
+        return f"admin:{self.opts.app_label}_{self.opts.model_name}_{what}"
+
+    def _context(self, request, title: str, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "spec": self.spec,
+            "changelist_url": reverse(self._url_name("changelist")),
+            "import_url": reverse(self._url_name("import")),
+            "template_url": reverse(self._url_name("import_template")),
+            **extra,
+        }
+
+    def _require(self, request, permission: str) -> None:
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+
+    def import_view(self, request):
+        self._require(request, self.spec.import_permission)
+        form = UploadForm(request.POST or None, request.FILES or None)
+        file_error = ""
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > imports.max_bytes():
+                form.add_error("file", "The chosen file is too big")
+            else:
+                try:
+                    job = imports.start_import(
+                        request.user, self.spec.key, upload.name, upload.read()
+                    )
+                except imports.ImportFileError as error:
+                    file_error = str(error)
+                    form.add_error("file", file_error)
+                else:
+                    return redirect(self._url_name("import_job"), job.pk)
+        return TemplateResponse(
+            request,
+            "earlyyears/imports/upload.html",
+            self._context(
+                request,
+                f"Import {self.spec.label}",
+                form=form,
+                columns=self.spec.columns,
+                async_rows=imports.async_rows(),
+            ),
+            status=400 if file_error else 200,
+        )
+
+    def template_view(self, request):
+        self._require(request, self.spec.import_permission)
+        response = HttpResponse(self.spec.template_csv(), content_type=imports.CONTENT_TYPES["csv"])
+        response["Content-Disposition"] = f'attachment; filename="{self.spec.key}-template.csv"'
+        return response
+
+    def job_view(self, request, job_id: int):
+        """The check's progress, then the preview and the choice of how to apply it, then
+        what happened. Only the person who uploaded the file sees it."""
+        self._require(request, self.spec.import_permission)
+        job = ImportJob.objects.filter(
+            pk=job_id, resource=self.spec.key, created_by=request.user
+        ).first()
+        if job is None:
+            raise Http404
+        form = ApplyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                job = imports.request_apply(job, form.cleaned_data["mode"])
+            except imports.ApplyRefused as error:
+                messages.error(request, str(error))
+            else:
+                if job.status == ImportJob.Status.APPLIED:
+                    report = job.applied_report
+                    messages.success(
+                        request,
+                        f"Imported {job.file_name}: {report.get('new', 0)} new, "
+                        f"{report.get('updated', 0)} updated, {report.get('skipped', 0)} "
+                        f"unchanged, {report.get('invalid', 0)} left out.",
+                    )
+            return redirect(self._url_name("import_job"), job.pk)
+        report = job.applied_report if job.applied_report else job.report
+        problems = [row for row in report.get("rows", []) if row.get("errors")]
+        return TemplateResponse(
+            request,
+            "earlyyears/imports/job.html",
+            self._context(
+                request,
+                f"Import {self.spec.label}: {job.file_name}",
+                job=job,
+                report=report,
+                problems=problems,
+                form=form,
+                refresh_seconds=3 if job.is_running else None,
+            ),
+        )
+
+    def export_view(self, request):
+        self._require(request, self.spec.export_permission)
+        form = ExportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            content, content_type, name = imports.export_file(
+                self.spec, request.user, form.cleaned_data["file_format"]
+            )
+            response = HttpResponse(content, content_type=content_type)
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        return TemplateResponse(
+            request,
+            "earlyyears/imports/export.html",
+            self._context(request, f"Export {self.spec.label}", form=form),
+        )
 
 
 class SettingMembershipInline(admin.TabularInline):
@@ -15,7 +208,8 @@ class SettingMembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BulkDataMixin, BaseUserAdmin):
+    bulk_key = "staff"
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active"]
     fieldsets = [
@@ -26,14 +220,16 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(BulkDataMixin, admin.ModelAdmin):
+    bulk_key = "areas"
     list_display = ["code", "name", "kind", "parent", "under_5_population"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Setting)
-class SettingAdmin(admin.ModelAdmin):
+class SettingAdmin(BulkDataMixin, admin.ModelAdmin):
+    bulk_key = "settings"
     list_display = ["urn", "name", "provider_type", "postcode", "area", "registration_status"]
     list_filter = ["provider_type", "registration_status", "area"]
     search_fields = ["urn", "name", "postcode"]
@@ -51,3 +247,35 @@ class MessageTemplateAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ImportExportAudit)
+class ImportExportAuditAdmin(admin.ModelAdmin):
+    """Every preview, import and export: read-only, for data officers and auditors."""
+
+    list_display = [
+        "at",
+        "username",
+        "resource",
+        "direction",
+        "dry_run",
+        "mode",
+        "file_name",
+        "rows_total",
+        "rows_new",
+        "rows_updated",
+        "rows_skipped",
+        "rows_invalid",
+    ]
+    list_filter = ["direction", "resource", "dry_run"]
+    search_fields = ["username", "file_name"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -346,3 +346,127 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.language})"
+
+
+# Bulk data in and out ---------------------------------------------------------------------------
+
+# Import and export permissions, one pair per resource, checked by the staff admin's import and
+# export pages. They are declared on ImportJob (one place) and granted to the "Data officers"
+# group by a data migration.
+IMPORT_EXPORT_PERMISSIONS = [
+    ("import_area", "Can import areas"),
+    ("export_area", "Can export areas"),
+    ("import_setting", "Can import settings"),
+    ("export_setting", "Can export settings"),
+    ("import_user", "Can import staff accounts"),
+    ("export_user", "Can export staff accounts"),
+]
+
+
+class ImportJob(models.Model):
+    """An uploaded file and what became of it, kept in the database (never a local temporary
+    file) so that any web process or Celery worker can preview, apply or report on it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be checked"
+        CHECKING = "checking", "Being checked"
+        PREVIEWED = "previewed", "Checked, not applied"
+        APPLYING = "applying", "Being applied"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Not applied"
+
+    class Mode(models.TextChoices):
+        VALID_ROWS = "valid_rows", "Apply all valid rows"
+        ALL_OR_NOTHING = "all_or_nothing", "Apply only if every row is valid"
+
+    resource = models.CharField(max_length=40)
+    created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="import_jobs")
+    created_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10)
+    content = models.BinaryField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    mode = models.CharField(max_length=20, choices=Mode.choices, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0, help_text="Progress of the current step")
+    report = models.JSONField(default=dict, blank=True)
+    applied_report = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = IMPORT_EXPORT_PERMISSIONS
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display().lower()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.APPLYING)
+
+    @property
+    def percent_done(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class ImportExportAudit(models.Model):
+    """Who moved which records in or out of the service, when, and how many: one row for
+    every preview, import and export, never edited."""
+
+    class Direction(models.TextChoices):
+        IMPORT = "import", "Import"
+        EXPORT = "export", "Export"
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="Kept if the account goes")
+    resource = models.CharField(max_length=40)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    file_name = models.CharField(max_length=255, blank=True)
+    dry_run = models.BooleanField(default=False)
+    mode = models.CharField(max_length=20, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_new = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_skipped = models.PositiveIntegerField(default=0)
+    rows_invalid = models.PositiveIntegerField(default=0)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "import or export"
+        verbose_name_plural = "imports and exports"
+        indexes = [models.Index(fields=["resource", "-at"])]
+
+    def __str__(self) -> str:
+        what = "preview" if self.dry_run else self.get_direction_display().lower()
+        return f"{self.resource} {what} by {self.username or 'the system'}"
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link for a new member of staff to set their own password.
+
+    Only a SHA-256 hash of the token is stored: the token itself exists in the link alone."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

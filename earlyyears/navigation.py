@@ -50,10 +50,12 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Caseloads", reverse("caseloads")))
         items.append(("Panels", reverse("panel-list")))
         items.append(("Funding", reverse("funding")))
+        items.append(("Download referrals", reverse("referrals-export")))
         items.append(("Register", reverse("notification-register")))
         items.append(("Messages", reverse("message-log")))
     if user.role == Role.SEND_MANAGER:
         items.append(("Routing rules", reverse("routing-rules")))
+        items.append(("Audit trail", reverse("audit-search")))
     if user.role == Role.EARLY_HELP_COORDINATOR:
         items.append(("Early help", reverse("early-help-list")))
     if user.role in MY_ACTIONS_ROLES:

@@ -56,6 +56,7 @@ CSRF_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
     # Our apps first so their templates (GOV.UK styled) win over library defaults.
+    "dataprotection",
     "pathway",
     "training",
     "cms",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dataprotection.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -194,6 +196,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Bulk data: the key of the stable pseudonymous child key in referral exports (set it in
+# production and keep it), invitation lifetime, and when an import goes to a Celery worker.
+EXPORT_PSEUDONYM_KEY = os.environ.get("EXPORT_PSEUDONYM_KEY", "")
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+IMPORT_ASYNC_ROWS = int(os.environ.get("IMPORT_ASYNC_ROWS", "10000"))
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
+SERVICE_BASE_URL = os.environ.get("SERVICE_BASE_URL", "")
+
+# Audit: how many proxies in front of the app add to X-Forwarded-For (0: use REMOTE_ADDR).
+AUDIT_PROXY_COUNT = int(os.environ.get("AUDIT_PROXY_COUNT", "0"))
+
 # Planning figures: counts from 1 to this number minus one are shown as [c].
 PLANNING_SUPPRESSION_THRESHOLD = int(os.environ.get("PLANNING_SUPPRESSION_THRESHOLD", "5"))
 
@@ -205,6 +219,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "clock-reminders": {"task": "pathway.tasks.remind_clocks", "schedule": 60 * 60},
     "tac-action-reminders": {"task": "pathway.tasks.remind_tac_actions", "schedule": 60 * 60},
+    "apply-retention": {"task": "dataprotection.tasks.apply_retention", "schedule": 24 * 60 * 60},
     "rebuild-need-figures": {
         "task": "pathway.tasks.rebuild_need_figures",
         "schedule": crontab(hour=2, minute=30),

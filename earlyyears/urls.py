@@ -21,6 +21,8 @@ urlpatterns = [
     path("messages/", views.message_log, name="message-log"),
     path("messages/<int:message_id>/retry/", views.retry_message, name="retry-message"),
     path("", include("pathway.urls")),
+    path("", include("dataprotection.urls")),
+    path("", include("earlyyears.urls_invitations")),
     path("", include("training.urls")),
     path("", include("cms.urls")),
     path("django-admin/", admin.site.urls),

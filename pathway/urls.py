@@ -38,4 +38,5 @@ urlpatterns = [
     path("", include("pathway.urls_tac")),
     path("", include("pathway.urls_advice")),
     path("", include("pathway.urls_planning")),
+    path("", include("pathway.urls_exports")),
 ]

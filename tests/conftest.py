@@ -49,6 +49,7 @@ REFERENCE_DATA = [
     ("pathway.migrations.0003_routing_rule_editors_group", "create_group"),
     ("pathway.migrations.0005_clock_policies_and_advice_templates", "seed"),
     ("earlyyears.migrations.0004_casework_message_templates", "seed"),
+    ("earlyyears.migrations.0006_data_officers_and_invitations", "seed"),
 ]
 
 

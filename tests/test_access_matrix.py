@@ -39,7 +39,7 @@ from pathway.services import create_referral, start_draft
 
 from .factories import UserFactory
 
-PROJECT_APPS = ("earlyyears.", "pathway.", "training.", "cms.")
+PROJECT_APPS = ("earlyyears.", "pathway.", "training.", "cms.", "dataprotection.")
 
 SEND_TEAM = {"send_officer", "send_manager"}
 CHILD_A = SEND_TEAM | {"practitioner_a", "portage_a"}
@@ -173,6 +173,12 @@ MATRIX: dict[str, Entry] = {
     "my-actions": Entry({"practitioner_a"}, open_to=frozenset(EVERYONE) - {"anonymous"}),
     "tac-action-done": Entry({"practitioner_a"}, lambda c: {"action_id": c.action.pk}, True),
     # advice
+    "referrals-export": Entry(SEND_TEAM),
+    "audit-search": Entry({"send_manager"}),
+    "audit-csv": Entry({"send_manager"}),
+    "subject-access": Entry({"send_manager"}, child),
+    "subject-access-json": Entry({"send_manager"}, child),
+    "legal-hold": Entry({"send_manager"}, child),
     "advice-new": Entry(SEND_TEAM, referral()),
     "advice-list": Entry(SEND_TEAM | {"professional_asked"}, open_to=OWN_LISTS),
     "advice-detail": Entry(
@@ -180,6 +186,11 @@ MATRIX: dict[str, Entry] = {
     ),
     "advice-withdraw": Entry(SEND_TEAM, lambda c: {"request_id": c.advice.pk}),
 }
+
+STAFF_ADMIN = (
+    "staff admin for data officers (a permission per resource); the staff export lists "
+    "caseload child references only"
+)
 
 NO_CHILD_DATA: dict[str, str] = {
     "home": "landing page: the role's tasks",
@@ -204,6 +215,22 @@ NO_CHILD_DATA: dict[str, str] = {
     "planning": "area figures for planners and the SEND manager",
     "planning-geojson": "area figures for planners and the SEND manager",
     "planning-csv": "area figures for planners and the SEND manager",
+    "invitation": "set a password from an invitation link",
+    "earlyyears_area_changelist": STAFF_ADMIN,
+    "earlyyears_area_import": STAFF_ADMIN,
+    "earlyyears_area_import_template": STAFF_ADMIN,
+    "earlyyears_area_import_job": STAFF_ADMIN,
+    "earlyyears_area_export": STAFF_ADMIN,
+    "earlyyears_setting_changelist": STAFF_ADMIN,
+    "earlyyears_setting_import": STAFF_ADMIN,
+    "earlyyears_setting_import_template": STAFF_ADMIN,
+    "earlyyears_setting_import_job": STAFF_ADMIN,
+    "earlyyears_setting_export": STAFF_ADMIN,
+    "earlyyears_user_changelist": STAFF_ADMIN,
+    "earlyyears_user_import": STAFF_ADMIN,
+    "earlyyears_user_import_template": STAFF_ADMIN,
+    "earlyyears_user_import_job": STAFF_ADMIN,
+    "earlyyears_user_export": STAFF_ADMIN,
     # the local offer: public directory data
     "local-offer": "public directory of services",
     "api-services": "public Open Referral UK API",

@@ -1,0 +1,22 @@
+"""Records an access event after each response to a URL of child-level data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from . import audit
+
+
+class AuditMiddleware:
+    """Place after AuthenticationMiddleware: it needs `request.user`, and it sees the final
+    status code (403 and 404 included) because views' exceptions are already responses."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        audit.record(request, response)
+        return response

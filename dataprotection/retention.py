@@ -1,0 +1,315 @@
+"""Retention: what is kept how long, and the job that deletes or anonymises what is due.
+
+The periods are policy, so they live in settings (`RETENTION_YEARS`, from the environment),
+not in a table anyone with the staff admin could shorten: destroying records cannot be undone,
+and a change should go through the council's records manager and a deployment. The defaults
+follow the IRMS information management toolkit's approach for SEN records: a child's SEN file
+where an EHC plan existed is kept until the child is 31 (the plan can run to 25, plus six years
+in which a claim can be brought); other SEN support records until the child is 25. Records a
+setting makes about a child who never became a concern are working notes, kept for a short
+period; message delivery records are anonymised after two years; the access audit trail is kept
+seven years. Each rule is a function over querysets, so a rule is tested without the job.
+
+A legal hold on a child (`LegalHold`, not lifted) stops every rule for that child.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from earlyyears.models import Child, OutboxMessage
+from pathway.models import ConcernDraft, Decision, FundingAward, Observation, Referral
+
+from .models import AccessEvent, LegalHold, RetentionRun
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RETENTION_YEARS: dict[str, int] = {
+    # years after the child's date of birth
+    "referrals_ehc_plan": 31,
+    "referrals_other": 25,
+    "children_without_referrals": 7,
+    # years after the record was made
+    "observations_without_referral": 3,
+    "outbox_messages": 2,
+    "access_events": 7,
+}
+
+RULE_DESCRIPTIONS: dict[str, str] = {
+    "referrals_ehc_plan": "Referrals of a child for whom an EHC needs assessment was agreed or "
+    "a plan issued, and everything recorded on them: deleted when the child is {years}",
+    "referrals_other": "Other referrals no longer waiting for a decision, and everything "
+    "recorded on them: deleted when the child is {years}",
+    "children_without_referrals": "A child with no referral left (their details, family "
+    "contacts, observations, home visits, All about me, Team Around the Child): deleted when "
+    "the child is {years}",
+    "observations_without_referral": "Observations of a child who has no referral: deleted "
+    "{years} years after the observation",
+    "outbox_messages": "Text messages and emails: phone numbers, addresses and wording removed "
+    "{years} years after sending (the delivery record stays)",
+    "access_events": "The access audit trail: deleted {years} years after the event",
+}
+
+# Decisions that mean a statutory EHC file exists for the child.
+EHC_DECISIONS = (Decision.Kind.EHC_ASSESS, Decision.Kind.EHC_PLAN_ISSUED)
+
+
+def retention_years() -> dict[str, int]:
+    configured = getattr(settings, "RETENTION_YEARS", None) or {}
+    unknown = set(configured) - set(DEFAULT_RETENTION_YEARS)
+    if unknown:
+        raise ValueError(f"Unknown retention rules in RETENTION_YEARS: {sorted(unknown)}")
+    years = {**DEFAULT_RETENTION_YEARS, **configured}
+    for rule, value in years.items():
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(
+                f"RETENTION_YEARS[{rule!r}] must be a whole number of years, 1 or more"
+            )
+    return years
+
+
+def describe_rules() -> list[dict[str, object]]:
+    return [
+        {"rule": rule, "years": years, "description": RULE_DESCRIPTIONS[rule].format(years=years)}
+        for rule, years in retention_years().items()
+    ]
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day `years` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def held_child_ids() -> set[int]:
+    return set(LegalHold.objects.filter(lifted_at__isnull=True).values_list("child_id", flat=True))
+
+
+def children_with_ehc_file() -> Exists:
+    """For a queryset of referrals: any referral of the same child has an EHC decision."""
+    return Exists(
+        Decision.objects.filter(referral__child=OuterRef("child"), kind__in=EHC_DECISIONS)
+    )
+
+
+# --- What is due, rule by rule -------------------------------------------------------------
+
+
+def due_referrals_ehc_plan(today: datetime.date, years: int, held: set[int]):
+    return (
+        Referral.objects.exclude(status__in=Referral.WAITING)
+        .filter(child__date_of_birth__lte=years_before(today, years))
+        .filter(children_with_ehc_file())
+        .exclude(child_id__in=held)
+    )
+
+
+def due_referrals_other(today: datetime.date, years: int, held: set[int]):
+    return (
+        Referral.objects.exclude(status__in=Referral.WAITING)
+        .filter(child__date_of_birth__lte=years_before(today, years))
+        .exclude(children_with_ehc_file())
+        .exclude(child_id__in=held)
+    )
+
+
+def due_children(today: datetime.date, years: int, held: set[int]):
+    return (
+        Child.objects.filter(date_of_birth__lte=years_before(today, years))
+        .exclude(Exists(Referral.objects.filter(child=OuterRef("pk"))))
+        .exclude(pk__in=held)
+    )
+
+
+def due_observations(today: datetime.date, years: int, held: set[int]):
+    return (
+        Observation.objects.filter(observed_on__lte=years_before(today, years))
+        .exclude(Exists(Referral.objects.filter(child=OuterRef("child"))))
+        .exclude(child_id__in=held)
+    )
+
+
+def due_outbox_messages(now: datetime.datetime, years: int, held: set[int]):
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(years_before(timezone.localdate(now), years), datetime.time())
+    )
+    not_yet_anonymised = (
+        ~Q(to_phone="")
+        | ~Q(to_email="")
+        | Q(to_contact__isnull=False)
+        | ~Q(context={})
+        | ~Q(failure_reason="")
+    )
+    return (
+        OutboxMessage.objects.filter(created_at__lt=cutoff)
+        .filter(not_yet_anonymised)
+        .exclude(child_id__in=held)
+    )
+
+
+# --- Doing it ------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    lines: list[dict[str, object]]
+
+    def add(self, rule: str, action: str, per_type: dict[str, int]) -> None:
+        for record_type, count in sorted(per_type.items()):
+            if count:
+                self.lines.append(
+                    {"rule": rule, "record_type": record_type, "action": action, "count": count}
+                )
+
+    def counts(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for line in self.lines:
+            totals[line["rule"]] = totals.get(line["rule"], 0) + int(line["count"])
+        return totals
+
+
+def _delete_files_after_commit(observations) -> None:
+    """Attachments go once the rows are gone for good; a rolled-back run keeps them."""
+    names = [
+        name for name in observations.exclude(attachment="").values_list("attachment", flat=True)
+    ]
+    if names:
+        storage = Observation._meta.get_field("attachment").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+def _delete_referrals(referrals) -> dict[str, int]:
+    ids = list(referrals.values_list("pk", flat=True))
+    if not ids:
+        return {}
+    draft_ids = list(
+        Referral.objects.filter(pk__in=ids, draft__isnull=False).values_list("draft_id", flat=True)
+    )
+    per_type: dict[str, int] = {}
+    # Funding awards protect their referral and decision: they go first, with the referral.
+    for queryset in (
+        FundingAward.objects.filter(referral_id__in=ids),
+        Referral.objects.filter(pk__in=ids),
+        ConcernDraft.objects.filter(pk__in=draft_ids),
+    ):
+        _, counts = queryset.delete()
+        for label, count in counts.items():
+            per_type[label] = per_type.get(label, 0) + count
+    return per_type
+
+
+def _delete_children(children) -> dict[str, int]:
+    ids = list(children.values_list("pk", flat=True))
+    if not ids:
+        return {}
+    _delete_files_after_commit(Observation.objects.filter(child_id__in=ids))
+    per_type: dict[str, int] = {}
+    for queryset in (
+        LegalHold.objects.filter(child_id__in=ids, lifted_at__isnull=False),
+        ConcernDraft.objects.filter(child_id__in=ids),
+        Child.objects.filter(pk__in=ids),
+    ):
+        _, counts = queryset.delete()
+        for label, count in counts.items():
+            per_type[label] = per_type.get(label, 0) + count
+    return per_type
+
+
+def _delete_observations(observations) -> dict[str, int]:
+    ids = list(observations.values_list("pk", flat=True))
+    if not ids:
+        return {}
+    doomed = Observation.objects.filter(pk__in=ids)
+    _delete_files_after_commit(doomed)
+    _, counts = doomed.delete()
+    return counts
+
+
+def _anonymise_messages(messages) -> dict[str, int]:
+    count = messages.update(
+        to_phone="", to_email="", to_contact=None, context={}, failure_reason=""
+    )
+    return {"earlyyears.OutboxMessage": count}
+
+
+def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = None) -> RetentionRun:
+    """Delete or anonymise everything due, in one transaction, and record what went.
+
+    Idempotent: a second run finds nothing left to do. A dry run does the same work and rolls it
+    back, so its counts include everything that would cascade; it saves no run record."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    years = retention_years()
+    run = RetentionRun(started_at=now, rules=years)
+    tally = Tally(lines=[])
+    with transaction.atomic():
+        held = held_child_ids()
+        run.held_children = len(held)
+        # Referrals before children: a child whose last referral goes today can then go too
+        # if their own rule says so.
+        tally.add(
+            "referrals_ehc_plan",
+            "deleted",
+            _delete_referrals(due_referrals_ehc_plan(today, years["referrals_ehc_plan"], held)),
+        )
+        tally.add(
+            "referrals_other",
+            "deleted",
+            _delete_referrals(due_referrals_other(today, years["referrals_other"], held)),
+        )
+        tally.add(
+            "children_without_referrals",
+            "deleted",
+            _delete_children(due_children(today, years["children_without_referrals"], held)),
+        )
+        tally.add(
+            "observations_without_referral",
+            "deleted",
+            _delete_observations(
+                due_observations(today, years["observations_without_referral"], held)
+            ),
+        )
+        tally.add(
+            "outbox_messages",
+            "anonymised",
+            _anonymise_messages(due_outbox_messages(now, years["outbox_messages"], held)),
+        )
+        audit_cutoff = timezone.make_aware(
+            datetime.datetime.combine(years_before(today, years["access_events"]), datetime.time())
+        )
+        tally.add(
+            "access_events",
+            "deleted",
+            {
+                "dataprotection.AccessEvent": AccessEvent.objects.purge_before(
+                    audit_cutoff, exclude_child_ids=held
+                )
+            },
+        )
+        run.lines = tally.lines
+        run.counts = {rule: tally.counts().get(rule, 0) for rule in years}
+        run.finished_at = timezone.now()
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            run.save()
+    if not dry_run:
+        for line in run.lines:
+            logger.info(
+                "retention rule=%s %s %s %s",
+                line["rule"],
+                line["action"],
+                line["count"],
+                line["record_type"],
+            )
+        logger.info("retention run %s finished: %s records", run.pk, run.total)
+    return run

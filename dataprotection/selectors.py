@@ -1,0 +1,437 @@
+"""Reads: the audit trail search, and the subject access record for one child.
+
+`subject_access_record` is the one place allowed to read across every kind of record for one
+child. It starts from the access layer (`child_for`, so the child must be visible to the user)
+and is only called for a SEND manager; from there it reads related records directly, because
+a subject access request must return everything, whoever in the service recorded it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from earlyyears.access import child_for
+from earlyyears.models import Child, FamilyContact, OutboxMessage, Role
+from pathway.models import (
+    AdviceRequest,
+    Decision,
+    EarlyHelpHandoff,
+    FamilyPaperwork,
+    FundingAward,
+    InformationRequest,
+    Observation,
+    PanelAgendaItem,
+    PortageVisit,
+    Referral,
+    ReferralEvent,
+    ShareWith,
+    TacAction,
+    TacMeeting,
+)
+from pathway.selectors import answer_sections
+
+from .models import AccessEvent, LegalHold
+
+AUDIT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    child_id: int | None = None
+    username: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    action: str = ""
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def audit_events(filters: AuditFilters) -> QuerySet[AccessEvent]:
+    events = AccessEvent.objects.all()
+    if filters.child_id is not None:
+        events = events.filter(child_id=filters.child_id)
+    if filters.username:
+        events = events.filter(username__iexact=filters.username)
+    if filters.date_from:
+        events = events.filter(at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        events = events.filter(at__lt=_day_start(filters.date_to + datetime.timedelta(days=1)))
+    if filters.action in AccessEvent.Action.values:
+        events = events.filter(action=filters.action)
+    return events.order_by("-at", "-pk")
+
+
+def audit_page(filters: AuditFilters, page_number: Any = 1) -> Page:
+    """One page of events: a count and one query for the rows, whatever the page holds."""
+    events = audit_events(filters).select_related("child")
+    return Paginator(events, AUDIT_PAGE_SIZE).get_page(page_number)
+
+
+# --- Subject access ------------------------------------------------------------------------
+
+
+def _name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _label(choices, value) -> str:
+    try:
+        return choices(value).label
+    except ValueError:
+        return value or ""
+
+
+def _child(child: Child) -> dict[str, Any]:
+    return {
+        "reference": child.reference,
+        "first_name": child.first_name,
+        "last_name": child.last_name,
+        "date_of_birth": child.date_of_birth,
+        "postcode": child.postcode,
+        "home_area": child.area.name if child.area_id else "",
+        "setting": child.setting.name if child.setting_id else "",
+        "languages_at_home": list(child.languages or []),
+        "nhs_number": child.nhs_number,
+        "record_created": child.created_at,
+    }
+
+
+def _contacts(child: Child) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": c.name,
+            "relationship": c.get_relationship_display(),
+            "mobile_phone": c.mobile_phone,
+            "email": c.email,
+            "preferred_language": c.get_preferred_language_display(),
+            "agreed_to_text_messages": c.sms_consent,
+            "text_consent_recorded": c.sms_consent_recorded_at,
+            "main_contact": c.is_primary,
+        }
+        for c in FamilyContact.objects.filter(child=child)
+    ]
+
+
+def _observations(child: Child) -> list[dict[str, Any]]:
+    return [
+        {
+            "area_of_learning": o.get_eyfs_area_display(),
+            "observed_on": o.observed_on,
+            "what_was_seen": o.what_was_seen,
+            "strengths": o.strengths,
+            "observed_by": _name(o.observer),
+            "setting": o.setting.name if o.setting_id else "",
+            "attachment": o.attachment_name if o.attachment else "",
+            "recorded": o.created_at,
+        }
+        for o in Observation.objects.filter(child=child).select_related("observer", "setting")
+    ]
+
+
+def _referrals(child: Child) -> list[dict[str, Any]]:
+    referrals = list(
+        Referral.objects.filter(child=child)
+        .select_related("setting", "submitted_by", "allocated_to", "rule_set")
+        .prefetch_related("current_routes")
+        .order_by("submitted_at", "pk")
+    )
+    ids = [r.pk for r in referrals]
+
+    def by_referral(queryset):
+        grouped: dict[int, list] = {pk: [] for pk in ids}
+        for row in queryset:
+            grouped[row.referral_id].append(row)
+        return grouped
+
+    events = by_referral(
+        ReferralEvent.objects.filter(referral_id__in=ids).select_related("actor").order_by("at")
+    )
+    decisions = by_referral(
+        Decision.objects.filter(referral_id__in=ids).select_related("decided_by", "at_panel")
+    )
+    questions = by_referral(
+        InformationRequest.objects.filter(referral_id__in=ids).select_related(
+            "asked_by", "answered_by"
+        )
+    )
+    funding = by_referral(
+        FundingAward.objects.filter(referral_id__in=ids).select_related("setting", "awarded_by")
+    )
+    panel_items = by_referral(
+        PanelAgendaItem.objects.filter(referral_id__in=ids).select_related("meeting", "decision")
+    )
+    advice = by_referral(
+        AdviceRequest.objects.filter(referral_id__in=ids).select_related(
+            "professional", "requested_by"
+        )
+    )
+    handoffs = {
+        h.referral_id: h
+        for h in EarlyHelpHandoff.objects.filter(referral_id__in=ids).select_related("coordinator")
+    }
+    result = []
+    for r in referrals:
+        handoff = handoffs.get(r.pk)
+        result.append(
+            {
+                "reference": r.reference or f"Referral {r.pk}",
+                "source": r.get_source_display(),
+                "submitted": r.submitted_at,
+                "submitted_by": _name(r.submitted_by),
+                "setting": r.setting.name if r.setting_id else "",
+                "status": r.get_status_display(),
+                "routes_now": [route.get_route_display() for route in r.current_routes.all()],
+                "why_it_was_routed": list(r.routing_reasons or []),
+                "routing_rules_version": r.rule_set.version if r.rule_set_id else None,
+                "allocated_to": _name(r.allocated_to),
+                "outcome": r.outcome,
+                "consent_given_by": r.consent_given_by,
+                "consent_given_on": r.consent_given_on,
+                "family_agreed_to_share_with": [
+                    _label(ShareWith, code) for code in (r.share_with or [])
+                ],
+                "answers": [
+                    {"section": s["title"], "answers": dict(s["rows"])} for s in answer_sections(r)
+                ],
+                "answers_as_recorded": r.answers,
+                "events": [
+                    {
+                        "at": e.at,
+                        "what": e.get_kind_display(),
+                        "summary": e.summary,
+                        "by": _name(e.actor),
+                    }
+                    for e in events[r.pk]
+                ],
+                "decisions": [
+                    {
+                        "decision": d.get_kind_display(),
+                        "reason": d.reason,
+                        "decided": d.decided_at,
+                        "decided_by": _name(d.decided_by),
+                        "at_panel": d.at_panel.held_on if d.at_panel_id else None,
+                    }
+                    for d in decisions[r.pk]
+                ],
+                "questions_to_the_setting": [
+                    {
+                        "question": q.question,
+                        "asked": q.asked_at,
+                        "asked_by": _name(q.asked_by),
+                        "answer": q.answer,
+                        "answered": q.answered_at,
+                        "answered_by": _name(q.answered_by),
+                    }
+                    for q in questions[r.pk]
+                ],
+                "inclusion_funding": [
+                    {
+                        "setting": f.setting.name,
+                        "amount": str(f.amount),
+                        "hours_per_week": str(f.hours_per_week),
+                        "starts_on": f.starts_on,
+                        "ends_on": f.ends_on,
+                        "review_on": f.review_on,
+                        "awarded_by": _name(f.awarded_by),
+                    }
+                    for f in funding[r.pk]
+                ],
+                # Only this child's own items: a panel's agenda names other children.
+                "panel_items": [
+                    {
+                        "panel_held_on": item.meeting.held_on,
+                        "discussion": item.discussion,
+                        "decision": item.decision.get_kind_display() if item.decision else "",
+                    }
+                    for item in panel_items[r.pk]
+                ],
+                "early_help": (
+                    {
+                        "status": handoff.get_status_display(),
+                        "handed_over": handoff.created_at,
+                        "coordinator": _name(handoff.coordinator),
+                        "response_reason": handoff.response_reason,
+                        "outcome": handoff.get_outcome_display() if handoff.outcome else "",
+                        "outcome_notes": handoff.outcome_notes,
+                        "closed": handoff.closed_at,
+                    }
+                    if handoff
+                    else None
+                ),
+                "advice": [
+                    {
+                        "discipline": a.get_discipline_display(),
+                        "professional": _name(a.professional),
+                        "requested": a.requested_at,
+                        "requested_by": _name(a.requested_by),
+                        "what_was_asked": a.message,
+                        "status": a.get_status_display(),
+                        "answers": {
+                            q.get("label") or q.get("key", ""): (a.answers or {}).get(q.get("key"))
+                            for q in (a.questions or [])
+                        },
+                        "given": a.submitted_at,
+                    }
+                    for a in advice[r.pk]
+                ],
+            }
+        )
+    return result
+
+
+def _portage(child: Child) -> list[dict[str, Any]]:
+    return [
+        {
+            "visited_on": v.visited_on,
+            "portage_worker": _name(v.worker),
+            "goals": v.goals,
+            "progress": v.progress,
+            "next_steps": v.next_steps,
+            "next_visit_on": v.next_visit_on,
+        }
+        for v in PortageVisit.objects.filter(child=child).select_related("worker")
+    ]
+
+
+def _paperwork(child: Child) -> dict[str, Any] | None:
+    p = FamilyPaperwork.objects.filter(child=child).select_related("recorded_by").first()
+    if p is None:
+        return None
+    return {
+        "completed_with": p.completed_by,
+        "relationship": p.relationship,
+        "what_people_like_about_me": p.what_people_like_about_me,
+        "what_is_important_to_me": p.what_is_important_to_me,
+        "how_best_to_support_me": p.how_best_to_support_me,
+        "how_i_communicate": p.how_i_communicate,
+        "family_hopes": p.family_hopes,
+        "family_worries": p.family_worries,
+        "consent_to_share": [_label(ShareWith, code) for code in (p.consent_to_share or [])],
+        "consent_given_on": p.consent_given_on,
+        "recorded_by": _name(p.recorded_by),
+        "updated": p.updated_at,
+    }
+
+
+def _tac(child: Child) -> list[dict[str, Any]]:
+    meetings = TacMeeting.objects.filter(child=child).prefetch_related("attendees")
+    actions: dict[int, list[TacAction]] = {}
+    for action in TacAction.objects.filter(child=child).select_related("owner"):
+        actions.setdefault(action.meeting_id, []).append(action)
+    return [
+        {
+            "held_on": m.held_on,
+            "notes": m.notes,
+            "next_review_on": m.next_review_on,
+            "attendees": [
+                f"{a.name} ({a.get_discipline_display()})" + ("" if a.present else ", absent")
+                for a in m.attendees.all()
+            ],
+            "actions": [
+                {
+                    "action": a.description,
+                    "owner": _name(a.owner) or a.owner_name,
+                    "due_on": a.due_on,
+                    "done": a.done_at,
+                }
+                for a in actions.get(m.pk, [])
+            ],
+        }
+        for m in meetings
+    ]
+
+
+def _messages(child: Child) -> list[dict[str, Any]]:
+    """Messages about the child. A message to the family shows where it went; one to a member
+    of staff says only that (their phone and email are not the child's data)."""
+    rows = []
+    for m in OutboxMessage.objects.filter(child=child).select_related("to_contact", "to_user"):
+        family = m.to_contact is not None and m.to_contact.child_id == child.pk
+        if family:
+            recipient = f"{m.to_contact.name}, {m.to_phone or m.to_email}".strip(", ")
+        elif m.to_user_id:
+            recipient = f"A member of staff ({_label(Role, m.to_user.role)})"
+        else:
+            recipient = "Not recorded"
+        rows.append(
+            {
+                "created": m.created_at,
+                "channel": m.get_channel_display(),
+                "message": m.template,
+                "to": recipient,
+                "status": m.get_status_display(),
+                "sent": m.sent_at,
+            }
+        )
+    return rows
+
+
+def _audit(child: Child) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": e.at,
+            "who": e.username,
+            "role": _label(Role, e.role),
+            "action": e.get_action_display(),
+            "page": e.path,
+            "outcome": e.status_code,
+        }
+        for e in AccessEvent.objects.filter(child_id=child.pk).order_by("at", "pk")
+    ]
+
+
+def _holds(child: Child) -> list[dict[str, Any]]:
+    return [
+        {
+            "reason": h.reason,
+            "placed": h.placed_at,
+            "placed_by": _name(h.placed_by),
+            "lifted": h.lifted_at,
+            "lift_reason": h.lift_reason,
+        }
+        for h in LegalHold.objects.filter(child=child).select_related("placed_by")
+    ]
+
+
+SECTIONS = (
+    ("child", "The child"),
+    ("family_contacts", "Family contacts"),
+    ("observations", "Observations"),
+    ("referrals", "Referrals"),
+    ("portage_visits", "Portage home visits"),
+    ("all_about_me", "All about me"),
+    ("team_around_the_child", "Team Around the Child meetings and actions"),
+    ("messages", "Text messages and emails"),
+    ("legal_holds", "Legal holds"),
+    ("access_audit", "Who has viewed or changed these records"),
+)
+
+
+def subject_access_record(user, child_id: int) -> tuple[Child, dict[str, Any]]:
+    """Everything the service holds about one child, as plain data for HTML and JSON."""
+    child = child_for(user, child_id)
+    record = {
+        "generated": timezone.now(),
+        "generated_by": _name(user),
+        "child": _child(child),
+        "family_contacts": _contacts(child),
+        "observations": _observations(child),
+        "referrals": _referrals(child),
+        "portage_visits": _portage(child),
+        "all_about_me": _paperwork(child),
+        "team_around_the_child": _tac(child),
+        "messages": _messages(child),
+        "legal_holds": _holds(child),
+        "access_audit": _audit(child),
+    }
+    return child, record

@@ -1,0 +1,899 @@
+"""django-import-export resources for the records an authority already has: areas, settings
+(as in Ofsted's early years register) and staff accounts. Each resource imports and exports
+the same headings, so an exported file imports back unchanged.
+
+Every resource here checks rows in plain words, runs each row in a savepoint (a row that fails
+half-way leaves nothing behind), neutralises formulae in every exported cell, and reports its
+progress. Files are read and jobs run by `earlyyears.imports`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.db.models.functions import Lower
+from django.utils import timezone
+from import_export import resources, widgets
+from import_export.fields import Field
+from import_export.instance_loaders import CachedInstanceLoader
+
+from .imports import (
+    Column,
+    heading_key,
+    invite,
+    neutralise,
+    parse_uk_date,
+    split_list,
+    uk_date,
+)
+from .models import (
+    Area,
+    CaseloadMembership,
+    Child,
+    Role,
+    Setting,
+    SettingMembership,
+    User,
+)
+from .validators import normalise_postcode, normalise_uk_mobile
+
+
+class _UndoRow(Exception):
+    def __init__(self, row_result):
+        self.row_result = row_result
+
+
+# Widgets ---------------------------------------------------------------------------------------
+
+
+class TextWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return "" if value is None else str(value).strip()
+
+
+class UpperWidget(TextWidget):
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value).upper().replace(" ", "")
+
+
+class PostcodeWidget(TextWidget):
+    """A postcode in its usual form (WM1 4AB); one that is not real is left for the model's
+    validator to explain."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value)
+        try:
+            return normalise_postcode(text)
+        except ValidationError:
+            return text
+
+
+class MobileWidget(TextWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value)
+        if not text:
+            return ""
+        try:
+            return normalise_uk_mobile(text)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from error
+
+
+class ChoiceWidget(widgets.Widget):
+    """A value from a list, written as our label, our code or another name for it (Ofsted's,
+    for instance); blank leaves the record as it is."""
+
+    def __init__(self, choices, other_names: dict[str, str] | None = None, what: str = "value"):
+        self.labels = dict(choices)
+        self.names = {heading_key(code): code for code in self.labels}
+        self.names.update({heading_key(label): code for code, label in self.labels.items()})
+        self.names.update({heading_key(k): v for k, v in (other_names or {}).items()})
+        self.what = what
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        code = self.names.get(heading_key(text))
+        if code is None:
+            options = ", ".join(self.labels.values())
+            raise ValueError(f"'{text}' is not a {self.what} we know: use one of {options}")
+        return code
+
+    def render(self, value, obj=None, **kwargs):
+        return self.labels.get(value, value or "")
+
+
+class YesNoWidget(widgets.Widget):
+    YES = {"yes", "y", "true", "1"}
+    NO = {"no", "n", "false", "0"}
+
+    def clean(self, value, row=None, **kwargs):
+        text = heading_key(value)
+        if not text:
+            return None
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(f"Write Yes or No (not '{value}')")
+
+    def render(self, value, obj=None, **kwargs):
+        return "Yes" if value else "No"
+
+
+class AreaWidget(widgets.Widget):
+    """An area by its code, from the resource's cache (areas made earlier in the same file
+    included)."""
+
+    def __init__(self, resource_areas: dict[str, Area]):
+        self.areas = resource_areas
+
+    def clean(self, value, row=None, **kwargs):
+        code = "" if value is None else str(value).strip()
+        if not code:
+            return None
+        area = self.areas.get(code.upper())
+        if area is None:
+            raise ValueError(f"There is no area with the code '{code}'")
+        return area
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
+
+
+class PopulationWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        if isinstance(value, int) and value >= 0:
+            return value
+        text = str(value).strip().replace(",", "").replace(" ", "")
+        if not text.isdigit():
+            raise ValueError(
+                f"Write the under-5 population as a whole number, like 1200 (not '{value}')"
+            )
+        return int(text)
+
+    def render(self, value, obj=None, **kwargs):
+        return value if value is not None else ""
+
+
+# The base resource ------------------------------------------------------------------------------
+
+
+class SafeResource(resources.ModelResource):
+    """Each row in a savepoint; errors in plain words; inert cells on export; progress."""
+
+    columns: tuple[Column, ...] = ()
+
+    def __init__(self, user=None, progress=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.progress = progress
+        self.row_problems: dict[Any, dict[str, list[str]]] = {}
+
+    def import_row(self, row, instance_loader, **kwargs):
+        try:
+            with transaction.atomic():
+                row_result = super().import_row(row, instance_loader, **kwargs)
+                if row_result.errors or row_result.validation_error is not None:
+                    raise _UndoRow(row_result)
+        except _UndoRow as undo:
+            row_result = undo.row_result
+        if self.progress is not None:
+            self.progress(kwargs.get("row_number", 0))
+        return row_result
+
+    def before_import_row(self, row, **kwargs):
+        problems = self.row_problems.get(row.get("line"))
+        if problems:
+            raise ValidationError(problems)
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise(super().export_field(field, instance, **kwargs))
+
+    def error_labels(self) -> dict[str, str]:
+        labels = {}
+        for name, field in self.fields.items():
+            labels[field.attribute or name] = field.column_name
+            labels[name] = field.column_name
+        return labels
+
+    def describe(self, values: dict) -> str:
+        return ""
+
+    @staticmethod
+    def plain_row_error(error: Exception) -> str:
+        if isinstance(error, IntegrityError):
+            return "This row could not be saved: it clashes with a record already saved"
+        return f"This row could not be saved: {error}"
+
+    @staticmethod
+    def plain_base_error(error: Exception) -> str:
+        return f"The file could not be imported: {error}"
+
+    def note_duplicates(self, dataset, heading: str, field: str, what: str) -> None:
+        """A record given twice in one file: the later rows are errors."""
+        first_line: dict[str, Any] = {}
+        if heading not in (dataset.headers or []):
+            return
+        for row in dataset.dict:
+            key = heading_key(row.get(heading))
+            if not key:
+                continue
+            if key in first_line:
+                self.row_problems.setdefault(row["line"], {}).setdefault(field, []).append(
+                    f"{what} '{row.get(heading)}' is also on row {first_line[key]}: "
+                    "give each one once"
+                )
+            else:
+                first_line[key] = row["line"]
+
+    class Meta:
+        abstract = True
+
+
+class SafeMeta:
+    """Options every resource here shares: unchanged rows are skipped and reported, each row's
+    values are kept for the preview, models are validated, records are found in one query."""
+
+    skip_unchanged = True
+    report_skipped = True
+    store_row_values = True
+    skip_html_diff = True
+    clean_model_instances = True
+    use_transactions = False
+    instance_loader_class = CachedInstanceLoader
+
+
+# Areas -----------------------------------------------------------------------------------------
+
+AREA_KINDS_OTHER_NAMES = {"ward": Area.Kind.WARD, "electoral ward": Area.Kind.WARD}
+
+
+class AreaResource(SafeResource):
+    """Planning areas: code, name, kind, parent (by its code) and under-5 population. Parents
+    may come later in the file than their children: rows are taken parents first."""
+
+    columns = (
+        Column("Code", ("area code",), required=True),
+        Column("Name", ("area name",)),
+        Column("Kind", ("type", "area type")),
+        Column("Parent code", ("parent", "parent area code")),
+        Column("Under-5 population", ("under 5 population", "population under 5", "under 5s")),
+    )
+
+    code = Field(attribute="code", column_name="Code", widget=UpperWidget())
+    name = Field(attribute="name", column_name="Name", widget=TextWidget())
+    kind = Field(
+        attribute="kind",
+        column_name="Kind",
+        widget=ChoiceWidget(Area.Kind.choices, AREA_KINDS_OTHER_NAMES, "kind of area"),
+        saves_null_values=False,
+    )
+    parent = Field(attribute="parent", column_name="Parent code")
+    under_5_population = Field(
+        attribute="under_5_population",
+        column_name="Under-5 population",
+        widget=PopulationWidget(),
+        saves_null_values=False,
+    )
+
+    class Meta(SafeMeta):
+        model = Area
+        fields = ("code", "name", "kind", "parent", "under_5_population")
+        export_order = fields
+        import_id_fields = ("code",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.areas: dict[str, Area] = {}
+        self.fields["parent"].widget = AreaWidget(self.areas)
+
+    def get_queryset(self):
+        return Area.objects.select_related("parent").order_by("code")
+
+    def describe(self, values):
+        return " ".join(str(values.get(k) or "") for k in ("Code", "Name")).strip()
+
+    def before_import(self, dataset, **kwargs):
+        self.areas.update({a.code.upper(): a for a in Area.objects.all()})
+        parent_of = {
+            a.code.upper(): (a.parent.code.upper() if a.parent else "")
+            for a in Area.objects.select_related("parent")
+        }
+        self.note_duplicates(dataset, "Code", "code", "Code")
+        if "Parent code" not in (dataset.headers or []):
+            return
+        rows = list(dataset.dict)
+        in_file = {}
+        for row in rows:
+            code = str(row.get("Code") or "").strip().upper()
+            in_file.setdefault(code, row)
+            parent_of[code] = str(row.get("Parent code") or "").strip().upper()
+        for row in rows:
+            code = str(row.get("Code") or "").strip().upper()
+            seen, up = {code}, parent_of.get(code, "")
+            while up:
+                if up in seen:
+                    self.row_problems.setdefault(row["line"], {}).setdefault("parent", []).append(
+                        f"Parent code '{row.get('Parent code')}' would make the area its own "
+                        "ancestor: an area's parent must be a larger area"
+                    )
+                    break
+                seen.add(up)
+                up = parent_of.get(up, "")
+        ordered, placed = [], set()
+
+        def place(row, depth=0):
+            code = str(row.get("Code") or "").strip().upper()
+            if code in placed or depth > len(rows):
+                return
+            parent = str(row.get("Parent code") or "").strip().upper()
+            if parent in in_file and parent != code:
+                place(in_file[parent], depth + 1)
+            if code not in placed:
+                placed.add(code)
+                ordered.append(row)
+
+        for row in rows:
+            place(row)
+        ordered += [row for row in rows if row not in ordered]  # duplicates keep their place
+        headers = dataset.headers
+        dataset.wipe()
+        dataset.headers = headers
+        for row in ordered:
+            dataset.append([row[h] for h in headers])
+
+    def after_save_instance(self, instance, row, **kwargs):
+        self.areas[instance.code.upper()] = instance
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if instance.parent_id and instance.parent_id == instance.pk:
+            raise ValidationError({"parent": "An area cannot be its own parent"})
+
+
+# Settings (Ofsted's early years register) ------------------------------------------------------
+
+# Ofsted's register names provider types by the premises; "Childcare on non-domestic premises"
+# is a day nursery unless its subtype says sessional (a pre-school).
+PROVIDER_TYPE_OTHER_NAMES = {
+    "childcare on non-domestic premises": Setting.ProviderType.DAY_NURSERY,
+    "non-domestic": Setting.ProviderType.DAY_NURSERY,
+    "full day care": Setting.ProviderType.DAY_NURSERY,
+    "nursery": Setting.ProviderType.DAY_NURSERY,
+    "sessional day care": Setting.ProviderType.PRE_SCHOOL,
+    "sessional": Setting.ProviderType.PRE_SCHOOL,
+    "preschool": Setting.ProviderType.PRE_SCHOOL,
+    "playgroup": Setting.ProviderType.PRE_SCHOOL,
+    "childcare on domestic premises": Setting.ProviderType.CHILDMINDER,
+    "domestic": Setting.ProviderType.CHILDMINDER,
+    "school nursery": Setting.ProviderType.SCHOOL_NURSERY,
+    "nursery class": Setting.ProviderType.SCHOOL_NURSERY,
+    "maintained nursery class": Setting.ProviderType.SCHOOL_NURSERY,
+}
+PROVIDER_SUBTYPES = {
+    "sessional day care": Setting.ProviderType.PRE_SCHOOL,
+    "sessional": Setting.ProviderType.PRE_SCHOOL,
+    "full day care": Setting.ProviderType.DAY_NURSERY,
+}
+NOT_EARLY_YEARS = {"home childcarer", "childminder agency", "nanny"}
+REGISTRATION_OTHER_NAMES = {
+    "active suspended": Setting.RegistrationStatus.SUSPENDED,
+    "suspended": Setting.RegistrationStatus.SUSPENDED,
+    "resigned": Setting.RegistrationStatus.RESIGNED,
+    "cancelled": Setting.RegistrationStatus.RESIGNED,
+    "inactive": Setting.RegistrationStatus.RESIGNED,
+    "closed": Setting.RegistrationStatus.RESIGNED,
+    "registered": Setting.RegistrationStatus.ACTIVE,
+    "open": Setting.RegistrationStatus.ACTIVE,
+}
+
+
+def postcode_district(postcode: str) -> str:
+    try:
+        return normalise_postcode(postcode).split(" ")[0]
+    except ValidationError:
+        return ""
+
+
+class SettingResource(SafeResource):
+    """Early years settings by Ofsted URN, with the headings of Ofsted's register accepted.
+    The area is the 'Area code' column if there is one; otherwise the area of the other
+    settings in the same postcode district (a setting that keeps its district keeps its area)."""
+
+    columns = (
+        Column("URN", ("provider urn", "ofsted urn", "urn number", "reference number"), True),
+        Column("Provider name", ("name", "setting name", "provider", "setting")),
+        Column("Provider type", ("type", "setting type", "registration type", "care type")),
+        Column("Provider subtype", ("subtype", "provider sub type", "care subtype")),
+        Column(
+            "Address line 1",
+            ("provider address line 1", "provider address 1", "address 1", "address", "street"),
+        ),
+        Column("Town", ("provider town", "town city", "town or city", "post town", "city")),
+        Column("Postcode", ("provider postcode", "post code", "postal code")),
+        Column(
+            "Registration status",
+            ("provider status", "status", "provider registration status", "ofsted status"),
+        ),
+        Column("Area code", ("area", "ward code", "locality code")),
+    )
+
+    urn = Field(attribute="urn", column_name="URN", widget=UpperWidget())
+    name = Field(attribute="name", column_name="Provider name", widget=TextWidget())
+    provider_type = Field(
+        attribute="provider_type",
+        column_name="Provider type",
+        widget=ChoiceWidget(
+            Setting.ProviderType.choices, PROVIDER_TYPE_OTHER_NAMES, "provider type"
+        ),
+        saves_null_values=False,
+    )
+    address_line_1 = Field(
+        attribute="address_line_1", column_name="Address line 1", widget=TextWidget()
+    )
+    town = Field(attribute="town", column_name="Town", widget=TextWidget())
+    postcode = Field(attribute="postcode", column_name="Postcode", widget=PostcodeWidget())
+    registration_status = Field(
+        attribute="registration_status",
+        column_name="Registration status",
+        widget=ChoiceWidget(
+            Setting.RegistrationStatus.choices, REGISTRATION_OTHER_NAMES, "registration status"
+        ),
+        saves_null_values=False,
+    )
+    area = Field(attribute="area", column_name="Area code", saves_null_values=False)
+
+    class Meta(SafeMeta):
+        model = Setting
+        fields = (
+            "urn",
+            "name",
+            "provider_type",
+            "address_line_1",
+            "town",
+            "postcode",
+            "registration_status",
+            "area",
+        )
+        export_order = fields
+        import_id_fields = ("urn",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.areas: dict[str, Area] = {}
+        self.fields["area"].widget = AreaWidget(self.areas)
+        self.districts: dict[str, set[str]] = defaultdict(set)
+        self.current: dict[str, tuple[str, str]] = {}
+
+    def get_queryset(self):
+        return Setting.objects.select_related("area").order_by("urn")
+
+    def describe(self, values):
+        return " ".join(str(values.get(k) or "") for k in ("URN", "Provider name")).strip()
+
+    def before_import(self, dataset, **kwargs):
+        self.areas.update({a.code.upper(): a for a in Area.objects.all()})
+        for urn, postcode, code in Setting.objects.values_list("urn", "postcode", "area__code"):
+            self.current[urn.upper()] = (postcode, code)
+            district = postcode_district(postcode)
+            if district:
+                self.districts[district].add(code)
+        self.note_duplicates(dataset, "URN", "urn", "URN")
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        self._provider_type(row)
+        if str(row.get("Area code") or "").strip():
+            return
+        urn = str(row.get("URN") or "").strip().upper().replace(" ", "")
+        existing = self.current.get(urn)
+        postcode = str(row.get("Postcode") or "").strip()
+        district = postcode_district(postcode) if postcode else ""
+        if existing and (not postcode or postcode_district(existing[0]) == district):
+            row["Area code"] = existing[1]
+            return
+        if not district:
+            return  # the postcode's own error says what is wrong
+        codes = self.districts.get(district, set())
+        if len(codes) == 1:
+            row["Area code"] = next(iter(codes))
+        elif codes:
+            raise ValidationError(
+                {
+                    "area": f"Settings in postcode district {district} are in more than one "
+                    "area: add an 'Area code' column"
+                }
+            )
+        else:
+            raise ValidationError(
+                {
+                    "area": f"No area is known for postcode district {district}: add an "
+                    "'Area code' column"
+                }
+            )
+
+    @staticmethod
+    def _provider_type(row) -> None:
+        given = heading_key(row.get("Provider type"))
+        if given in NOT_EARLY_YEARS:
+            raise ValidationError(
+                {
+                    "provider_type": f"'{row.get('Provider type')}' is not an early years "
+                    "setting: leave this row out"
+                }
+            )
+        subtype = PROVIDER_SUBTYPES.get(heading_key(row.get("Provider subtype")))
+        if subtype and given in ("childcare on non domestic premises", "non domestic", ""):
+            row["Provider type"] = subtype
+
+
+# Staff accounts -----------------------------------------------------------------------------------
+
+IMPORTABLE_ROLES = [(code, label) for code, label in Role.choices if code != Role.ADMIN]
+
+
+class StaffResource(SafeResource):
+    """Staff accounts with their role, settings (by URN) and portage caseload (by child
+    reference). There are no passwords: a new account cannot sign in until its owner sets a
+    password through the invitation emailed to them. Staff admin accounts, and service
+    administrators, are changed in the staff admin only."""
+
+    columns = (
+        Column("Username", ("user name", "login"), True),
+        Column("Email", ("email address", "e mail")),
+        Column("First name", ("forename", "given name")),
+        Column("Last name", ("surname", "family name")),
+        Column("Role", ("role in the service",)),
+        Column("Job title", ("title", "position")),
+        Column("Organisation", ("organization", "employer")),
+        Column("Mobile phone", ("mobile", "mobile number", "phone")),
+        Column("Active", ("is active", "account active")),
+        Column("Settings", ("settings urns", "setting urns", "urns", "works at")),
+        Column("SENCO at", ("senco", "senco urns")),
+        Column("Caseload", ("caseload child references", "child references")),
+        Column("Caseload since", ("on caseload since",)),
+    )
+
+    username = Field(attribute="username", column_name="Username", widget=TextWidget())
+    email = Field(attribute="email", column_name="Email", widget=TextWidget())
+    first_name = Field(attribute="first_name", column_name="First name", widget=TextWidget())
+    last_name = Field(attribute="last_name", column_name="Last name", widget=TextWidget())
+    role = Field(
+        attribute="role",
+        column_name="Role",
+        widget=ChoiceWidget(IMPORTABLE_ROLES, {"send manager": Role.SEND_MANAGER}, "role"),
+        saves_null_values=False,
+    )
+    job_title = Field(attribute="job_title", column_name="Job title", widget=TextWidget())
+    organisation = Field(attribute="organisation", column_name="Organisation", widget=TextWidget())
+    mobile_phone = Field(
+        attribute="mobile_phone", column_name="Mobile phone", widget=MobileWidget()
+    )
+    is_active = Field(
+        attribute="is_active", column_name="Active", widget=YesNoWidget(), saves_null_values=False
+    )
+    settings = Field(column_name="Settings", dehydrate_method="dehydrate_settings")
+    senco_at = Field(column_name="SENCO at", dehydrate_method="dehydrate_senco_at")
+    caseload = Field(column_name="Caseload", dehydrate_method="dehydrate_caseload")
+    caseload_since = Field(column_name="Caseload since", dehydrate_method="dehydrate_since")
+
+    class Meta(SafeMeta):
+        model = User
+        fields = (
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "role",
+            "job_title",
+            "organisation",
+            "mobile_phone",
+            "is_active",
+            "settings",
+            "senco_at",
+            "caseload",
+            "caseload_since",
+        )
+        export_order = fields
+        import_id_fields = ("username",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.setting_ids: dict[str, int] = {}
+        self.child_ids: dict[str, int] = {}
+        self.emails: dict[str, str] = {}
+        self.admins: set[str] = set()
+        self.wanted: dict[Any, dict[str, Any]] = {}
+
+    def get_queryset(self):
+        """Accounts a data officer looks after: not staff admins, not service administrators."""
+        return (
+            User.objects.filter(is_staff=False, is_superuser=False)
+            .exclude(role=Role.ADMIN)
+            .prefetch_related(
+                Prefetch(
+                    "setting_memberships",
+                    SettingMembership.objects.select_related("setting").order_by("setting__urn"),
+                ),
+                Prefetch(
+                    "caseload_memberships",
+                    CaseloadMembership.objects.select_related("child").order_by("child__reference"),
+                ),
+            )
+            .order_by("username")
+        )
+
+    def describe(self, values):
+        name = " ".join(str(values.get(k) or "") for k in ("First name", "Last name")).strip()
+        return f"{values.get('Username') or ''} {name}".strip()
+
+    # Export --------------------------------------------------------------------------------
+
+    def dehydrate_settings(self, user: User) -> str:
+        return "; ".join(m.setting.urn for m in user.setting_memberships.all())
+
+    def dehydrate_senco_at(self, user: User) -> str:
+        return "; ".join(m.setting.urn for m in user.setting_memberships.all() if m.is_senco)
+
+    def dehydrate_caseload(self, user: User) -> str:
+        return "; ".join(m.child.reference for m in user.caseload_memberships.all())
+
+    def dehydrate_since(self, user: User) -> str:
+        days = [m.since for m in user.caseload_memberships.all()]
+        return uk_date(min(days)) if days else ""
+
+    # Import --------------------------------------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        headers = dataset.headers or []
+        urns = set()
+        references = set()
+        for row in dataset.dict:
+            urns.update(u.upper() for u in split_list(row.get("Settings")))
+            urns.update(u.upper() for u in split_list(row.get("SENCO at")))
+            references.update(split_list(row.get("Caseload")))
+        self.setting_ids = {
+            urn.upper(): pk
+            for urn, pk in Setting.objects.filter(urn__in=urns).values_list("urn", "pk")
+        }
+        # Only the references the file itself names, to link caseloads: nothing else about a
+        # child is read here.
+        self.child_ids = dict(
+            Child.objects.filter(reference__in=references).values_list("reference", "pk")
+        )
+        if "Email" in headers:
+            wanted = {str(r.get("Email") or "").strip().lower() for r in dataset.dict}
+            self.emails = dict(
+                User.objects.annotate(email_l=Lower("email"))
+                .filter(email_l__in=wanted - {""})
+                .values_list("email_l", "username")
+            )
+        names = [str(r.get("Username") or "").strip() for r in dataset.dict]
+        self.admins = (
+            set(
+                User.objects.filter(username__in=names)
+                .filter(is_staff=True)
+                .values_list("username", flat=True)
+            )
+            | set(
+                User.objects.filter(username__in=names)
+                .filter(is_superuser=True)
+                .values_list("username", flat=True)
+            )
+            | set(
+                User.objects.filter(username__in=names, role=Role.ADMIN).values_list(
+                    "username", flat=True
+                )
+            )
+        )
+        self.note_duplicates(dataset, "Username", "username", "Username")
+        self.note_duplicates(dataset, "Email", "email", "Email")
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        username = str(row.get("Username") or "").strip()
+        errors: dict[str, list[str]] = defaultdict(list)
+        if username in self.admins:
+            raise ValidationError(
+                {
+                    "username": f"'{username}' is a staff admin or service administrator "
+                    "account: change it in the staff admin, not by import"
+                }
+            )
+        wanted: dict[str, Any] = {"settings": None, "senco": set(), "caseload": None}
+        if "Settings" in row or "SENCO at" in row:
+            given = [u.upper() for u in split_list(row.get("Settings"))]
+            senco = [u.upper() for u in split_list(row.get("SENCO at"))]
+            unknown = [u for u in dict.fromkeys(given + senco) if u not in self.setting_ids]
+            for urn in unknown:
+                errors["settings"].append(f"No setting has the URN '{urn}'")
+            wanted["settings"] = {self.setting_ids[u] for u in given + senco if u not in unknown}
+            wanted["senco"] = {self.setting_ids[u] for u in senco if u not in unknown}
+        if "Caseload" in row:
+            references = split_list(row.get("Caseload"))
+            for reference in references:
+                if reference not in self.child_ids:
+                    errors["caseload"].append(f"No child has the reference '{reference}'")
+            wanted["caseload"] = {self.child_ids[r] for r in references if r in self.child_ids}
+        try:
+            wanted["since"] = (
+                parse_uk_date(row.get("Caseload since"), "Caseload since") or timezone.localdate()
+            )
+        except ValidationError as error:
+            errors["caseload_since"].append(error.messages[0])
+        if errors:
+            raise ValidationError(dict(errors))
+        self.wanted[row.get("line")] = wanted
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        new = instance.pk is None
+        if new and not instance.password:
+            instance.set_unusable_password()
+        email = (instance.email or "").strip().lower()
+        if new and not email and "email" not in errors:
+            errors.setdefault("email", []).append(
+                ValidationError(
+                    "Enter an email address: the invitation to set a password is sent there"
+                )
+            )
+        elif email and self.emails.get(email, instance.username) != instance.username:
+            errors.setdefault("email", []).append(
+                ValidationError(f"Another account ({self.emails[email]}) uses this email address")
+            )
+        wanted = self.wanted.get(row.get("line"), {})
+        role = instance.role
+        if wanted.get("settings") and role != Role.PRACTITIONER:
+            errors.setdefault("settings", []).append(
+                ValidationError(
+                    f"Only nursery practitioners work at settings: leave Settings blank for a "
+                    f"{Role(role).label.lower()}"
+                )
+            )
+        if wanted.get("caseload") and role != Role.PORTAGE_WORKER:
+            errors.setdefault("caseload", []).append(
+                ValidationError("Only portage workers have a caseload: leave Caseload blank")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def error_labels(self):
+        labels = super().error_labels()
+        labels.update({"settings": "Settings", "caseload": "Caseload"})
+        labels["caseload_since"] = "Caseload since"
+        return labels
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not super().skip_row(instance, original, row, import_validation_errors):
+            return False
+        wanted = self.wanted.get(row.get("line"), {})
+        if wanted.get("settings") is not None:
+            current = {
+                (m.setting_id, m.is_senco) for m in SettingMembership.objects.filter(user=instance)
+            }
+            if current != {(s, s in wanted["senco"]) for s in wanted["settings"]}:
+                return False
+        if wanted.get("caseload") is not None:
+            current = set(
+                CaseloadMembership.objects.filter(portage_worker=instance).values_list(
+                    "child_id", flat=True
+                )
+            )
+            if current != wanted["caseload"]:
+                return False
+        return True
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        wanted = self.wanted.get(row.get("line"), {})
+        if wanted.get("settings") is not None:
+            SettingMembership.objects.filter(user=instance).exclude(
+                setting_id__in=wanted["settings"]
+            ).delete()
+            for setting_id in wanted["settings"]:
+                membership, _ = SettingMembership.objects.get_or_create(
+                    user=instance, setting_id=setting_id
+                )
+                senco = setting_id in wanted["senco"]
+                if membership.is_senco != senco:
+                    membership.is_senco = senco
+                    membership.save(update_fields=["is_senco"])
+        if wanted.get("caseload") is not None:
+            CaseloadMembership.objects.filter(portage_worker=instance).exclude(
+                child_id__in=wanted["caseload"]
+            ).delete()
+            for child_id in wanted["caseload"]:
+                CaseloadMembership.objects.get_or_create(
+                    portage_worker=instance,
+                    child_id=child_id,
+                    defaults={"since": wanted.get("since") or timezone.localdate()},
+                )
+        if is_create:
+            invite(instance, by=self.user)
+
+
+# What the admin and the jobs need to know about each resource ----------------------------------
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    key: str
+    label: str  # plural, lower case: "settings"
+    model: type
+    resource_class: type[SafeResource]
+    permission_model: str  # "setting" -> earlyyears.import_setting / export_setting
+    guidance: str
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self.resource_class.columns
+
+    @property
+    def import_permission(self) -> str:
+        return f"earlyyears.import_{self.permission_model}"
+
+    @property
+    def export_permission(self) -> str:
+        return f"earlyyears.export_{self.permission_model}"
+
+    def template_csv(self) -> str:
+        headings = [field.column_name for field in self.resource_class().get_export_fields()]
+        return "\ufeff" + ",".join(headings) + "\r\n"
+
+
+SPECS: dict[str, ResourceSpec] = {
+    "areas": ResourceSpec(
+        key="areas",
+        label="areas",
+        model=Area,
+        resource_class=AreaResource,
+        permission_model="area",
+        guidance=(
+            "One row for each area: its code, name, kind (county, district, locality or "
+            "ward), the code of the area it is part of, and its under-5 population. A parent "
+            "can be in the same file. Boundaries are loaded separately, with the command "
+            "import_area_boundaries."
+        ),
+    ),
+    "settings": ResourceSpec(
+        key="settings",
+        label="settings",
+        model=Setting,
+        resource_class=SettingResource,
+        permission_model="setting",
+        guidance=(
+            "One row for each setting, by Ofsted URN. The headings of Ofsted's early years "
+            "register work as they are (Provider URN, Provider name, Provider type, Provider "
+            "subtype, address, town, postcode, Registration status). Add an 'Area code' column, "
+            "or each setting takes the area of the other settings in its postcode district."
+        ),
+    ),
+    "staff": ResourceSpec(
+        key="staff",
+        label="staff accounts",
+        model=User,
+        resource_class=StaffResource,
+        permission_model="user",
+        guidance=(
+            "One row for each member of staff, by username, with their role. Settings and "
+            "SENCO at list setting URNs; Caseload lists child references (portage workers), "
+            "separated by semicolons. There are no passwords: each new account is emailed a "
+            "link to set their own, which works once and expires."
+        ),
+    ),
+}
+
+__all__ = ["SPECS", "AreaResource", "ResourceSpec", "SettingResource", "StaffResource"]
