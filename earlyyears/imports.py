@@ -145,13 +145,13 @@ class Table:
         return data
 
 
-def detect_format(name: str, content: bytes) -> str:
+def detect_format(name: str, content: bytes, limit: int | None = None) -> str:
+    """CSV or XLSX, by content; `limit` (bytes) defaults to IMPORT_MAX_BYTES."""
+    limit = limit or max_bytes()
     if not content:
         raise ImportFileError("The selected file is empty")
-    if len(content) > max_bytes():
-        raise ImportFileError(
-            f"The selected file must be smaller than {max_bytes() // (1024 * 1024)} MB"
-        )
+    if len(content) > limit:
+        raise ImportFileError(f"The selected file must be smaller than {limit // (1024 * 1024)} MB")
     if content.startswith(ZIP_MAGIC):
         return "xlsx"
     if content.startswith(OLE_MAGIC) or name.lower().endswith(".xls"):

@@ -10,14 +10,15 @@ import tablib
 from django.db import transaction
 from django.utils import timezone
 
+from earlyyears import imports
+from earlyyears.imports import ImportFileError, decode_csv, unneutralise
+
 from . import selectors
 from .models import AttendanceImport
-from .resources import AttendanceResource, CompletionExportResource, unneutralise
+from .resources import AttendanceResource, CompletionExportResource
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
 
 # Which column is which, whatever the register calls it (first match wins).
 ALIASES = {
@@ -40,36 +41,8 @@ CONTENT_TYPES = {
 }
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be used; the message says why, for the error summary."""
-
-
 def detect_format(name: str, content: bytes) -> str:
-    if not content:
-        raise ImportFileError("The selected file is empty")
-    if len(content) > MAX_BYTES:
-        raise ImportFileError("The selected file must be smaller than 2 MB")
-    if content.startswith(ZIP_MAGIC):
-        return "xlsx"
-    if content.startswith(OLE_MAGIC) or name.lower().endswith(".xls"):
-        raise ImportFileError("The selected file must be a CSV or an Excel .xlsx file (not .xls)")
-    if name.lower().endswith(".xlsx"):
-        raise ImportFileError("The selected file could not be read as an Excel .xlsx file")
-    return "csv"
-
-
-def decode_csv(content: bytes) -> str:
-    """UTF-8 (with or without a byte order mark) first, then Windows-1252 (Excel's 'CSV')."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            "The selected file could not be read: save it as 'CSV UTF-8' and try again"
-        ) from error
+    return imports.detect_format(name, content, limit=MAX_BYTES)
 
 
 def load_dataset(content: bytes, file_format: str) -> tablib.Dataset:

@@ -12,27 +12,13 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import DateWidget, ForeignKeyWidget
 
+from earlyyears.imports import neutralise
 from earlyyears.models import Role, User
 
 from .models import LEARNER_ROLES, Completion, TrainingModulePage
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UK_DATE = "%d/%m/%Y"
-
-
-def neutralise(value):
-    """Make a text cell inert in a spreadsheet by putting an apostrophe in front."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def unneutralise(value):
-    """Undo `neutralise`, so an exported file imports back unchanged."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
 
 
 def _uk(day: datetime.date | None) -> str:
