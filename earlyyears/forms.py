@@ -186,3 +186,52 @@ class GovukDateField(forms.MultiValueField):
         if self.past_only and value > timezone.localdate():
             raise forms.ValidationError(f"The {label} must be today or in the past", code="future")
         return value
+
+
+class TwoFactorCodeForm(GovukForm):
+    """The second step of signing in: a code from the user's app, or one of their recovery
+    codes. Checking it is the validation, so a wrong or throttled code is a form error."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes",
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, user: Any, device: Any = None, **kwargs: Any) -> None:
+        """With `device` (setting up an app) only that app's 6-digit codes are accepted."""
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device = device
+        self.verified_device = None
+        if device is not None:
+            self.fields["code"].help_text = "The 6-digit code your authenticator app shows now"
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+    def clean_code(self) -> str:
+        from .security import check_code
+
+        code = self.cleaned_data["code"]
+        result = check_code(self.user, code, device=self.device)
+        if result.throttled:
+            raise forms.ValidationError(
+                "You have entered too many wrong codes. Wait a minute, then enter the latest "
+                "code from your app",
+                code="throttled",
+            )
+        if result.device is None:
+            raise forms.ValidationError(
+                "The code is not right or has expired. Enter the latest code from your app",
+                code="invalid",
+            )
+        self.verified_device = result.device
+        return code

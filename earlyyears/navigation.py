@@ -104,6 +104,13 @@ MY_ACTIONS_ROLES = (
 def tasks_for(user) -> list[Task]:
     """The landing page's 'what you do next' for each role."""
     tasks = _role_tasks(user)
+    tasks.append(
+        Task(
+            "Two-step sign-in",
+            "Your authenticator app and recovery codes.",
+            reverse("two-factor"),
+        )
+    )
     if user.role in LEARNER_ROLES and user.role != Role.PRACTITIONER:
         tasks.append(
             Task(

@@ -4,12 +4,14 @@ One module for every environment: each value comes from the environment, with an
 default that runs the whole service on a laptop (SQLite, Celery eager, SMS and email to the log).
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -53,6 +55,76 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
+# Signed out after this long without a request (earlyyears.security.IdleTimeoutMiddleware), with
+# a warning this long before (the GOV.UK timeout warning, earlyyears/static/earlyyears/).
+SESSION_IDLE_TIMEOUT_SECONDS = int(os.environ.get("SESSION_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
+SESSION_TIMEOUT_WARNING_SECONDS = int(os.environ.get("SESSION_TIMEOUT_WARNING_SECONDS", "120"))
+
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere. Wagtail's and
+# Django's admin need inline styles and scripts: earlyyears.security relaxes the policy for
+# CSP_RELAXED_PATH_PREFIXES only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+CSP_RELAXED_PATH_PREFIXES = ("/admin/", "/django-admin/")
+CSP_RELAXED_DIRECTIVES = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],
+}
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=()"
+)
+
+# Two-factor authentication (django-otp: TOTP apps, with single-use recovery codes). Required
+# for every role that sees child data, and for anyone who can use Django's admin (they can
+# grant roles); other roles may turn it on and are then asked for a code too.
+TWO_FACTOR_REQUIRED_ROLES = (
+    "practitioner",
+    "portage_worker",
+    "send_officer",
+    "send_manager",
+    "early_help",
+    "professional",
+)
+TWO_FACTOR_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER") or os.environ.get(
+    "SERVICE_NAME", "Early years SEND pathway"
+)
+
+# Failed sign-ins (django-axes): 5 failures for one username from one address lock that pair for
+# 15 minutes, so one attacker cannot lock everyone out. Behind a proxy, set AXES_IPWARE_PROXY_COUNT
+# to the number of proxies in front of the app so the client's address is read from
+# X-Forwarded-For (django-ipware); without it only REMOTE_ADDR is trusted (never a header a
+# client can forge).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "earlyyears.security.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT") or 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 INSTALLED_APPS = [
     # Our apps first so their templates (GOV.UK styled) win over library defaults.
@@ -77,6 +149,11 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,6 +165,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "earlyyears.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,8 +173,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dataprotection.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "earlyyears.security.IdleTimeoutMiddleware",
+    "earlyyears.security.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "earlyyears.urls"
@@ -234,6 +317,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60, "socket_co
 # Publishing from a request gives up fast when the broker is down: the outbox row stays pending
 # and the sweep sends it later, so a broker outage never hangs a page.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# /readyz/ gives up on the broker after this long and reports it as down.
+READINESS_BROKER_TIMEOUT_SECONDS = float(os.environ.get("READINESS_BROKER_TIMEOUT_SECONDS", "2"))
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
@@ -262,6 +347,10 @@ AUTHORITY_NAME = os.environ.get("AUTHORITY_NAME", "Westmoor County Council")
 
 WAGTAIL_SITE_NAME = SERVICE_NAME
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Wagtail's admin calls nothing outside the service: no update check, no Gravatar (both would
+# break the Content-Security-Policy and tell third parties who uses the admin).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Search of the local offer: the database by default; OpenSearch or Elasticsearch by setting
 # SEARCH_URL (and SEARCH_BACKEND, e.g. wagtail.search.backends.elasticsearch8), then
 # `manage.py update_index`.

@@ -1,15 +1,18 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from kombu import Connection
 
-from . import outbox
+from . import outbox, security
 from .access import can_see_child_records
 from .forms import SignInForm
 from .models import OutboxMessage, Role
@@ -28,10 +31,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class SignInView(auth_views.LoginView):
+    """The first step: username and password (django-axes counts failures). Users who need
+    two-factor authentication, or have turned it on, go on to enter a code or set up an app."""
+
     form_class = SignInForm
     template_name = "registration/sign_in.html"
     redirect_authenticated_user = True
     extra_context = {"page_title": "Sign in"}
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.get_user()
+        enrolled = security.has_confirmed_device(user)
+        self.request.session[security.ENROLLED_KEY] = enrolled
+        security.note_activity(self.request.session)
+        if enrolled or security.two_factor_required(user):
+            return redirect(security.second_step_url(user, self.get_success_url()))
+        return response
 
 
 @login_required
@@ -98,10 +114,58 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness and readiness for a load balancer: 200 only when the database answers."""
+    """Liveness for a load balancer: 200 only when the database answers (/readyz/ also checks
+    the broker)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return JsonResponse({"status": "ok", "database": "ok"})
     except Exception:  # noqa: BLE001 - any failure means not ready
         return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
+
+
+def readiness_database() -> BaseDatabaseWrapper:
+    """The connection /readyz/ checks (a function, so a test can hand it a broken one)."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def database_ready() -> bool:
+    try:
+        with readiness_database().cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        return False
+    return True
+
+
+def broker_status() -> str:
+    """The broker's state: ok, error, or "not configured" when Celery runs tasks in-process."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "not configured"
+    timeout = settings.READINESS_BROKER_TIMEOUT_SECONDS
+    try:
+        with Connection(
+            settings.CELERY_BROKER_URL,
+            connect_timeout=timeout,
+            transport_options={"socket_connect_timeout": timeout, "socket_timeout": timeout},
+        ) as conn:
+            conn.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0, timeout=timeout
+            )
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        return "error"
+    return "ok"
+
+
+@never_cache
+def readiness(request: HttpRequest) -> JsonResponse:
+    """Readiness for a load balancer: 200 when the database (and the broker, when one is
+    configured) answer, 503 otherwise. No child data and no sign-in."""
+    database = "ok" if database_ready() else "error"
+    broker = broker_status()
+    ready = database == "ok" and broker != "error"
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "database": database, "broker": broker},
+        status=200 if ready else 503,
+    )

@@ -13,6 +13,9 @@ from .factories import (
     practitioner_at,
 )
 
+# Every test's `client` signs in through both steps (password and a real TOTP device).
+pytest_plugins = ["tests.otp_plugin"]
+
 
 @pytest.fixture(autouse=True)
 def _private_media_in_a_temporary_folder(settings, tmp_path):

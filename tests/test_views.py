@@ -6,6 +6,7 @@ from django.urls import reverse
 from earlyyears.models import Role
 
 from .factories import PASSWORD, ChildFactory, FamilyContactFactory
+from .otp import code_for, confirmed_device
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +19,10 @@ def test_start_page_for_visitors(client):
 
 
 def test_sign_in_and_landing_page(client, world):
-    response = client.post(
-        reverse("sign-in"), {"username": "prac.a", "password": PASSWORD}, follow=True
-    )
+    device = confirmed_device(world.practitioner_a)
+    response = client.post(reverse("sign-in"), {"username": "prac.a", "password": PASSWORD})
+    assert response["Location"] == "/sign-in/code/?next=%2F"
+    response = client.post(response["Location"], {"code": code_for(device)}, follow=True)
     assert response.status_code == 200
     assert response.context["user"] == world.practitioner_a
     assert b"Raise a concern about a child" in response.content
@@ -118,7 +120,7 @@ def test_children_list_queries_are_constant(client, world, django_assert_max_num
     client.force_login(world.send_officer)
     client.get(reverse("children"))
     ChildFactory.create_batch(30, setting=world.setting_a)
-    with django_assert_max_num_queries(7):  # the seventh writes the audit trail
+    with django_assert_max_num_queries(8):  # audit trail 1, OTP device 1
         response = client.get(reverse("children"))
     assert response.status_code == 200
 

@@ -6,10 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from ..otp import sign_in_with_code
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+});"""
 
 
 def pytest_collection_modifyitems(config, items):
@@ -54,7 +59,7 @@ def assert_accessible(axe_source):
     """Runs axe-core in the page and fails with the violations listed."""
 
     def check(page) -> None:
-        page.add_script_tag(content=axe_source)
+        page.evaluate(axe_source)  # not a <script> tag: the CSP allows no inline script
         result = page.evaluate(
             """async () => await axe.run(document, {
                 runOnly: {type: 'tag', values: [
@@ -74,6 +79,22 @@ def assert_accessible(axe_source):
 
 
 @pytest.fixture(autouse=True)
+def _no_csp_violations(page):
+    """Every page a browser test visits keeps to the Content-Security-Policy: Chromium reports
+    each violation as a console error, and CSP_LISTENER logs each securitypolicyviolation."""
+    violations = []
+
+    def note(message) -> None:
+        if "Content Security Policy" in message.text or "CSP violation" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.add_init_script(CSP_LISTENER)
+    page.on("console", note)
+    yield
+    assert violations == [], "CSP violations:\n" + "\n".join(violations)
+
+
+@pytest.fixture(autouse=True)
 def _short_timeouts(page):
     page.set_default_timeout(8000)
     expect_timeout = 8000
@@ -87,10 +108,10 @@ def _short_timeouts(page):
 
 @pytest.fixture
 def sign_in(live_server):
-    def do(page, username: str, password: str) -> None:
-        page.goto(f"{live_server.url}/sign-in/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+    """Both steps, as staff do them: the password, then the code from their authenticator app
+    (a real confirmed TOTP device; tests/otp.py computes its current code)."""
+
+    def do(page, username: str, password: str, next_path: str = "") -> None:
+        sign_in_with_code(page, live_server.url, username, password, next_path)
 
     return do

@@ -33,7 +33,9 @@ def admin_sign_in(page, live_server, username: str) -> None:
     expect(page).to_have_url(f"{live_server.url}/admin/")
 
 
-def test_trainer_drafts_and_submits_and_a_training_lead_approves(page, live_server, section):
+def test_trainer_drafts_and_submits_and_a_training_lead_approves(
+    page, live_server, sign_in, section
+):
     UserFactory(role=Role.TRAINER, username="author", first_name="Claire")
     lead = UserFactory(role=Role.TRAINER, username="lead", first_name="Priya")
     lead.groups.add(Group.objects.get(name=services.APPROVERS))
@@ -73,10 +75,7 @@ def test_trainer_drafts_and_submits_and_a_training_lead_approves(page, live_serv
     learner = practitioner_at(SettingFactory(), username="learner")
     assert learner.pk
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}/sign-in/?next=/training/")
-    page.get_by_label("Username").fill("learner")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "learner", PASSWORD, next_path="/training/")
     expect(page.get_by_role("link", name="Supporting children with sensory needs")).to_be_visible()
 
 

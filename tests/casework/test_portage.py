@@ -314,7 +314,7 @@ def test_caseload_queries_do_not_grow_with_families(client, world, django_assert
     client.force_login(world.portage_a)
     visit(world.portage_a, world.child_a, next_visit_on=NEXT_WEEK)
     client.get(reverse("portage-caseload"))
-    with django_assert_num_queries(6) as one:  # three write the audit trail
+    with django_assert_num_queries(7) as one:  # three write the audit trail (+1 OTP device)
         client.get(reverse("portage-caseload"))
     for _ in range(15):
         child = ChildFactory()
@@ -498,7 +498,7 @@ def test_visit_history_queries_are_constant(client, world, django_assert_num_que
     visit(world.portage_a, world.child_a)
     url = reverse("portage-visits", args=[world.child_a.pk])
     client.get(url)
-    with django_assert_num_queries(9) as one:  # three write the audit trail
+    with django_assert_num_queries(10) as one:  # three write the audit trail (+1 OTP device)
         client.get(url)
     for n in range(10):
         visit(world.portage_a, world.child_a, visited_on=LAST_WEEK - datetime.timedelta(n + 1))

@@ -83,9 +83,7 @@ def test_trainer_role_brings_the_group_and_leaving_the_role_removes_both(section
 def test_signing_in_does_not_touch_groups(client, section):
     user = UserFactory(role=Role.TRAINER)
     user.groups.clear()
-    from django.contrib.auth.signals import user_logged_in
-
-    user_logged_in.send(sender=type(user), request=None, user=user)
+    client.force_login(user)  # sends user_logged_in with a real request
     assert not user.groups.exists()  # last_login saves with update_fields, role untouched
 
 
