@@ -326,3 +326,12 @@ def second_step_url(user: Any, next_url: str = "") -> str:
     name = "two-factor-verify" if has_confirmed_device(user) else "two-factor-set-up"
     query = f"?{urlencode({'next': next_url})}" if next_url else ""
     return f"{reverse(name)}{query}"
+
+
+def axes_username(request: HttpRequest, credentials: dict | None) -> str:
+    """The username django-axes records for a failed sign-in, made storable: PostgreSQL refuses
+    a NUL character, and anything can be typed into the box."""
+    username = (credentials or {}).get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username", "")
+    return str(username or "").replace("\x00", "")[:255]

@@ -71,9 +71,22 @@ def start_draft(user: User, *, setting: Setting | None, child: Child | None = No
     )
 
 
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL cannot store a NUL character in JSON or text; a draft keeps raw posted answers
+    (valid or not), so they are removed here. Forms refuse them in anything that is sent."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    return value
+
+
 def save_draft_progress(draft: ConcernDraft, data: dict[str, Any]) -> None:
     """Keep the wizard's answers; each save pushes the expiry date back."""
     now = timezone.now()
+    data = _without_nul(data)
     draft.data = data
     draft.current_step = data.get("step") or ""
     draft.updated_at = now

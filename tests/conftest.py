@@ -67,3 +67,16 @@ def _reference_data(request):
         for module, function in REFERENCE_DATA:
             getattr(importlib.import_module(module), function)(django_apps, None)
     yield
+
+
+@pytest.fixture
+def celery_eager():
+    """Run tasks in-process even when CI's second leg configures a real broker: for tests of
+    what a task does, not of the broker (the worker-marked tests cover that)."""
+    from earlyyears.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

@@ -11,6 +11,11 @@ from tests.factories import AreaFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process(celery_eager):
+    """Large imports go to a Celery task; here it runs in-process on both legs of CI."""
+
+
+@pytest.fixture(autouse=True)
 def _seeded(request):
     """Transactional tests flush the rows the data migration seeds: seed them again."""
     marker = request.node.get_closest_marker("django_db")

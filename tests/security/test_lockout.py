@@ -109,3 +109,8 @@ def test_weak_passwords_are_refused(db, password):
 )
 def test_long_passwords_need_no_mix_of_character_types(world, password):
     validate_password(password, user=world.practitioner_a)
+
+
+def test_a_username_with_a_nul_character_is_refused_not_a_500(client, db):
+    response = client.post("/sign-in/", {"username": "sam\x00", "password": "wrong-password-1"})
+    assert response.status_code in (200, 403, 429)
