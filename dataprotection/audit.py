@@ -156,10 +156,11 @@ def event_for(request: HttpRequest, response: HttpResponse) -> AccessEvent | Non
         return None
     url_name = match.url_name or ""
     kwargs = match.kwargs or {}
-    if not (AUDITED_KWARGS & set(kwargs)) and url_name not in audited_url_names():
+    extra = getattr(request, "audit", None) or {}
+    # A view that names the child itself (a submission from any way in) is always recorded.
+    if not (AUDITED_KWARGS & set(kwargs)) and url_name not in audited_url_names() and not extra:
         return None
     found = resolve_target(url_name, kwargs)
-    extra = getattr(request, "audit", None) or {}
     for key in ("child_id", "referral_id", "object_type", "object_id"):
         if extra.get(key) not in (None, ""):
             found[key] = extra[key]

@@ -25,7 +25,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from earlyyears.models import Child, OutboxMessage
-from pathway.models import ConcernDraft, Decision, FundingAward, Observation, Referral
+from pathway.models import (
+    ChildMerge,
+    ConcernDraft,
+    Decision,
+    FundingAward,
+    Observation,
+    Referral,
+)
 
 from .models import AccessEvent, LegalHold, RetentionRun
 
@@ -91,7 +98,12 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
 
 
 def held_child_ids() -> set[int]:
-    return set(LegalHold.objects.filter(lifted_at__isnull=True).values_list("child_id", flat=True))
+    """Children under a hold, with the records merged into them or they into: one child."""
+    held = set(LegalHold.objects.filter(lifted_at__isnull=True).values_list("child_id", flat=True))
+    if held:
+        related = Child.objects.filter(Q(merged_into_id__in=held) | Q(aliases__in=held))
+        held |= set(related.values_list("pk", flat=True))
+    return held
 
 
 def children_with_ehc_file() -> Exists:
@@ -127,6 +139,8 @@ def due_children(today: datetime.date, years: int, held: set[int]):
         Child.objects.filter(date_of_birth__lte=years_before(today, years))
         .exclude(Exists(Referral.objects.filter(child=OuterRef("pk"))))
         .exclude(pk__in=held)
+        # A merged record goes with the record it was merged into, never before it.
+        .exclude(record_status=Child.RecordStatus.MERGED)
     )
 
 
@@ -211,11 +225,14 @@ def _delete_children(children) -> dict[str, int]:
     ids = list(children.values_list("pk", flat=True))
     if not ids:
         return {}
+    ids += list(Child.objects.filter(merged_into_id__in=ids).values_list("pk", flat=True))
+    Child.objects.filter(pk__in=ids).update(merged_into=None)
     _delete_files_after_commit(Observation.objects.filter(child_id__in=ids))
     per_type: dict[str, int] = {}
     for queryset in (
         LegalHold.objects.filter(child_id__in=ids, lifted_at__isnull=False),
         ConcernDraft.objects.filter(child_id__in=ids),
+        ChildMerge.objects.filter(Q(survivor_id__in=ids) | Q(merged_id__in=ids)),
         Child.objects.filter(pk__in=ids),
     ):
         _, counts = queryset.delete()

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from earlyyears.access import child_for
-from earlyyears.models import Child, FamilyContact, OutboxMessage, Role
+from earlyyears.models import Child, FamilyContact, OutboxMessage, Role, User
 from pathway.models import (
     AdviceRequest,
+    ChildMerge,
     Decision,
     EarlyHelpHandoff,
     FamilyPaperwork,
@@ -28,6 +29,7 @@ from pathway.models import (
     Observation,
     PanelAgendaItem,
     PortageVisit,
+    PossibleMatch,
     Referral,
     ReferralEvent,
     ShareWith,
@@ -57,9 +59,25 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 def audit_events(filters: AuditFilters) -> QuerySet[AccessEvent]:
     events = AccessEvent.objects.all()
     if filters.child_id is not None:
-        events = events.filter(child_id=filters.child_id)
+        # A merged record's events stay filed under its own id: the search follows the merge.
+        aliases = Child.objects.filter(merged_into_id=filters.child_id).values_list("pk", flat=True)
+        events = events.filter(child_id__in=[filters.child_id, *aliases])
     if filters.username:
-        events = events.filter(username__iexact=filters.username)
+        # What the person did, and what was done to their account.
+        accounts = [
+            str(pk)
+            for pk in User.objects.filter(username__iexact=filters.username).values_list(
+                "pk", flat=True
+            )
+        ]
+        events = events.filter(
+            Q(username__iexact=filters.username)
+            | Q(
+                action=AccessEvent.Action.ACCOUNT,
+                object_type="earlyyears.user",
+                object_id__in=accounts,
+            )
+        )
     if filters.date_from:
         events = events.filter(at__gte=_day_start(filters.date_from))
     if filters.date_to:
@@ -91,35 +109,98 @@ def _label(choices, value) -> str:
         return value or ""
 
 
+WITHHELD = "Withheld: the address must not be disclosed"
+
+
 def _child(child: Child) -> dict[str, Any]:
     return {
         "reference": child.reference,
         "first_name": child.first_name,
         "last_name": child.last_name,
         "date_of_birth": child.date_of_birth,
-        "postcode": child.postcode,
+        "postcode": WITHHELD if child.address_withheld else child.postcode,
         "home_area": child.area.name if child.area_id else "",
         "setting": child.setting.name if child.setting_id else "",
         "languages_at_home": list(child.languages or []),
         "nhs_number": child.nhs_number,
         "record_created": child.created_at,
+        "record_status": child.get_record_status_display(),
+        "looked_after": child.looked_after,
+        "court_order_restricts_information": child.court_order,
+        "also_filed_under": [alias.reference for alias in child.aliases.all()],
     }
 
 
 def _contacts(child: Child) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": c.name,
-            "relationship": c.get_relationship_display(),
-            "mobile_phone": c.mobile_phone,
-            "email": c.email,
-            "preferred_language": c.get_preferred_language_display(),
-            "agreed_to_text_messages": c.sms_consent,
-            "text_consent_recorded": c.sms_consent_recorded_at,
-            "main_contact": c.is_primary,
-        }
-        for c in FamilyContact.objects.filter(child=child)
-    ]
+    contacts = FamilyContact.objects.filter(child=child).prefetch_related("details")
+    rows = []
+    for c in contacts:
+        hidden = c.address_withheld or child.address_withheld
+        rows.append(
+            {
+                "name": c.name,
+                "relationship": c.get_relationship_display(),
+                "mobile_phone": c.mobile_phone,
+                "email": c.email,
+                "address": WITHHELD if hidden and c.address else c.address,
+                "preferred_language": c.get_preferred_language_display(),
+                "agreed_to_text_messages": c.sms_consent,
+                "text_consent_recorded": c.sms_consent_recorded_at,
+                "main_contact": c.is_primary,
+                "added_by": c.get_source_display(),
+                "checked": c.get_confirmation_display(),
+                "parental_responsibility": c.has_parental_responsibility,
+                "do_not_contact": c.do_not_contact,
+                "details_on_file": [
+                    {
+                        "kind": d.get_kind_display(),
+                        "value": WITHHELD if hidden and d.kind == "address" else d.value,
+                        "given_by": d.get_source_display(),
+                        "given": d.submitted_at,
+                        "status": d.get_status_display(),
+                    }
+                    for d in c.details.all()
+                ],
+            }
+        )
+    return rows
+
+
+def _identity(child: Child) -> list[dict[str, Any]]:
+    """Possible matches and merges that involve this child's record or its aliases."""
+    ids = _ids_of(child)
+    rows: list[dict[str, Any]] = []
+    for m in PossibleMatch.objects.filter(Q(child_id__in=ids) | Q(existing_id__in=ids)):
+        rows.append(
+            {
+                "what": "Possible match",
+                "records": f"{m.child_id} and {m.existing_id}",
+                "found": m.found_at,
+                "found_because": m.found_by,
+                "outcome": m.get_status_display(),
+                "decided": m.decided_at,
+            }
+        )
+    for merge in ChildMerge.objects.filter(
+        Q(survivor_id__in=ids) | Q(merged_id__in=ids)
+    ).select_related("survivor", "merged"):
+        rows.append(
+            {
+                "what": "Merge",
+                "records": f"{merge.merged.reference} into {merge.survivor.reference}",
+                "found": merge.merged_at,
+                "found_because": merge.reason,
+                "outcome": "Undone" if merge.is_undone else "Merged",
+                "decided": merge.undone_at or merge.merged_at,
+            }
+        )
+    return rows
+
+
+def _ids_of(child: Child) -> list[int]:
+    """The child's id and the ids of records merged into it: the audit trail and holds are
+    filed under the id they had at the time, and follow the merge."""
+    return [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
 
 
 def _observations(child: Child) -> list[dict[str, Any]]:
@@ -386,7 +467,7 @@ def _audit(child: Child) -> list[dict[str, Any]]:
             "page": e.path,
             "outcome": e.status_code,
         }
-        for e in AccessEvent.objects.filter(child_id=child.pk).order_by("at", "pk")
+        for e in AccessEvent.objects.filter(child_id__in=_ids_of(child)).order_by("at", "pk")
     ]
 
 
@@ -399,7 +480,7 @@ def _holds(child: Child) -> list[dict[str, Any]]:
             "lifted": h.lifted_at,
             "lift_reason": h.lift_reason,
         }
-        for h in LegalHold.objects.filter(child=child).select_related("placed_by")
+        for h in LegalHold.objects.filter(child_id__in=_ids_of(child)).select_related("placed_by")
     ]
 
 
@@ -412,6 +493,7 @@ SECTIONS = (
     ("all_about_me", "All about me"),
     ("team_around_the_child", "Team Around the Child meetings and actions"),
     ("messages", "Text messages and emails"),
+    ("identity", "Possible matches and merges of records"),
     ("legal_holds", "Legal holds"),
     ("access_audit", "Who has viewed or changed these records"),
 )
@@ -431,6 +513,7 @@ def subject_access_record(user, child_id: int) -> tuple[Child, dict[str, Any]]:
         "all_about_me": _paperwork(child),
         "team_around_the_child": _tac(child),
         "messages": _messages(child),
+        "identity": _identity(child),
         "legal_holds": _holds(child),
         "access_audit": _audit(child),
     }

@@ -169,10 +169,49 @@ class Child(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    class RecordStatus(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PROVISIONAL = "provisional", "Possible match to check"
+        MERGED = "merged", "Merged into another record"
+
+    record_status = models.CharField(
+        max_length=12, choices=RecordStatus.choices, default=RecordStatus.ACTIVE
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="aliases",
+        help_text="Set when the SEND team found this was the same child as another record",
+    )
+    # Safeguarding flags, set by the SEND team; every page, export, PDF and message obeys them.
+    address_withheld = models.BooleanField(
+        "Address must not be disclosed",
+        default=False,
+        help_text="For example, the family lives in a refuge",
+    )
+    looked_after = models.BooleanField(
+        "Looked after by the local authority",
+        default=False,
+        help_text="The local authority shares parental responsibility",
+    )
+    court_order = models.BooleanField(
+        "A court order restricts information about this child", default=False
+    )
+    safeguarding_note = models.TextField(
+        "What the SEND team needs to know",
+        blank=True,
+        help_text="Shown only to the SEND team",
+    )
+
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name_plural = "children"
-        indexes = [models.Index(fields=["setting", "last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["setting", "last_name", "first_name"]),
+            models.Index(fields=["date_of_birth", "last_name"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -185,6 +224,14 @@ class Child(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_merged(self) -> bool:
+        return self.record_status == self.RecordStatus.MERGED
+
+    @property
+    def has_safeguarding_flags(self) -> bool:
+        return self.address_withheld or self.looked_after or self.court_order
 
     def age_in_months(self, on: datetime.date | None = None) -> int:
         return age_in_months(self.date_of_birth, on or timezone.localdate())
@@ -219,7 +266,26 @@ class CaseloadMembership(models.Model):
         return f"{self.child} on {self.portage_worker}'s caseload"
 
 
+class Provenance(models.TextChoices):
+    """Who gave us a contact detail. Only the setting and the SEND team confirm details: they
+    know the family; anyone else's detail waits for them to check it."""
+
+    SETTING = "setting", "The child's setting"
+    SEND_TEAM = "send_team", "The SEND team"
+    HEALTH = "health", "A health professional"
+    PORTAGE = "portage", "A portage worker, with the family"
+    FAMILY = "family", "The family"
+    IMPORT = "import", "An import of existing records"
+
+
+CONFIRMING_SOURCES = frozenset({Provenance.SETTING, Provenance.SEND_TEAM})
+
+
 class FamilyContact(models.Model):
+    """A parent or carer of a child. The mobile, email and address here are the confirmed
+    ones only: a detail from anyone else waits as a ContactDetail until the setting or the SEND
+    team checks it, and nothing is ever sent to it in the meantime."""
+
     class Relationship(models.TextChoices):
         MOTHER = "mother", "Mother"
         FATHER = "father", "Father"
@@ -238,6 +304,11 @@ class FamilyContact(models.Model):
         ROMANIAN = "ro", "Romanian"
         ARABIC = "ar", "Arabic"
 
+    class Confirmation(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        UNCONFIRMED = "unconfirmed", "Waiting to be checked"
+        REJECTED = "rejected", "Not this family's contact"
+
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="family_contacts")
     name = models.CharField(max_length=200)
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
@@ -245,12 +316,37 @@ class FamilyContact(models.Model):
         max_length=20, blank=True, validators=[validate_uk_mobile], help_text="UK mobile for SMS"
     )
     email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
     preferred_language = models.CharField(
         max_length=5, choices=Language.choices, default=Language.ENGLISH
     )
     sms_consent = models.BooleanField("Agreed to updates by text message", default=False)
     sms_consent_recorded_at = models.DateTimeField(null=True, blank=True)
     is_primary = models.BooleanField(default=False)
+    source = models.CharField(
+        "Where this contact came from",
+        max_length=12,
+        choices=Provenance.choices,
+        default=Provenance.SETTING,
+    )
+    added_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    confirmation = models.CharField(
+        max_length=12, choices=Confirmation.choices, default=Confirmation.CONFIRMED
+    )
+    confirmed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Safeguarding flags, set by the SEND team.
+    has_parental_responsibility = models.BooleanField(default=True)
+    do_not_contact = models.BooleanField("Do not contact", default=False)
+    address_withheld = models.BooleanField("Address must not be disclosed", default=False)
+    court_order = models.BooleanField(
+        "A court order restricts what this person may be told", default=False
+    )
 
     class Meta:
         ordering = ["-is_primary", "name"]
@@ -265,6 +361,72 @@ class FamilyContact(models.Model):
             raise ValidationError({"sms_consent": "Give a mobile number to send text messages to"})
         if self.sms_consent and self.sms_consent_recorded_at is None:
             self.sms_consent_recorded_at = timezone.now()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmation == self.Confirmation.CONFIRMED
+
+    @property
+    def may_be_contacted(self) -> bool:
+        """Whether anything may be sent to this person at all (before consent and channel)."""
+        return (
+            self.is_confirmed
+            and not self.do_not_contact
+            and not self.court_order
+            and self.has_parental_responsibility
+        )
+
+    @property
+    def has_safeguarding_flags(self) -> bool:
+        return (
+            self.do_not_contact
+            or self.address_withheld
+            or self.court_order
+            or not self.has_parental_responsibility
+        )
+
+
+class ContactDetail(models.Model):
+    """One mobile number, email address or postal address for a family contact, with where it
+    came from and whether it was checked. A submission never overwrites a detail: a different
+    one is added here, unconfirmed, for the setting or the SEND team to confirm or reject."""
+
+    class Kind(models.TextChoices):
+        MOBILE = "mobile", "Mobile"
+        EMAIL = "email", "Email"
+        ADDRESS = "address", "Address"
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        UNCONFIRMED = "unconfirmed", "Waiting to be checked"
+        REJECTED = "rejected", "Rejected"
+        REPLACED = "replaced", "Replaced by a newer detail"
+
+    FIELD_FOR_KIND = {"mobile": "mobile_phone", "email": "email", "address": "address"}
+
+    contact = models.ForeignKey(FamilyContact, on_delete=models.CASCADE, related_name="details")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.TextField()
+    source = models.CharField(max_length=12, choices=Provenance.choices)
+    submitted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    sms_consent = models.BooleanField(
+        default=False, help_text="The submitter said the family agreed to texts on this number"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["contact", "kind", "-submitted_at"]
+        indexes = [models.Index(fields=["status", "contact"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.contact} ({self.get_status_display().lower()})"
 
 
 class OutboxMessage(models.Model):
@@ -287,6 +449,7 @@ class OutboxMessage(models.Model):
         UNKNOWN = "unknown", "Unknown (checking with the provider)"
         FAILED = "failed", "Failed"
         SUPPRESSED = "suppressed", "Not sent (no consent)"
+        HELD = "held", "Waiting for the contact's details to be checked"
 
     idempotency_key = models.CharField(max_length=200, unique=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)
@@ -470,3 +633,42 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()
+
+
+class AccountChange(models.Model):
+    """A change to a staff account that waits for a SEND manager: email, role, groups, powers
+    or settings of anyone who can see children (before or after the change), or a new such
+    account. Until approved the account keeps its old values, so nobody in an admin can turn an
+    account into one they control."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", "New account"
+        CHANGE = "change", "Change to an account"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        REPLACED = "replaced", "Replaced by a later request"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHANGE)
+    before = models.JSONField(default=dict, help_text="The values when the change was asked for")
+    proposed = models.JSONField(default=dict, help_text="The values asked for")
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was rejected")
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user} ({self.get_status_display().lower()})"

@@ -52,10 +52,12 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Funding", reverse("funding")))
         items.append(("Download referrals", reverse("referrals-export")))
         items.append(("Register", reverse("notification-register")))
+        items.append(("Possible matches", reverse("possible-matches")))
         items.append(("Messages", reverse("message-log")))
     if user.role == Role.SEND_MANAGER:
         items.append(("Routing rules", reverse("routing-rules")))
         items.append(("Audit trail", reverse("audit-search")))
+        items.append(("Account changes", reverse("account-changes")))
     if user.role == Role.EARLY_HELP_COORDINATOR:
         items.append(("Early help", reverse("early-help-list")))
     if user.role in MY_ACTIONS_ROLES:
@@ -189,6 +191,11 @@ def _role_tasks(user) -> list[Task]:
                 "Search the notification register",
                 "Every referral, from every way in.",
                 reverse("notification-register"),
+            ),
+            Task(
+                "Check possible matches",
+                "Records that may be the same child: merge them, or say they are different.",
+                reverse("possible-matches"),
             ),
             Task(
                 "Triage referrals",

@@ -5,13 +5,18 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 
-from .access import children_for
-from .models import OutboxMessage
+from .access import children_for, messages_for
+from .models import Child, OutboxMessage
 
 
 def search_children(user, query: str = "", page_number: str | int = 1, per_page: int = 50) -> Page:
     """A page of the children the user may see, optionally filtered by name or reference."""
-    children = children_for(user).select_related("setting", "area")
+    # Each child once: a record merged into another is reached from the one kept.
+    children = (
+        children_for(user)
+        .exclude(record_status=Child.RecordStatus.MERGED)
+        .select_related("setting", "area")
+    )
     query = (query or "").strip()
     if query:
         terms = Q()
@@ -27,8 +32,8 @@ def search_children(user, query: str = "", page_number: str | int = 1, per_page:
     )
 
 
-def message_page(status: str = "", page_number: str | int = 1, per_page: int = 50) -> Page:
-    messages = OutboxMessage.objects.select_related("child", "to_user", "to_contact")
+def message_page(user, status: str = "", page_number: str | int = 1, per_page: int = 50) -> Page:
+    messages = messages_for(user).select_related("child", "to_user", "to_contact")
     if status in OutboxMessage.Status.values:
         messages = messages.filter(status=status)
     return Paginator(messages.order_by("-created_at", "-pk"), per_page).get_page(page_number)
@@ -36,10 +41,9 @@ def message_page(status: str = "", page_number: str | int = 1, per_page: int = 5
 
 def messages_about(user, child) -> list[OutboxMessage]:
     """Messages about one child, for the SEND team's case view."""
-    if not getattr(user, "is_send_team", False):
-        return []
     return list(
-        OutboxMessage.objects.filter(child__in=children_for(user).filter(pk=child.pk))
+        messages_for(user)
+        .filter(child__in=children_for(user).filter(pk=child.pk))
         .select_related("to_user", "to_contact")
         .order_by("-created_at")[:50]
     )

@@ -307,6 +307,7 @@ class ReferralEvent(models.Model):
         TEAM_AROUND_THE_CHILD = "tac", "Team Around the Child"
         PORTAGE = "portage", "Portage"
         CONSENT = "consent", "Consent to share"
+        CHILD_RECORD = "child_record", "Child's record"
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -838,3 +839,71 @@ class NeedFiguresState(models.Model):
 
     def __str__(self) -> str:
         return f"Planning figures version {self.version}"
+
+
+class PossibleMatch(models.Model):
+    """Two child records that may be the same child: a submission from someone who could not see
+    the existing record made its own, provisional one. Only the SEND team decides; nothing about
+    the match is ever shown to the person who sent it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "To check"
+        SAME_CHILD = "same_child", "Same child: merged"
+        DIFFERENT = "different", "Different children"
+
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="possible_matches_as_new"
+    )
+    existing = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="possible_matches_as_existing"
+    )
+    found_by = models.CharField(max_length=200, help_text="What matched, in words")
+    found_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["found_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "existing"], name="one_match_per_pair")
+        ]
+        indexes = [models.Index(fields=["status", "found_at"])]
+
+    def __str__(self) -> str:
+        return f"Possible match {self.child_id} and {self.existing_id} ({self.status})"
+
+
+class ChildMerge(models.Model):
+    """A SEND manager found two records were one child. The merged record stays as an alias of
+    the survivor; `moved` lists, per model, every row that moved, so an undo puts back exactly
+    what the merge took and nothing that was added to the survivor since."""
+
+    survivor = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_absorbed")
+    match = models.ForeignKey(
+        PossibleMatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+    )
+    moved = models.JSONField(default=dict)
+    merged_state = models.JSONField(default=dict, help_text="The merged record as it was")
+    reason = models.TextField()
+    merged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(default=timezone.now)
+    undone_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undo_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Child {self.merged_id} merged into {self.survivor_id}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None

@@ -4,7 +4,6 @@ events and its outbox messages are saved together or not at all."""
 from __future__ import annotations
 
 import datetime
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +14,8 @@ from earlyyears.models import Child, FamilyContact, Role, Setting, User
 from earlyyears.outbox import queue_message, remind_staff
 
 from .casework import start_clocks
+from .contacts.services import SuppliedContact, record_supplied_contact
+from .identity.services import child_for_submission, flag_possible_matches, new_child_reference
 from .models import (
     ConcernDraft,
     EarlyHelpHandoff,
@@ -223,25 +224,14 @@ def create_referral(
     return referral
 
 
-def _family_contact(child: Child, family: dict[str, Any]) -> FamilyContact:
-    """Find the consenting parent among the child's contacts, or add them."""
-    contact = child.family_contacts.filter(name__iexact=family["consent_given_by"]).first()
-    now = timezone.now()
-    if contact is None:
-        contact = FamilyContact(
-            child=child,
-            name=family["consent_given_by"],
-            relationship=family.get("relationship") or FamilyContact.Relationship.PARENT,
-            is_primary=not child.family_contacts.exists(),
-        )
-    if family.get("mobile_phone"):
-        contact.mobile_phone = family["mobile_phone"]
-    contact.preferred_language = family.get("preferred_language") or contact.preferred_language
-    if contact.sms_consent != bool(family.get("sms_consent")):
-        contact.sms_consent = bool(family.get("sms_consent"))
-        contact.sms_consent_recorded_at = now
-    contact.save()
-    return contact
+def _supplied_contact(family: dict[str, Any]) -> SuppliedContact:
+    return SuppliedContact(
+        name=family["consent_given_by"],
+        relationship=family.get("relationship") or FamilyContact.Relationship.PARENT,
+        mobile_phone=family.get("mobile_phone", ""),
+        preferred_language=family.get("preferred_language", ""),
+        sms_consent=bool(family.get("sms_consent")),
+    )
 
 
 def submit_concern(
@@ -254,8 +244,10 @@ def submit_concern(
             return Referral.objects.get(draft=locked)
         child = child_answer.get("child")
         if child is None:
+            # A child the setting adds is the setting's own record; if it resembles a record
+            # elsewhere, the SEND team checks the pair (the setting is told nothing).
             child = Child.objects.create(
-                reference=_new_child_reference(),
+                reference=new_child_reference(),
                 first_name=child_answer["first_name"].strip(),
                 last_name=child_answer["last_name"].strip(),
                 date_of_birth=child_answer["date_of_birth"],
@@ -263,8 +255,9 @@ def submit_concern(
                 area=locked.setting.area,
                 setting=locked.setting,
             )
+            flag_possible_matches(child)
         family = answers["family"]
-        contact = _family_contact(child, family)
+        contact = record_supplied_contact(child, _supplied_contact(family), user=user)
         referral = create_referral(
             child=child,
             source=Referral.Source.SETTING_CONCERN,
@@ -282,34 +275,18 @@ def submit_concern(
         return referral
 
 
-def _new_child_reference() -> str:
-    return f"C-{uuid.uuid4().hex[:10].upper()}"
-
-
 def submit_health_notification(user: User, data: dict[str, Any]) -> Referral:
+    """A section 23 notification. The professional reaches an existing child only if they can
+    already see it; otherwise the notification makes its own record (see identity)."""
     with transaction.atomic():
-        child = Child.objects.filter(
-            first_name__iexact=data["first_name"],
-            last_name__iexact=data["last_name"],
-            date_of_birth=data["date_of_birth"],
-        ).first()
-        if child is None:
-            child = Child.objects.create(
-                reference=_new_child_reference(),
-                first_name=data["first_name"].strip(),
-                last_name=data["last_name"].strip(),
-                date_of_birth=data["date_of_birth"],
-                postcode=data["postcode"],
-                area=data["area"],
-                nhs_number=data.get("nhs_number", ""),
-            )
+        child, existing = child_for_submission(user, data, area=data["area"])
         family = {
             "consent_given_by": data["parent_name"],
             "mobile_phone": data.get("parent_mobile", ""),
             "sms_consent": data.get("sms_consent") == "yes",
             "share_with": ["send_team", "health"],
         }
-        contact = _family_contact(child, family)
+        contact = record_supplied_contact(child, _supplied_contact(family), user=user)
         answers = {
             "broad_areas_of_need": data["broad_areas_of_need"],
             "health_family": {
@@ -323,7 +300,8 @@ def submit_health_notification(user: User, data: dict[str, Any]) -> Referral:
             source=Referral.Source.HEALTH_NOTIFICATION,
             submitted_by=user,
             answers=answers,
-            setting=child.setting,
+            # The existing child's setting is not the notifier's business, and not shown to them.
+            setting=child.setting if existing else None,
             consent=family,
             contact=contact,
         )
@@ -338,7 +316,11 @@ def submit_parent_request(user: User, data: dict[str, Any]) -> Referral:
             "share_with": data["share_with"],
             "completed_with_family": True,
         }
-        contact = child.family_contacts.filter(name__iexact=data["consent_given_by"]).first()
+        contact = (
+            child.family_contacts.exclude(confirmation=FamilyContact.Confirmation.REJECTED)
+            .filter(name__iexact=data["consent_given_by"])
+            .first()
+        )
         answers = {
             "broad_areas_of_need": data["broad_areas_of_need"],
             "family": {"family_views": data["family_views"]},

@@ -39,4 +39,6 @@ urlpatterns = [
     path("", include("pathway.urls_advice")),
     path("", include("pathway.urls_planning")),
     path("", include("pathway.urls_exports")),
+    path("", include("pathway.contacts.urls")),
+    path("children/", include("pathway.identity.urls")),
 ]

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from earlyyears.access import child_for, children_for, family_contacts_for, settings_for
+from earlyyears.access import child_for, children_for, settings_for
 from earlyyears.models import Role
 from earlyyears.selectors import messages_about
 
@@ -38,9 +38,11 @@ from .access import (
     is_send_team,
     observation_for,
     observations_for,
+    referral_events_for,
     referral_for,
     referrals_for,
 )
+from .contacts.selectors import can_check_contacts, contacts_with_details
 from .forms import HealthNotificationForm, ObservationForm, ParentRequestForm
 from .forms_casework import NoteForm
 from .models import Referral, ReferralEvent, Route, RoutingRuleSet
@@ -159,7 +161,13 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         actor=user,
         summary=f"Viewed by {user.get_full_name() or user.username}",
     )
-    events = referral.events.exclude(kind=ReferralEvent.Kind.VIEWED).select_related("actor")
+    events = (
+        referral_events_for(user)
+        .filter(referral=referral)
+        .exclude(kind=ReferralEvent.Kind.VIEWED)
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
     send_team = is_send_team(user)
     return render(
         request,
@@ -224,6 +232,17 @@ def observation_attachment(request: HttpRequest, observation_id: int) -> FileRes
     return response
 
 
+def _submission_audit(referral: Referral) -> dict:
+    """Every submission, from any way in, is in the audit trail with who sent it."""
+    return {
+        "child_id": referral.child_id,
+        "referral_id": referral.pk,
+        "object_type": "pathway.referral",
+        "object_id": referral.pk,
+        "action": "change",
+    }
+
+
 @login_required
 def health_notification(request: HttpRequest) -> HttpResponse:
     if request.user.role not in (Role.PROFESSIONAL, Role.SEND_OFFICER, Role.SEND_MANAGER):
@@ -231,6 +250,7 @@ def health_notification(request: HttpRequest) -> HttpResponse:
     form = HealthNotificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         referral = services.submit_health_notification(request.user, form.cleaned_data)
+        request.audit = _submission_audit(referral)
         return redirect("referral-confirmation", referral_id=referral.pk)
     return render(
         request,
@@ -253,6 +273,7 @@ def parent_request(request: HttpRequest) -> HttpResponse:
     form = ParentRequestForm(request.POST or None, children=children_for(request.user))
     if request.method == "POST" and form.is_valid():
         referral = services.submit_parent_request(request.user, form.cleaned_data)
+        request.audit = _submission_audit(referral)
         return redirect("referral-confirmation", referral_id=referral.pk)
     return render(
         request,
@@ -367,7 +388,9 @@ def child_record(request: HttpRequest, child_id: int) -> HttpResponse:
         {
             "page_title": child.full_name,
             "child": child,
-            "contacts": family_contacts_for(request.user, child),
+            "contacts": contacts_with_details(request.user, child),
+            "can_check_contacts": can_check_contacts(request.user, child),
+            "send_team": is_send_team(request.user),
             "observations": observations_for(request.user)
             .filter(child=child)
             .select_related("observer"),

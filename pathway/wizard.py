@@ -292,6 +292,14 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
         referral = submit_concern(
             self.draft, self.request.user, child_answer=child_answer, answers=_jsonable(answers)
         )
+        # Every submission is in the audit trail, with who sent it and the child it named.
+        self.request.audit = {
+            "child_id": referral.child_id,
+            "referral_id": referral.pk,
+            "object_type": "pathway.referral",
+            "object_id": referral.pk,
+            "action": "change",
+        }
         return redirect("referral-confirmation", referral_id=referral.pk)
 
 

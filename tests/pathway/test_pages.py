@@ -227,7 +227,10 @@ def test_health_notification_lands_in_the_same_routing(client, world):
     assert referral.child.nhs_number == "9434765919"
     assert referral.facts["has_diagnosis"] is True
     assert referral.routes == ["send_team"]
-    assert OutboxMessage.objects.filter(channel="sms", to_phone="+447700900111").exists()
+    # The number came from a health professional: nothing is texted to it until the setting or
+    # the SEND team checks it; the family's text waits, held.
+    assert not OutboxMessage.objects.filter(to_phone="+447700900111").exists()
+    assert OutboxMessage.objects.get(channel="sms", to_contact__isnull=False).status == "held"
     # The notifier can follow what they sent, and nothing else.
     assert client.get(reverse("referral-detail", args=[referral.pk])).status_code == 200
     assert client.get(reverse("child-detail", args=[referral.child.pk])).status_code == 404
