@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Child, FamilyContact, MessageTemplate, OutboxMessage, User
+from .models import Child, ContactDetail, FamilyContact, MessageTemplate, OutboxMessage, User
 from .sms import (
     PermanentSendError,
     RetryableSendError,
@@ -75,7 +75,13 @@ def queue_message(
     to_email = user.email if user and channel == OutboxMessage.Channel.EMAIL else ""
     if channel == OutboxMessage.Channel.SMS:
         to_phone = contact.mobile_phone if contact else (user.mobile_phone if user else "")
-        if contact is not None and not contact.sms_consent:
+        refusal = contact_refusal(contact) if contact is not None else ""
+        if refusal:
+            status, reason = Status.SUPPRESSED, refusal
+        elif contact is not None and _waiting_for_check(contact):
+            # Held, not sent and not lost: released when the setting or SEND team confirms.
+            status, reason, to_phone = Status.HELD, "The contact's details are being checked", ""
+        elif contact is not None and not contact.sms_consent:
             status, reason = Status.SUPPRESSED, "No consent to text messages"
         elif not to_phone:
             status, reason = Status.SUPPRESSED, "No mobile number"
@@ -102,6 +108,58 @@ def queue_message(
     if created and status == Status.PENDING:
         transaction.on_commit(lambda: enqueue(message.pk))
     return message
+
+
+def contact_refusal(contact: FamilyContact) -> str:
+    """Why nothing may be sent to this person, or "" if something may. Safeguarding flags and a
+    rejected contact refuse for good; an unconfirmed one waits (see `_waiting_for_check`)."""
+    if contact.confirmation == FamilyContact.Confirmation.REJECTED:
+        return "Not this family's contact"
+    if contact.do_not_contact:
+        return "Do not contact"
+    if contact.court_order:
+        return "A court order restricts what this person may be told"
+    if not contact.has_parental_responsibility:
+        return "No parental responsibility"
+    return ""
+
+
+def _waiting_for_check(contact: FamilyContact) -> bool:
+    if contact.confirmation == FamilyContact.Confirmation.UNCONFIRMED:
+        return True
+    return not contact.mobile_phone and (
+        contact.details.filter(
+            kind=ContactDetail.Kind.MOBILE, status=ContactDetail.Status.UNCONFIRMED
+        ).exists()
+    )
+
+
+def release_held_messages(contact: FamilyContact) -> int:
+    """After the setting or the SEND team checked a contact's details: send what was held, to
+    the confirmed number only, if the family agreed; otherwise record why not."""
+    held = list(OutboxMessage.objects.filter(to_contact=contact, status=Status.HELD))
+    released = 0
+    for message in held:
+        refusal = contact_refusal(contact)
+        if not refusal and _waiting_for_check(contact):
+            continue
+        if not refusal and not contact.sms_consent:
+            refusal = "No consent to text messages"
+        if not refusal and not contact.mobile_phone:
+            refusal = "No mobile number"
+        if refusal:
+            _finish(message, Status.SUPPRESSED, failure_reason=refusal)
+            continue
+        _finish(
+            message,
+            Status.PENDING,
+            to_phone=contact.mobile_phone,
+            failure_reason="",
+            next_attempt_at=timezone.now(),
+        )
+        transaction.on_commit(lambda pk=message.pk: enqueue(pk))
+        released += 1
+    return released
 
 
 def reminder_channels(user: User) -> list[str]:
@@ -172,6 +230,11 @@ def send_now(message_id: int) -> OutboxMessage:
         return OutboxMessage.objects.get(pk=message_id)
     message = OutboxMessage.objects.select_related("to_contact", "to_user").get(pk=message_id)
     if message.to_contact_id and message.channel == OutboxMessage.Channel.SMS:
+        refusal = contact_refusal(message.to_contact)  # flagged since it was queued
+        if refusal:
+            return _finish(message, Status.SUPPRESSED, failure_reason=refusal)
+        if message.to_phone != message.to_contact.mobile_phone:
+            return _finish(message, Status.SUPPRESSED, failure_reason="The number has changed")
         if not message.to_contact.sms_consent:  # withdrawn since it was queued
             return _finish(message, Status.SUPPRESSED, failure_reason="Consent withdrawn")
     text, used = render(message.template, message.language, message.context)
