@@ -32,7 +32,10 @@ from .outbox_load import (
     worker_env,
 )
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Transactional (the worker is another thread or process and must see committed rows), without
+# serialized_rollback: each test builds the contacts it sends to, and tests/conftest.py seeds the
+# message templates again before every transactional test.
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 Status = OutboxMessage.Status
 
 
