@@ -1,3 +1,6 @@
+"""Shared by the identity and contacts tests: child A's mother, a health notification naming
+child A, and a concern sent through the wizard's service."""
+
 import datetime
 
 import pytest

@@ -153,9 +153,7 @@ def test_a_new_parent_from_the_setting_is_confirmed_and_texted(world, concern_by
     assert message.to_phone == "+447700900444"
 
 
-def test_a_setting_adding_a_child_known_elsewhere_keeps_its_own_record(
-    world, parent_a, concern_by
-):
+def test_a_setting_adding_a_child_known_elsewhere_keeps_its_own_record(world, parent_a, concern_by):
     child_a = world.child_a
     answer = {
         "child": None,
