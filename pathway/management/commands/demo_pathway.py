@@ -15,7 +15,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from earlyyears.models import Area, Child, Role, SettingMembership, User
+from earlyyears.models import (
+    Area,
+    Child,
+    ContactDetail,
+    Provenance,
+    Role,
+    SettingMembership,
+    User,
+)
 from earlyyears.needs import PRIME_AREAS, ConcernLevel
 
 from ... import casework
@@ -23,6 +31,7 @@ from ...models import (
     Decision,
     FundingBudget,
     Observation,
+    PossibleMatch,
     Referral,
     ReferralClock,
     ReferralEvent,
@@ -30,7 +39,7 @@ from ...models import (
 )
 from ...planning import rebuild_need_figures
 from ...routing import DEVELOPMENTAL_BANDS
-from ...services import create_referral
+from ...services import create_referral, submit_health_notification
 
 EVIDENCE = {
     "communication_language": [
@@ -117,11 +126,57 @@ class Command(BaseCommand):
             created += 1
         observations = self.observations(rng, children[:300], practitioners, fallback)
         decided = self.casework(rng, now)
+        self.identity()
         rebuild_need_figures()
         self.stdout.write(
             f"Demo pathway: {created} referrals created ({Referral.objects.count()} in all), "
             f"{observations} observations created, {decided} referrals decided."
         )
+
+    def identity(self) -> None:
+        """Something to check in the demo: a health notification about a child of the demo
+        practitioner's setting, from a professional who cannot see that child (so it makes its
+        own record and waits on the possible-matches list), and a number for the family that
+        waits for the setting to confirm it. Only once."""
+        if PossibleMatch.objects.exists():
+            return
+        professional = User.objects.filter(username="professional").first()
+        membership = SettingMembership.objects.filter(user__username="practitioner").first()
+        if professional is None or membership is None:
+            return
+        child = (
+            Child.objects.filter(setting=membership.setting, family_contacts__isnull=False)
+            .order_by("reference")
+            .first()
+        )
+        if child is None:
+            return
+        parent = child.family_contacts.order_by("-is_primary", "pk").first()
+        with transaction.atomic():
+            submit_health_notification(
+                professional,
+                {
+                    "first_name": child.first_name,
+                    "last_name": child.last_name,
+                    "date_of_birth": child.date_of_birth,
+                    "postcode": child.postcode,
+                    "area": child.area,
+                    "broad_areas_of_need": ["sensory_physical"],
+                    "diagnoses": "Glue ear, referred to audiology",
+                    "parent_name": parent.name,
+                    "parent_mobile": "+447700900999",
+                    "sms_consent": "yes",
+                    "ehc_assessment_requested": "no",
+                },
+            )
+            ContactDetail.objects.create(
+                contact=parent,
+                kind=ContactDetail.Kind.MOBILE,
+                value="+447700900998",
+                source=Provenance.PORTAGE,
+                sms_consent=True,
+                status=ContactDetail.Status.UNCONFIRMED,
+            )
 
     def casework(self, rng: random.Random, now: datetime.datetime) -> int:
         """Decide the older demo referrals as the SEND team would have, back-dated; leave the
