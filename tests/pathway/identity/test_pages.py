@@ -100,3 +100,13 @@ def test_a_missing_match_is_not_found(client, world):
     client.force_login(world.send_manager)
     assert client.get(reverse("possible-match", args=[999])).status_code == 404
     assert client.get(reverse("undo-merge", args=[999])).status_code == 404
+
+
+def test_the_send_team_is_warned_on_the_referral_and_the_notifier_is_not(client, world, match):
+    referral = match.child.referrals.get()
+    client.force_login(world.send_officer)
+    page = client.get(reverse("referral-detail", args=[referral.pk])).content.decode()
+    assert "may be the same child as another record" in page
+    client.force_login(world.professional)
+    page = client.get(reverse("referral-detail", args=[referral.pk])).content.decode()
+    assert "same child" not in page and "possible-matches" not in page
