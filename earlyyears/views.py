@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from kombu import Connection
 
 from . import outbox, security
-from .access import can_see_child_records
+from .access import can_see_child_records, messages_for
 from .forms import SignInForm
 from .models import OutboxMessage, Role
 from .navigation import tasks_for
@@ -56,7 +56,7 @@ def message_log(request: HttpRequest) -> HttpResponse:
     if not request.user.is_send_team:
         raise PermissionDenied
     status = request.GET.get("status", "")
-    page = message_page(status, request.GET.get("page", 1))
+    page = message_page(request.user, status, request.GET.get("page", 1))
     return render(
         request,
         "earlyyears/message_log.html",
@@ -75,7 +75,7 @@ def message_log(request: HttpRequest) -> HttpResponse:
 def retry_message(request: HttpRequest, message_id: int) -> HttpResponse:
     if request.user.role != Role.SEND_MANAGER:
         raise PermissionDenied
-    message = get_object_or_404(OutboxMessage, pk=message_id)
+    message = get_object_or_404(messages_for(request.user), pk=message_id)
     if outbox.retry_message(message):
         messages.success(request, "The message will be sent again.")
     else:

@@ -21,9 +21,9 @@ from earlyyears.models import Role, User
 from earlyyears.outbox import queue_message
 
 from . import selectors
-from .access import advice_requests_for, is_send_team
+from .access import advice_requests_for, is_send_team, shared_with
 from .casework import CaseworkError
-from .models import AdviceRequest, AdviceTemplate, Referral, ReferralEvent
+from .models import AdviceRequest, AdviceTemplate, Referral, ReferralEvent, ShareWith
 
 # Advice for an EHC needs assessment must be given within 6 weeks of the request
 # (SEND Regulations 2014, regulation 8(2)); the same target suits advice asked for otherwise.
@@ -117,6 +117,11 @@ def request_advice(
         )
         if locked.status == Referral.Status.CLOSED:
             raise AdviceError("This referral is closed: reopen it before asking for advice")
+        if not Referral.objects.filter(shared_with(ShareWith.HEALTH), pk=locked.pk).exists():
+            raise AdviceError(
+                "The family has not agreed to share this referral with health professionals: "
+                "ask the family, or a SEND manager can record a lawful basis to share"
+            )
         advice = AdviceRequest.objects.create(
             referral=locked,
             template=template,
@@ -175,6 +180,8 @@ def _open_for_answering(advice: AdviceRequest, by: User) -> AdviceRequest:
     )
     if by.pk != locked.professional_id:
         raise AdviceError("Only the professional who was asked can give this advice")
+    if not advice_requests_for(by).filter(pk=locked.pk).exists():
+        raise AdviceError("You can no longer see this request")
     if locked.status == AdviceRequest.Status.SUBMITTED:
         raise AdviceError("You have already sent this advice: it can no longer be changed")
     if locked.status == AdviceRequest.Status.WITHDRAWN:
@@ -291,12 +298,14 @@ def advice_list(user: User, today: datetime.date) -> dict[str, Any]:
 
 def advice_due(within_days: int, today: datetime.date) -> QuerySet[AdviceRequest]:
     """Open requests due within the next `within_days` days, and any already overdue, for
-    reminders. Not scoped to a user: reminders run as the service."""
+    reminders. Run as the service, with the professional's rule: nobody is reminded about a child
+    the family no longer shares with health."""
     return (
         AdviceRequest.objects.filter(
             status=AdviceRequest.Status.REQUESTED,
             due_on__lte=today + datetime.timedelta(days=within_days),
         )
+        .filter(shared_with(ShareWith.HEALTH, through="referral"))
         .select_related("professional", "referral", "referral__child")
         .order_by("due_on", "pk")
     )

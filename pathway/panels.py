@@ -20,7 +20,13 @@ from earlyyears.models import Area, Child, User
 from earlyyears.needs import BroadAreaOfNeed
 
 from . import casework, clocks
-from .access import is_send_team, panel_meetings_for, queue_for, referrals_for
+from .access import (
+    is_send_team,
+    panel_items_for,
+    panel_meetings_for,
+    queue_for,
+    referrals_for,
+)
 from .models import (
     Decision,
     PanelAgendaItem,
@@ -702,9 +708,10 @@ def minutes(meeting: PanelMeeting) -> dict[str, Any]:
 # Sections for the child and referral pages --------------------------------------------------
 
 
-def _items_for(referrals: QuerySet[Referral]) -> list[PanelAgendaItem]:
+def _items_for(user: User, referrals: QuerySet[Referral]) -> list[PanelAgendaItem]:
     return list(
-        PanelAgendaItem.objects.filter(referral__in=referrals)
+        panel_items_for(user)
+        .filter(referral__in=referrals)
         .select_related("meeting", "referral", "decision")
         .order_by("-meeting__held_on", "-pk")
     )
@@ -715,11 +722,11 @@ def referral_section(user: User, referral: Referral) -> dict[str, Any]:
     SEND team."""
     if not is_send_team(user):
         return {}
-    return {"panel_items": _items_for(Referral.objects.filter(pk=referral.pk))}
+    return {"panel_items": _items_for(user, referrals_for(user).filter(pk=referral.pk))}
 
 
 def child_section(user: User, child: Child) -> dict[str, Any]:
     if not is_send_team(user):
         return {}
-    items = _items_for(referrals_for(user).filter(child=child))
+    items = _items_for(user, referrals_for(user).filter(child=child))
     return {"panel_items": items} if items else {}

@@ -13,7 +13,7 @@ from cms.selectors import matching_services
 from earlyyears.models import Child
 from earlyyears.needs import EYFSArea
 
-from .access import referrals_for
+from .access import referral_events_for
 from .forms import EARLY_HELP_NEEDS
 from .models import Referral, ReferralEvent, Route, RoutingRuleSet
 from .routing import DEVELOPMENTAL_BANDS, evaluate
@@ -28,9 +28,10 @@ LEVELS = {
 
 
 def child_timeline(user, child: Child) -> list[ReferralEvent]:
-    """The child's case history: every event on the referrals the user may see."""
+    """The child's case history: the events on the child's referrals the user may see."""
     return list(
-        ReferralEvent.objects.filter(referral__in=referrals_for(user).filter(child=child))
+        referral_events_for(user)
+        .filter(referral__child=child)
         .exclude(kind=ReferralEvent.Kind.VIEWED)
         .select_related("actor", "referral")
         .order_by("-at", "-pk")[:100]

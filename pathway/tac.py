@@ -23,19 +23,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from earlyyears.access import AnyUser
-from earlyyears.models import (
-    SEND_TEAM_ROLES,
-    CaseloadMembership,
-    Child,
-    Role,
-    SettingMembership,
-    User,
-)
+from earlyyears.models import Child, Role, User
 from earlyyears.outbox import remind_staff
 
-from .access import my_tac_actions, tac_actions_for, tac_children_for, tac_meetings_for
+from .access import (
+    my_tac_actions,
+    tac_actions_for,
+    tac_children_for,
+    tac_meetings_for,
+    tac_team,
+)
 from .models import (
-    AdviceRequest,
     Discipline,
     Referral,
     ReferralEvent,
@@ -84,28 +82,9 @@ def may_own_actions(user: AnyUser) -> bool:
 
 
 def action_owners(child: Child) -> QuerySet[User]:
-    """Staff who can see the child and so may own an action: the SEND team, the child's setting's
-    practitioners, the child's portage workers and professionals asked to advise on the child.
-    One query."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(role__in=SEND_TEAM_ROLES)
-            | Q(
-                role=Role.PRACTITIONER,
-                pk__in=SettingMembership.objects.filter(setting_id=child.setting_id).values("user"),
-            )
-            | Q(
-                role=Role.PORTAGE_WORKER,
-                pk__in=CaseloadMembership.objects.filter(child=child).values("portage_worker"),
-            )
-            | Q(
-                role=Role.PROFESSIONAL,
-                pk__in=AdviceRequest.objects.filter(referral__child=child).values("professional"),
-            )
-        )
-        .order_by("first_name", "last_name", "username")
-    )
+    """Staff who are part of the child's team now and so may own an action (pathway.access's
+    tac_team: the same rules as who sees the meetings). One query."""
+    return tac_team(child).order_by("first_name", "last_name", "username")
 
 
 def owner_label(user: User) -> str:
@@ -363,6 +342,8 @@ def remind_actions_due(today: datetime.date | None = None, within_days: int = 2)
     today = today or timezone.localdate()
     queued = 0
     for action in actions_due(within_days, today).iterator(chunk_size=500):
+        if not my_tac_actions(action.owner).filter(pk=action.pk).exists():
+            continue  # the owner is no longer part of the child's team
         with transaction.atomic():
             queued += remind_staff(
                 action.owner,

@@ -113,6 +113,8 @@ def respond(request: HttpRequest, referral_id: int) -> HttpResponse:
         else:
             verb = "accepted" if form.accept else "declined"
             messages.success(request, f"Referral {handoff.referral.reference} {verb}.")
+            if not form.accept:
+                return redirect("early-help-list")  # declined: it is the SEND team's again
             return redirect("early-help-pack", referral_id=handoff.referral_id)
     return render(
         request,

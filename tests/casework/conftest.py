@@ -23,6 +23,7 @@ def make_referral(world):
         family: bool = False,
         level: str = "severe",
         sms_consent: bool = False,
+        share_with: list[str] | None = None,
     ) -> Referral:
         child = child or world.child_a
         setting = setting or child.setting
@@ -43,7 +44,11 @@ def make_referral(world):
                 answers=answers,
                 setting=setting,
                 submitted_at=submitted_at,
-                consent={"sms_consent": sms_consent, "consent_given_by": "A parent"},
+                consent={
+                    "sms_consent": sms_consent,
+                    "consent_given_by": "A parent",
+                    "share_with": share_with or [],
+                },
                 notify=False,
             )
         if sms_consent:

@@ -18,6 +18,16 @@ from tests.factories import ChildFactory, UserFactory
 
 
 @pytest.fixture
+def make_referral(make_referral):
+    """Referrals the family agreed to share with health: advice is asked only on those."""
+
+    def make(*args, share_with=("send_team", "health"), **kwargs):
+        return make_referral(*args, share_with=list(share_with), **kwargs)
+
+    return make
+
+
+@pytest.fixture
 def today():
     return timezone.localdate()
 
@@ -706,3 +716,19 @@ def test_a_switched_off_professional_is_refused(client, ask, therapist):
     User.objects.filter(pk=therapist.pk).update(is_active=False)
     client.force_login(therapist)
     assert client.get(reverse("advice-detail", args=[item.pk])).status_code in (302, 403, 404)
+
+
+def test_advice_is_asked_only_where_the_family_shares_with_health(
+    world, make_referral, slt_template, therapist, today
+):
+    referral = make_referral(share_with=["send_team"])
+    with pytest.raises(advice.AdviceError, match="not agreed to share"):
+        advice.request_advice(
+            referral,
+            by=world.send_officer,
+            template=slt_template,
+            professional=therapist,
+            due_on=today + datetime.timedelta(days=42),
+            message="Please advise",
+        )
+    assert not AdviceRequest.objects.exists()

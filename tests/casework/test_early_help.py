@@ -219,9 +219,11 @@ def test_the_list_groups_by_status_oldest_first_with_counts(world, family_referr
     early_help.respond(handoff_of(accepted), by=world.early_help, accept=True)
     early_help.respond(handoff_of(declined), by=world.early_help, accept=False, reason="No")
     listing = early_help.handoff_list(world.early_help)
-    assert listing.counts == {"waiting": 2, "accepted": 1, "closed": 1}
+    assert listing.counts == {"waiting": 2, "accepted": 1, "closed": 0}
     assert [h.referral for h in listing.page.object_list] == [older, newer]
-    closed = early_help.handoff_list(world.early_help, "closed")
+    # Declined, the referral is the SEND team's again: it leaves the coordinator's lists.
+    assert not early_help.handoff_list(world.early_help, "closed").page.object_list
+    closed = early_help.handoff_list(world.send_officer, "closed")
     assert [h.referral for h in closed.page.object_list] == [declined]
     assert early_help.handoff_list(world.early_help, "nonsense").status == "waiting"
     assert early_help.waiting_count(world.early_help) == 2

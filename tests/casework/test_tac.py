@@ -29,6 +29,16 @@ TODAY = timezone.localdate()
 LAST_WEEK = TODAY - datetime.timedelta(days=7)
 
 
+@pytest.fixture
+def make_referral(make_referral):
+    """Referrals the family agreed to share with health: advice is asked only on those."""
+
+    def make(*args, share_with=("send_team", "health"), **kwargs):
+        return make_referral(*args, share_with=list(share_with), **kwargs)
+
+    return make
+
+
 def ask_advice(world, professional, child=None, make_referral=None):
     referral = make_referral(child or world.child_a)
     return AdviceRequest.objects.create(
