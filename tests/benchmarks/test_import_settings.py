@@ -4,12 +4,11 @@ one run. Prints both times and the ratio.
 
     make bench PYTEST_ARGS="-k import_settings"
 
-BENCH_IMPORT_ROWS (10000) changes the size.
+BENCH_IMPORT_ROWS (10000; 200 under BENCH_SCALE=tiny) changes the size.
 """
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
@@ -18,7 +17,9 @@ from earlyyears import imports
 from earlyyears.models import Area, ImportJob, Setting
 from tests.factories import AreaFactory, UserFactory
 
-ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
+from . import size
+
+ROWS = size("BENCH_IMPORT_ROWS", 10000, tiny=200)
 HEAD = (
     "URN,Provider name,Provider type,Address line 1,Town,Postcode,Registration status,Area code\n"
 )

@@ -3,8 +3,9 @@
     DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -o addopts="-p no:cacheprovider" -s \\
         tests/benchmarks/test_local_offer_search.py
 
-BENCH_LOCAL_OFFER_SERVICES (5000) changes the size. Runs on the configured database (SQLite by
-default; set DATABASE_URL for PostgreSQL) with the configured search backend.
+BENCH_LOCAL_OFFER_SERVICES (5000; 100 under BENCH_SCALE=tiny) changes the size. Runs on the
+configured database (SQLite by default; set DATABASE_URL for PostgreSQL) with the configured
+search backend.
 """
 
 from __future__ import annotations
@@ -23,11 +24,15 @@ from django.test.utils import CaptureQueriesContext
 
 from cms import selectors
 from cms.models import ServiceLocation, ServicePage
+from cms.views import PER_PAGE
 from earlyyears.needs import BroadAreaOfNeed
 from tests.local_offer.helpers import Places
 
-COUNT = int(os.environ.get("BENCH_LOCAL_OFFER_SERVICES", "5000"))
-RUNS = 5
+from . import size
+
+COUNT = size("BENCH_LOCAL_OFFER_SERVICES", 5000, tiny=100)
+RUNS = size("BENCH_RUNS", 5, tiny=1)
+LAST_PAGE = min(100, max(1, COUNT // PER_PAGE))  # a deep page that exists at every size
 WORDS = ["speech", "sensory", "portage", "play", "autism", "sleep", "swimming", "support"]
 
 
@@ -110,7 +115,7 @@ def test_local_offer_search_and_filters(client, settings, capsys):
 
     cases = [
         ("directory, no filters", get("/local-offer/")),
-        ("directory, page 100", get("/local-offer/?page=100")),
+        (f"directory, page {LAST_PAGE}", get(f"/local-offer/?page={LAST_PAGE}")),
         ("search 'speech'", get("/local-offer/?q=speech")),
         ("search 'sensory group families'", get("/local-offer/?q=sensory+group+families")),
         ("need + age + free", get("/local-offer/?need=semh&age=2&cost=free")),

@@ -10,7 +10,8 @@ broker is BENCH_BROKER_URL, or by default a redis-server of its own on a free lo
     .venv/bin/pytest -o addopts="-p no:cacheprovider" -s tests/benchmarks/test_outbox_throughput.py
 
 BENCH_OUTBOX_MESSAGES (2000), BENCH_WORKER_POOL (threads), BENCH_WORKER_CONCURRENCY (8) and
-BENCH_TWILIO_LATENCY (seconds per create at the fake, 0) change the run.
+BENCH_TWILIO_LATENCY (seconds per create at the fake, 0) change the run; BENCH_SCALE=tiny makes
+it 50 messages on 2 threads.
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ from tests.notifications.outbox_load import (
     worker_env,
 )
 
-COUNT = int(os.environ.get("BENCH_OUTBOX_MESSAGES", "2000"))
+from . import size
+
+COUNT = size("BENCH_OUTBOX_MESSAGES", 2000, tiny=50)
 POOL = os.environ.get("BENCH_WORKER_POOL", "threads")
-CONCURRENCY = int(os.environ.get("BENCH_WORKER_CONCURRENCY", "8"))
+CONCURRENCY = size("BENCH_WORKER_CONCURRENCY", 8, tiny=2)
 LATENCY = float(os.environ.get("BENCH_TWILIO_LATENCY", "0"))
 Status = OutboxMessage.Status
 
@@ -67,7 +70,7 @@ def wait_until_sent(prefix: str, count: int, seconds: float) -> dict[str, int]:
     return settled(prefix)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_outbox_throughput(broker_url, fake_twilio, settings, tmp_path, capsys):  # noqa: F811
     if connection.vendor != "postgresql":
         pytest.skip("the worker subprocess shares the test database: run on PostgreSQL")

@@ -11,7 +11,8 @@ over a million rows.
     DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -o addopts="-p no:cacheprovider" -s \\
         tests/benchmarks/test_planning.py
 
-BENCH_PLANNING_REFERRALS (1000000) and BENCH_PLANNING_WARDS (500) set the size.
+BENCH_PLANNING_REFERRALS (1000000) and BENCH_PLANNING_WARDS (500) set the size (2000 and 20
+under BENCH_SCALE=tiny).
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ from pathway.models import NeedFigure, Referral
 from pathway.services import published_rule_set
 from tests.factories import UserFactory
 
-REFERRALS = int(os.environ.get("BENCH_PLANNING_REFERRALS", "1000000"))
-WARDS = int(os.environ.get("BENCH_PLANNING_WARDS", "500"))
+from . import size
+
+REFERRALS = size("BENCH_PLANNING_REFERRALS", 1000000, tiny=2000)
+WARDS = size("BENCH_PLANNING_WARDS", 500, tiny=20)
 DISTRICTS = 10
 CHILDREN = max(REFERRALS * 2 // 5, 1)  # 2.5 concerns a child on average
 

@@ -6,13 +6,13 @@ view is timed through the test client. Run on PostgreSQL for the figures in the 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/earlyyears_bench_triage \\
     .venv/bin/pytest -o addopts="-p no:cacheprovider" -s tests/benchmarks/test_triage_queue.py
 
-BENCH_TRIAGE_REFERRALS (100000) sets the large size.
+BENCH_TRIAGE_REFERRALS (100000) sets the large size; BENCH_SCALE=tiny makes it 500 referrals
+(and 200 for the small one) over 50 settings and 1,000 children.
 """
 
 from __future__ import annotations
 
 import datetime
-import os
 import random
 import statistics
 import time
@@ -30,7 +30,12 @@ from pathway.models import ClockPolicy, Referral, ReferralClock, ReferralRoute, 
 from pathway.services import published_rule_set
 from tests.factories import AreaFactory, UserFactory
 
-LARGE = int(os.environ.get("BENCH_TRIAGE_REFERRALS", "100000"))
+from . import size
+
+LARGE = size("BENCH_TRIAGE_REFERRALS", 100000, tiny=500)
+SMALL = size("BENCH_TRIAGE_SMALL", 1000, tiny=200)
+SETTINGS = size("BENCH_TRIAGE_SETTINGS", 500, tiny=50)
+CHILDREN = size("BENCH_TRIAGE_CHILDREN", 20000, tiny=1000)
 BATCH = 5000
 STATUSES = [
     (Referral.Status.SUBMITTED, 0.25),
@@ -126,7 +131,7 @@ def test_triage_queue_at_scale(client, capsys):
     settings_ = Setting.objects.bulk_create(
         [
             Setting(urn=f"EY{900000 + n}", name=f"Bench setting {n}", area=rng.choice(wards))
-            for n in range(500)
+            for n in range(SETTINGS)
         ]
     )
     if connection.vendor != "postgresql":
@@ -143,7 +148,7 @@ def test_triage_queue_at_scale(client, capsys):
                 area_id=setting.area_id,
                 postcode="WM1 1AA",
             )
-            for n in range(20000)
+            for n in range(CHILDREN)
         ],
         batch_size=2000,
     )
@@ -163,12 +168,12 @@ def test_triage_queue_at_scale(client, capsys):
         "clock": "overdue",
     }
     results = {}
-    for size in (1000, LARGE):
+    for rows in (SMALL, LARGE):
         started = time.perf_counter()
-        _grow_to(size, rng, world)
+        _grow_to(rows, rng, world)
         load = time.perf_counter() - started
         waiting = Referral.objects.filter(status__in=Referral.WAITING).count()
-        results[size] = {
+        results[rows] = {
             "load_s": load,
             "waiting": waiting,
             "first": _time(client, {}),
@@ -177,18 +182,18 @@ def test_triage_queue_at_scale(client, capsys):
         }
     with capsys.disabled():
         print(f"\nTriage queue on {connection.vendor}: median / max ms, queries per page")
-        for size, r in results.items():
+        for rows, r in results.items():
             print(
-                f"  {size:>7} referrals ({r['waiting']} waiting; inserted in {r['load_s']:.1f} s)"
+                f"  {rows:>7} referrals ({r['waiting']} waiting; inserted in {r['load_s']:.1f} s)"
             )
             for name in ("first", "filtered", "last"):
                 median, worst, queries = r[name]
                 print(f"    {name:<9} page {median:7.1f} / {worst:7.1f} ms  {queries} queries")
-        small, large = results[1000], results[LARGE]
+        small, large = results[SMALL], results[LARGE]
         for name in ("first", "filtered", "last"):
             print(
                 f"  ratio {name}: {large[name][0] / small[name][0]:.1f}x for "
-                f"{LARGE / 1000:.0f}x the rows"
+                f"{LARGE / SMALL:.0f}x the rows"
             )
     for name in ("first", "filtered", "last"):
-        assert results[1000][name][2] == results[LARGE][name][2]
+        assert results[SMALL][name][2] == results[LARGE][name][2]

@@ -1,4 +1,7 @@
-"""Benchmark: queries per wizard step with a small and a large setting (must not grow)."""
+"""Benchmark: queries per wizard step with a small and a large setting (must not grow).
+
+The large setting has 500 children (50 under BENCH_SCALE=tiny; BENCH_WIZARD_CHILDREN sets it).
+"""
 
 import pytest
 from django.db import connection
@@ -16,6 +19,10 @@ from tests.pathway.wizard_helpers import (
     post_step,
     step_url,
 )
+
+from . import size
+
+LARGE = size("BENCH_WIZARD_CHILDREN", 500, tiny=50)
 
 STEPS = [
     ("child", CHILD_NEW),
@@ -47,9 +54,11 @@ def _queries_per_step(client, children: int) -> dict[str, tuple[int, int]]:
 @pytest.mark.django_db
 def test_queries_per_step_are_constant(client, capsys):
     small = _queries_per_step(client, 5)
-    large = _queries_per_step(client, 500)
+    large = _queries_per_step(client, LARGE)
     with capsys.disabled():
-        print("\nQueries per wizard step (GET, POST): 5 children vs 500 children in the setting")
+        print(
+            f"\nQueries per wizard step (GET, POST): 5 children vs {LARGE} children in the setting"
+        )
         for step in small:
             print(f"{step:<15}{small[step]!s:>12}{large[step]!s:>12}")
     assert small == large
