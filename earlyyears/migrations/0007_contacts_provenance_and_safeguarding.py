@@ -7,139 +7,274 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('earlyyears', '0006_data_officers_and_invitations'),
+        ("earlyyears", "0006_data_officers_and_invitations"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContactDetail',
+            name="ContactDetail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mobile', 'Mobile'), ('email', 'Email'), ('address', 'Address')], max_length=10)),
-                ('value', models.TextField()),
-                ('source', models.CharField(choices=[('setting', "The child's setting"), ('send_team', 'The SEND team'), ('health', 'A health professional'), ('portage', 'A portage worker, with the family'), ('family', 'The family'), ('import', 'An import of existing records')], max_length=12)),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sms_consent', models.BooleanField(default=False, help_text='The submitter said the family agreed to texts on this number')),
-                ('status', models.CharField(choices=[('confirmed', 'Confirmed'), ('unconfirmed', 'Waiting to be checked'), ('rejected', 'Rejected'), ('replaced', 'Replaced by a newer detail')], max_length=12)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("mobile", "Mobile"), ("email", "Email"), ("address", "Address")],
+                        max_length=10,
+                    ),
+                ),
+                ("value", models.TextField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("setting", "The child's setting"),
+                            ("send_team", "The SEND team"),
+                            ("health", "A health professional"),
+                            ("portage", "A portage worker, with the family"),
+                            ("family", "The family"),
+                            ("import", "An import of existing records"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "sms_consent",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The submitter said the family agreed to texts on this number",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("unconfirmed", "Waiting to be checked"),
+                            ("rejected", "Rejected"),
+                            ("replaced", "Replaced by a newer detail"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['contact', 'kind', '-submitted_at'],
+                "ordering": ["contact", "kind", "-submitted_at"],
             },
         ),
         migrations.AddField(
-            model_name='child',
-            name='address_withheld',
-            field=models.BooleanField(default=False, help_text='For example, the family lives in a refuge', verbose_name='Address must not be disclosed'),
+            model_name="child",
+            name="address_withheld",
+            field=models.BooleanField(
+                default=False,
+                help_text="For example, the family lives in a refuge",
+                verbose_name="Address must not be disclosed",
+            ),
         ),
         migrations.AddField(
-            model_name='child',
-            name='court_order',
-            field=models.BooleanField(default=False, verbose_name='A court order restricts information about this child'),
+            model_name="child",
+            name="court_order",
+            field=models.BooleanField(
+                default=False, verbose_name="A court order restricts information about this child"
+            ),
         ),
         migrations.AddField(
-            model_name='child',
-            name='looked_after',
-            field=models.BooleanField(default=False, help_text='The local authority shares parental responsibility', verbose_name='Looked after by the local authority'),
+            model_name="child",
+            name="looked_after",
+            field=models.BooleanField(
+                default=False,
+                help_text="The local authority shares parental responsibility",
+                verbose_name="Looked after by the local authority",
+            ),
         ),
         migrations.AddField(
-            model_name='child',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, help_text='Set when the SEND team found this was the same child as another record', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='aliases', to='earlyyears.child'),
+            model_name="child",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Set when the SEND team found this was the same child as another record",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="aliases",
+                to="earlyyears.child",
+            ),
         ),
         migrations.AddField(
-            model_name='child',
-            name='record_status',
-            field=models.CharField(choices=[('active', 'Active'), ('provisional', 'Possible match to check'), ('merged', 'Merged into another record')], default='active', max_length=12),
+            model_name="child",
+            name="record_status",
+            field=models.CharField(
+                choices=[
+                    ("active", "Active"),
+                    ("provisional", "Possible match to check"),
+                    ("merged", "Merged into another record"),
+                ],
+                default="active",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='child',
-            name='safeguarding_note',
-            field=models.TextField(blank=True, help_text='Shown only to the SEND team', verbose_name='What the SEND team needs to know'),
+            model_name="child",
+            name="safeguarding_note",
+            field=models.TextField(
+                blank=True,
+                help_text="Shown only to the SEND team",
+                verbose_name="What the SEND team needs to know",
+            ),
         ),
         migrations.AddField(
-            model_name='familycontact',
-            name='added_at',
+            model_name="familycontact",
+            name="added_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AddField(
-            model_name='familycontact',
-            name='added_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="familycontact",
+            name="added_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='familycontact',
-            name='address',
+            model_name="familycontact",
+            name="address",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='familycontact',
-            name='address_withheld',
-            field=models.BooleanField(default=False, verbose_name='Address must not be disclosed'),
+            model_name="familycontact",
+            name="address_withheld",
+            field=models.BooleanField(default=False, verbose_name="Address must not be disclosed"),
         ),
         migrations.AddField(
-            model_name='familycontact',
-            name='confirmation',
-            field=models.CharField(choices=[('confirmed', 'Confirmed'), ('unconfirmed', 'Waiting to be checked'), ('rejected', "Not this family's contact")], default='confirmed', max_length=12),
+            model_name="familycontact",
+            name="confirmation",
+            field=models.CharField(
+                choices=[
+                    ("confirmed", "Confirmed"),
+                    ("unconfirmed", "Waiting to be checked"),
+                    ("rejected", "Not this family's contact"),
+                ],
+                default="confirmed",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='familycontact',
-            name='confirmed_at',
+            model_name="familycontact",
+            name="confirmed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='familycontact',
-            name='confirmed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="familycontact",
+            name="confirmed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='familycontact',
-            name='court_order',
-            field=models.BooleanField(default=False, verbose_name='A court order restricts what this person may be told'),
+            model_name="familycontact",
+            name="court_order",
+            field=models.BooleanField(
+                default=False, verbose_name="A court order restricts what this person may be told"
+            ),
         ),
         migrations.AddField(
-            model_name='familycontact',
-            name='do_not_contact',
-            field=models.BooleanField(default=False, verbose_name='Do not contact'),
+            model_name="familycontact",
+            name="do_not_contact",
+            field=models.BooleanField(default=False, verbose_name="Do not contact"),
         ),
         migrations.AddField(
-            model_name='familycontact',
-            name='has_parental_responsibility',
+            model_name="familycontact",
+            name="has_parental_responsibility",
             field=models.BooleanField(default=True),
         ),
         migrations.AddField(
-            model_name='familycontact',
-            name='source',
-            field=models.CharField(choices=[('setting', "The child's setting"), ('send_team', 'The SEND team'), ('health', 'A health professional'), ('portage', 'A portage worker, with the family'), ('family', 'The family'), ('import', 'An import of existing records')], default='setting', max_length=12, verbose_name='Where this contact came from'),
+            model_name="familycontact",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("setting", "The child's setting"),
+                    ("send_team", "The SEND team"),
+                    ("health", "A health professional"),
+                    ("portage", "A portage worker, with the family"),
+                    ("family", "The family"),
+                    ("import", "An import of existing records"),
+                ],
+                default="setting",
+                max_length=12,
+                verbose_name="Where this contact came from",
+            ),
         ),
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Waiting to send'), ('sending', 'Sending'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('undelivered', 'Not delivered'), ('unknown', 'Unknown (checking with the provider)'), ('failed', 'Failed'), ('suppressed', 'Not sent (no consent)'), ('held', "Waiting for the contact's details to be checked")], default='pending', max_length=12),
+            model_name="outboxmessage",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting to send"),
+                    ("sending", "Sending"),
+                    ("sent", "Sent"),
+                    ("delivered", "Delivered"),
+                    ("undelivered", "Not delivered"),
+                    ("unknown", "Unknown (checking with the provider)"),
+                    ("failed", "Failed"),
+                    ("suppressed", "Not sent (no consent)"),
+                    ("held", "Waiting for the contact's details to be checked"),
+                ],
+                default="pending",
+                max_length=12,
+            ),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['date_of_birth', 'last_name'], name='earlyyears__date_of_b13039_idx'),
+            model_name="child",
+            index=models.Index(
+                fields=["date_of_birth", "last_name"], name="earlyyears__date_of_b13039_idx"
+            ),
         ),
         migrations.AddField(
-            model_name='contactdetail',
-            name='contact',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='details', to='earlyyears.familycontact'),
+            model_name="contactdetail",
+            name="contact",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="details",
+                to="earlyyears.familycontact",
+            ),
         ),
         migrations.AddField(
-            model_name='contactdetail',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="contactdetail",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='contactdetail',
-            name='submitted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="contactdetail",
+            name="submitted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='contactdetail',
-            index=models.Index(fields=['status', 'contact'], name='earlyyears__status_4460f9_idx'),
+            model_name="contactdetail",
+            index=models.Index(fields=["status", "contact"], name="earlyyears__status_4460f9_idx"),
         ),
     ]

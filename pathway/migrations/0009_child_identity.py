@@ -7,62 +7,172 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('earlyyears', '0007_contacts_provenance_and_safeguarding'),
-        ('pathway', '0008_consent_gated_sharing'),
+        ("earlyyears", "0007_contacts_provenance_and_safeguarding"),
+        ("pathway", "0008_consent_gated_sharing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='referralevent',
-            name='kind',
-            field=models.CharField(choices=[('submitted', 'Submitted'), ('routed', 'Routed'), ('viewed', 'Record viewed'), ('status_changed', 'Status changed'), ('note', 'Note'), ('claimed', 'Claimed'), ('allocated', 'Allocated'), ('decision', 'Decision'), ('information_requested', 'More information requested'), ('information_given', 'More information given'), ('funding_awarded', 'Inclusion funding awarded'), ('clock', 'Clock'), ('panel', 'Panel'), ('early_help', 'Early help'), ('advice', 'Advice'), ('tac', 'Team Around the Child'), ('portage', 'Portage'), ('consent', 'Consent to share'), ('child_record', "Child's record")], max_length=30),
+            model_name="referralevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "Submitted"),
+                    ("routed", "Routed"),
+                    ("viewed", "Record viewed"),
+                    ("status_changed", "Status changed"),
+                    ("note", "Note"),
+                    ("claimed", "Claimed"),
+                    ("allocated", "Allocated"),
+                    ("decision", "Decision"),
+                    ("information_requested", "More information requested"),
+                    ("information_given", "More information given"),
+                    ("funding_awarded", "Inclusion funding awarded"),
+                    ("clock", "Clock"),
+                    ("panel", "Panel"),
+                    ("early_help", "Early help"),
+                    ("advice", "Advice"),
+                    ("tac", "Team Around the Child"),
+                    ("portage", "Portage"),
+                    ("consent", "Consent to share"),
+                    ("child_record", "Child's record"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.CreateModel(
-            name='PossibleMatch',
+            name="PossibleMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('found_by', models.CharField(help_text='What matched, in words', max_length=200)),
-                ('found_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('open', 'To check'), ('same_child', 'Same child: merged'), ('different', 'Different children')], default='open', max_length=12)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='possible_matches_as_new', to='earlyyears.child')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('existing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='possible_matches_as_existing', to='earlyyears.child')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("found_by", models.CharField(help_text="What matched, in words", max_length=200)),
+                ("found_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "To check"),
+                            ("same_child", "Same child: merged"),
+                            ("different", "Different children"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="possible_matches_as_new",
+                        to="earlyyears.child",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "existing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="possible_matches_as_existing",
+                        to="earlyyears.child",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['found_at', 'pk'],
+                "ordering": ["found_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ChildMerge',
+            name="ChildMerge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('moved', models.JSONField(default=dict)),
-                ('merged_state', models.JSONField(default=dict, help_text='The merged record as it was')),
-                ('reason', models.TextField()),
-                ('merged_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('undo_reason', models.TextField(blank=True)),
-                ('merged', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_absorbed', to='earlyyears.child')),
-                ('merged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('survivor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_kept', to='earlyyears.child')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('match', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merges', to='pathway.possiblematch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("moved", models.JSONField(default=dict)),
+                (
+                    "merged_state",
+                    models.JSONField(default=dict, help_text="The merged record as it was"),
+                ),
+                ("reason", models.TextField()),
+                ("merged_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                ("undo_reason", models.TextField(blank=True)),
+                (
+                    "merged",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merges_absorbed",
+                        to="earlyyears.child",
+                    ),
+                ),
+                (
+                    "merged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "survivor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merges_kept",
+                        to="earlyyears.child",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "match",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merges",
+                        to="pathway.possiblematch",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-merged_at', '-pk'],
+                "ordering": ["-merged_at", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='possiblematch',
-            index=models.Index(fields=['status', 'found_at'], name='pathway_pos_status_183e48_idx'),
+            model_name="possiblematch",
+            index=models.Index(fields=["status", "found_at"], name="pathway_pos_status_183e48_idx"),
         ),
         migrations.AddConstraint(
-            model_name='possiblematch',
-            constraint=models.UniqueConstraint(fields=('child', 'existing'), name='one_match_per_pair'),
+            model_name="possiblematch",
+            constraint=models.UniqueConstraint(
+                fields=("child", "existing"), name="one_match_per_pair"
+            ),
         ),
     ]
