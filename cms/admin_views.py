@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from earlyyears.exports import download, render_dataset
+
 from . import oruk, selectors, services
 from .forms import ImportForm
 from .models import ServiceImport
@@ -80,10 +82,8 @@ def export_services(request, file_format: str):
     )
     stamp = timezone.localdate().isoformat()
     if file_format == "csv":
-        dataset = ServiceResource().export(published)
-        response = HttpResponse(dataset.csv, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="local-offer-{stamp}.csv"'
-        return response
+        content, _ = render_dataset(ServiceResource().export(published), "csv")
+        return download(content, "csv", f"local-offer-{stamp}.csv")
     records = [oruk.service_to_oruk(service) for service in published]
     response = HttpResponse(
         json.dumps(records, ensure_ascii=False, indent=1),

@@ -431,12 +431,18 @@ def run_csv_import(text: str, user=None, dry_run: bool = True) -> Preview:
     previews each row (new, update, or its errors); a real run saves nothing if any row fails."""
     import tablib
 
+    from earlyyears.exports import unneutralise
+
     from .resources import ServiceResource
 
     try:
-        dataset = tablib.Dataset().load(text, format="csv")
+        loaded = tablib.Dataset().load(text, format="csv")
     except Exception as error:  # tablib raises many kinds for a bad file
         return Preview([], [f"The file could not be read as CSV: {error}"])
+    # Cells our export neutralised (a leading apostrophe) import as they were.
+    dataset = tablib.Dataset(
+        *([unneutralise(cell) for cell in row] for row in loaded), headers=loaded.headers
+    )
     headers = [str(h or "").strip() for h in dataset.headers or []]
     missing = [column for column in CSV_REQUIRED_COLUMNS if column not in headers]
     if missing:

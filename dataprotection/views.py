@@ -7,22 +7,21 @@ manage accounts, and the audit trail and exports are child-level data they never
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from earlyyears.access import child_for
+from earlyyears.exports import streaming_csv
 from earlyyears.models import Role
 from pathway.access import is_send_manager
-from training.resources import neutralise
 
 from . import selectors, services
 from .forms import AuditSearchForm, LiftHoldForm, PlaceHoldForm
@@ -66,11 +65,6 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 CSV_HEADER = [
     "When",
     "Username",
@@ -99,37 +93,29 @@ def audit_csv(request: HttpRequest) -> HttpResponse:
     filters = form.filters() if request.GET else selectors.AuditFilters()
     if filters.child_id is not None:
         request.audit = {"child_id": filters.child_id}
-    writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow(CSV_HEADER)
+        yield CSV_HEADER
         for e in selectors.audit_events(filters).iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    neutralise(value)
-                    for value in (
-                        timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"),
-                        e.username,
-                        e.role,
-                        e.action,
-                        e.method,
-                        e.path,
-                        e.url_name,
-                        e.child_id or "",
-                        e.referral_id or "",
-                        e.object_type,
-                        e.object_id,
-                        e.status_code,
-                        e.ip_address or "",
-                        e.user_agent,
-                    )
-                ]
+            yield (
+                timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"),
+                e.username,
+                e.role,
+                e.action,
+                e.method,
+                e.path,
+                e.url_name,
+                e.child_id or "",
+                e.referral_id or "",
+                e.object_type,
+                e.object_id,
+                e.status_code,
+                e.ip_address or "",
+                e.user_agent,
             )
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
-    return _no_store(response)
+    return _no_store(streaming_csv(rows(), f"audit-trail-{stamp}.csv"))
 
 
 @login_required

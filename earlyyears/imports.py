@@ -24,6 +24,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
+from .exports import CONTENT_TYPES as CONTENT_TYPES  # the admin's template download
+from .exports import render_dataset, unneutralise
 from .models import ImportExportAudit, ImportJob, User
 
 if TYPE_CHECKING:
@@ -31,13 +33,7 @@ if TYPE_CHECKING:
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UK_DATE = "%d/%m/%Y"
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 # How many rows of each kind the preview keeps to show (every count is kept in full).
 REPORT_PROBLEM_ROWS = 500
 REPORT_OTHER_ROWS = 200
@@ -61,20 +57,6 @@ class ImportFileError(ValueError):
 
 
 # Cells --------------------------------------------------------------------------------------
-
-
-def neutralise(value: Any) -> Any:
-    """Make a text cell inert in a spreadsheet by putting an apostrophe in front."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def unneutralise(value: Any) -> Any:
-    """Undo `neutralise`, so an exported file imports back unchanged."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
 
 
 def uk_date(day: datetime.date | None) -> str:
@@ -612,14 +594,6 @@ def apply_job(job_id: int) -> ImportJob | None:
 # Exports --------------------------------------------------------------------------------------
 
 
-def render_dataset(dataset: tablib.Dataset, file_format: str) -> tuple[bytes, str]:
-    """The dataset as CSV (UTF-8 with a BOM, so Excel reads it right) or XLSX. Cells must
-    already be neutralised (every resource here does it in `export_field`)."""
-    if file_format == "xlsx":
-        return dataset.export("xlsx"), CONTENT_TYPES["xlsx"]
-    return ("\ufeff" + dataset.export("csv")).encode("utf-8"), CONTENT_TYPES["csv"]
-
-
 def export_file(
     spec: ResourceSpec, user: User, file_format: str, queryset=None
 ) -> tuple[bytes, str, str]:
@@ -654,9 +628,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def invite(user: User, *, by: User | None = None):
-    """Make a single-use link for a new account and queue the email that carries it, in the
-    caller's transaction. Earlier links for the same person stop working."""
+def invite(user: User, *, by: User | None = None, template: str = INVITATION_TEMPLATE):
+    """Make a single-use link for a new account (or, with the password reset template, an
+    existing one) and queue the email that carries it, in the caller's transaction. Earlier
+    links for the same person stop working."""
     import secrets
     from urllib.parse import urljoin
 
@@ -683,7 +658,7 @@ def invite(user: User, *, by: User | None = None):
     link = urljoin(base.rstrip("/") + "/", where.lstrip("/"))
     queue_message(
         key=f"invitation:{invitation.pk}",
-        template=INVITATION_TEMPLATE,
+        template=template,
         channel="email",
         user=user,
         context={

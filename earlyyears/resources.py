@@ -3,8 +3,8 @@
 the same headings, so an exported file imports back unchanged.
 
 Every resource here checks rows in plain words, runs each row in a savepoint (a row that fails
-half-way leaves nothing behind), neutralises formulae in every exported cell, and reports its
-progress. Files are read and jobs run by `earlyyears.imports`.
+half-way leaves nothing behind) and reports its progress. Files are read and jobs run by
+`earlyyears.imports`; files are written by `earlyyears.exports`, which neutralises formulae.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.instance_loaders import CachedInstanceLoader
 
+from .exports import csv_bytes
 from .imports import (
     Column,
     heading_key,
     invite,
-    neutralise,
     parse_uk_date,
     split_list,
     uk_date,
@@ -194,9 +194,6 @@ class SafeResource(resources.ModelResource):
         problems = self.row_problems.get(row.get("line"))
         if problems:
             raise ValidationError(problems)
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise(super().export_field(field, instance, **kwargs))
 
     def error_labels(self) -> dict[str, str]:
         labels = {}
@@ -851,7 +848,7 @@ class ResourceSpec:
 
     def template_csv(self) -> str:
         headings = [field.column_name for field in self.resource_class().get_export_fields()]
-        return "\ufeff" + ",".join(headings) + "\r\n"
+        return csv_bytes([headings]).decode()
 
 
 SPECS: dict[str, ResourceSpec] = {

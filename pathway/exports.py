@@ -20,7 +20,8 @@ from django.utils.crypto import salted_hmac
 from import_export import resources
 from import_export.fields import Field
 
-from earlyyears.imports import audit, neutralise, render_dataset, uk_date
+from earlyyears.exports import render_dataset
+from earlyyears.imports import audit, uk_date
 from earlyyears.models import ImportExportAudit, Role, Setting, age_in_months
 from earlyyears.needs import BroadAreaOfNeed
 
@@ -104,9 +105,6 @@ class PseudonymisedReferralResource(resources.ModelResource):
             "ehc_requested",
         )
         export_order = fields
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise(super().export_field(field, instance, **kwargs))
 
     def dehydrate_referral_key(self, referral: Referral) -> str:
         return pseudonym("referral", referral.pk)

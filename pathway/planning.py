@@ -28,9 +28,7 @@ one pattern, so comparing two views cannot reveal a hidden cell either.
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime
-import io
 import statistics
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -44,6 +42,7 @@ from django.utils import timezone
 
 from cms.models import ServicePage
 from cms.selectors import age_filter, needs_filter, published_services
+from earlyyears.exports import csv_bytes, neutralise
 from earlyyears.models import Area, Setting
 from earlyyears.needs import AgeBand, BroadAreaOfNeed, EYFSArea
 from training.models import LEARNER_ROLES
@@ -176,20 +175,8 @@ def class_of(value: float | None, breaks: Sequence[float]) -> int:
 
 
 def safe_csv_cell(value: Any) -> str:
-    """Spreadsheet formula injection: text starting with = + - @ or a control is quoted."""
-    text = "" if value is None else str(value)
-    if text and (text[0] in "=+-@\t\r" or text[0] == "\n"):
-        if not _is_number(text):
-            return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    """A cell as the CSV download writes it (the project's one exporter neutralises it)."""
+    return neutralise("" if value is None else str(value))
 
 
 # --- The area tree ---------------------------------------------------------------------------
@@ -1153,16 +1140,12 @@ def csv_rows(view: PlanningView) -> list[list[str]]:
                 str(row.settings),
             ]
         )
-    return [[safe_csv_cell(cell) for cell in line] for line in rows]
+    return rows
 
 
-def csv_text(view: PlanningView) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(csv_rows(view))
-    writer.writerow([])
-    writer.writerow([safe_csv_cell(suppression_explanation())])
-    return buffer.getvalue()
+def csv_content(view: PlanningView) -> bytes:
+    """The table, then a line explaining suppressed counts, as CSV."""
+    return csv_bytes([*csv_rows(view), [], [suppression_explanation()]])
 
 
 def first_year_with_figures() -> int:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from earlyyears.exports import download
 from earlyyears.forms import GovukDateField, GovukForm
 
 from . import exports
@@ -73,17 +74,14 @@ def referrals_export(request: HttpRequest) -> HttpResponse:
     form = ReferralExportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        content, content_type, name = exports.export_referrals(
+        content, _, name = exports.export_referrals(
             request.user,
             kind=data["kind"],
             date_from=data["date_from"],
             date_to=data["date_to"],
             file_format=data["file_format"],
         )
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return download(content, data["file_format"], name)
     return render(
         request,
         "pathway/exports/referrals.html",

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 
+from earlyyears.exports import download
 from earlyyears.models import Role, User
 
 from . import planning
@@ -61,10 +62,8 @@ def areas_geojson(request: HttpRequest) -> JsonResponse:
 @login_required
 def need_by_area_csv(request: HttpRequest) -> HttpResponse:
     _, view = _view(request)
-    response = HttpResponse(planning.csv_text(view), content_type="text/csv; charset=utf-8")
     name = f"need-by-area-{view.query.period.key}-{view.query.level}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(planning.csv_content(view), "csv", name)
 
 
 def _query_string(query: planning.PlanningQuery) -> str:

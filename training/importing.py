@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from earlyyears import imports
-from earlyyears.imports import ImportFileError, decode_csv, unneutralise
+from earlyyears.exports import render_dataset, unneutralise
+from earlyyears.imports import ImportFileError, decode_csv
 
 from . import selectors
 from .models import AttendanceImport
@@ -31,14 +32,10 @@ LABELS = {
     "module": "Module",
     "date_attended": "Date attended",
 }
-TEMPLATE_CSV = (
-    "Email or username,Module,Date attended\r\n"
-    "amy.collins@example.com,spotting-additional-needs,14/03/2026\r\n"
+TEMPLATE_ROWS = (
+    ("Email or username", "Module", "Date attended"),
+    ("amy.collins@example.com", "spotting-additional-needs", "14/03/2026"),
 )
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def detect_format(name: str, content: bytes) -> str:
@@ -202,9 +199,7 @@ def run_import(batch: AttendanceImport, user) -> ImportReport:
     return report
 
 
-def export_completions(file_format: str) -> tuple[bytes | str, str]:
+def export_completions(file_format: str) -> tuple[bytes, str]:
     """Every completion as CSV (UTF-8 with a BOM, so Excel reads it right) or XLSX."""
     dataset = CompletionExportResource().export(selectors.completions_for_export())
-    if file_format == "xlsx":
-        return dataset.export("xlsx"), CONTENT_TYPES["xlsx"]
-    return "\ufeff" + dataset.export("csv"), CONTENT_TYPES["csv"]
+    return render_dataset(dataset, file_format)

@@ -12,7 +12,6 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import DateWidget, ForeignKeyWidget
 
-from earlyyears.imports import neutralise
 from earlyyears.models import Role, User
 
 from .models import LEARNER_ROLES, Completion, TrainingModulePage
@@ -54,9 +53,6 @@ class CompletionExportResource(resources.ModelResource):
             "certificate",
         )
         export_order = fields
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise(super().export_field(field, instance, **kwargs))
 
     def dehydrate_username(self, completion: Completion) -> str:
         return completion.user.username

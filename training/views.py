@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from earlyyears import exports
 from earlyyears.models import Role, Setting
 
 from . import certificates, importing, selectors, services
@@ -246,13 +247,9 @@ def export_completions(request: HttpRequest) -> HttpResponse:
             {"page_title": "Download training records", "form": form},
         )
     file_format = form.cleaned_data["file_format"]
-    content, content_type = importing.export_completions(file_format)
+    content, _ = importing.export_completions(file_format)
     stamp = timezone.localdate().isoformat()
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="training-completions-{stamp}.{file_format}"'
-    )
-    return response
+    return exports.download(content, file_format, f"training-completions-{stamp}.{file_format}")
 
 
 @login_required
@@ -327,6 +324,5 @@ def import_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     _trainer_only(request)
-    response = HttpResponse(importing.TEMPLATE_CSV, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="attendance-template.csv"'
-    return response
+    content = exports.csv_bytes(importing.TEMPLATE_ROWS)
+    return exports.download(content, "csv", "attendance-template.csv")

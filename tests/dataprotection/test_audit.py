@@ -400,7 +400,7 @@ def test_the_csv_has_every_matching_entry_and_no_live_formulae(client, world):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="audit-trail-')
     assert response["Cache-Control"] == "private, no-store"
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][0] == "When"
     # The download itself is recorded before the rows stream, so it is listed too.
     assert sorted(row[5] for row in rows[1:]) == ["/audit/events.csv", "/children/1/"]
