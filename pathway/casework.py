@@ -13,8 +13,9 @@ from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from earlyyears.models import FamilyContact, Role, User
+from earlyyears.models import Role, User
 from earlyyears.outbox import queue_message, remind_staff
+from earlyyears.safeguarding import family_contact_for_texts
 
 from . import clocks
 from .models import (
@@ -418,17 +419,8 @@ def _apply(
     referral.save(update_fields=fields)
 
 
-def _primary_contact(referral: Referral) -> FamilyContact | None:
-    return (
-        FamilyContact.objects.filter(child=referral.child, sms_consent=True)
-        .exclude(mobile_phone="")
-        .order_by("-is_primary", "pk")
-        .first()
-    )
-
-
 def _tell_family(referral: Referral, decision: Decision) -> None:
-    contact = _primary_contact(referral)
+    contact = family_contact_for_texts(referral.child)
     if contact is None or not referral.sms_consent:
         return
     worker = referral.allocated_to or decision.decided_by

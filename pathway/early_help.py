@@ -8,7 +8,12 @@ earlyyears.access (which gives the coordinator no children).
 
 The JSON export is a stable, versioned structure (PACK_SCHEMA, served at
 /early-help/pack-schema.json): fields may be added in a minor change; renaming or removing a field
-raises PACK_SCHEMA_VERSION."""
+raises PACK_SCHEMA_VERSION.
+
+The pack goes to another agency, so it obeys the safeguarding flags for everyone who opens or
+downloads it, the SEND team included (earlyyears.safeguarding): a withheld postcode is left
+out, every contact carries their flags, and a person marked do not contact or restricted by a
+court order is listed without any way to reach them."""
 
 from __future__ import annotations
 
@@ -26,6 +31,14 @@ from django.utils import timezone
 from earlyyears.access import AnyUser
 from earlyyears.models import FamilyContact, Role, User
 from earlyyears.needs import BroadAreaOfNeed
+from earlyyears.safeguarding import (
+    WITHHELD,
+    Flag,
+    SharedContact,
+    child_flags,
+    contact_for_sharing,
+    postcode_for_sharing,
+)
 
 from .access import early_help_handoff_for, early_help_handoffs_for, is_send_team
 from .forms import EARLY_HELP_NEEDS
@@ -46,7 +59,7 @@ PAGE_SIZE = 50
 # The sections of pathway.selectors.answer_sections that are about the family as a whole.
 FAMILY_SECTIONS = ("Health and family", "The family's views")
 
-PACK_SCHEMA_VERSION = "1.0"
+PACK_SCHEMA_VERSION = "1.1"
 
 
 class EarlyHelpError(ValueError):
@@ -125,9 +138,12 @@ def waiting_count(user: AnyUser) -> int:
 
 def family_contacts_of(handoff: EarlyHelpHandoff) -> QuerySet[FamilyContact]:
     """The family's contacts, which the coordinator may see because of the hand-off: callers
-    reach the hand-off only through early_help_handoff_for."""
-    return FamilyContact.objects.filter(child_id=handoff.referral.child_id).order_by(
-        "-is_primary", "name", "pk"
+    reach the hand-off only through early_help_handoff_for. A contact the setting or the SEND
+    team rejected as not the family's is left out."""
+    return (
+        FamilyContact.objects.filter(child_id=handoff.referral.child_id)
+        .exclude(confirmation=FamilyContact.Confirmation.REJECTED)
+        .order_by("-is_primary", "name", "pk")
     )
 
 
@@ -143,7 +159,9 @@ class Pack:
     early_help: dict[str, Any] | None
     broad_areas: list[tuple[str, str]]
     share_with: list[tuple[str, str]]
-    contacts: list[FamilyContact]
+    contacts: list[SharedContact]
+    postcode: str
+    child_flags: list[Flag]
 
     @property
     def consents_to_early_help(self) -> bool:
@@ -186,7 +204,9 @@ def pack_for(user: AnyUser, referral_id: int, today: datetime.date | None = None
             for code in referral.share_with
             if code in ShareWith.values
         ],
-        contacts=list(family_contacts_of(handoff)),
+        contacts=[contact_for_sharing(contact) for contact in family_contacts_of(handoff)],
+        postcode=postcode_for_sharing(child),
+        child_flags=child_flags(child),
     )
 
 
@@ -226,6 +246,11 @@ _CODED = {
 _DATE = {"type": ["string", "null"], "format": "date"}
 _DATETIME = {"type": ["string", "null"], "format": "date-time"}
 _TEXT = {"type": "string"}
+_FLAGS = {
+    "type": "array",
+    "items": _CODED,
+    "description": "Safeguarding flags set by the SEND team; handle the record accordingly.",
+}
 
 PACK_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -284,8 +309,12 @@ PACK_SCHEMA: dict[str, Any] = {
                 "last_name": _TEXT,
                 "date_of_birth": _DATE,
                 "age_in_months": {"type": "integer", "minimum": 0},
-                "postcode": _TEXT,
+                "postcode": {
+                    **_TEXT,
+                    "description": "Empty when the address must not be disclosed (see flags).",
+                },
                 "languages": {"type": "array", "items": _TEXT},
+                "safeguarding_flags": _FLAGS,
             },
         },
         "setting": {
@@ -345,6 +374,13 @@ PACK_SCHEMA: dict[str, Any] = {
                     "preferred_language": _CODED,
                     "sms_consent": {"type": "boolean"},
                     "is_primary": {"type": "boolean"},
+                    "details_withheld": {
+                        "type": "boolean",
+                        "description": "True when the mobile and email are left out because "
+                        "this person must not be contacted or a court order restricts what "
+                        "they may be told.",
+                    },
+                    "safeguarding_flags": _FLAGS,
                 },
             },
         },
@@ -402,8 +438,9 @@ def pack_json(pack: Pack, generated_at: datetime.datetime | None = None) -> dict
             "last_name": child.last_name,
             "date_of_birth": _iso(child.date_of_birth),
             "age_in_months": pack.age_in_months,
-            "postcode": child.postcode,
+            "postcode": "" if child.address_withheld else child.postcode,
             "languages": list(child.languages or []),
+            "safeguarding_flags": [_coded(flag.code, flag.label) for flag in pack.child_flags],
         },
         "setting": (
             {"name": referral.setting.name, "urn": referral.setting.urn}
@@ -440,14 +477,16 @@ def pack_json(pack: Pack, generated_at: datetime.datetime | None = None) -> dict
         "family_contacts": [
             {
                 "name": contact.name,
-                "relationship": _coded(contact.relationship, contact.get_relationship_display()),
+                "relationship": _coded(contact.relationship, contact.relationship_label),
                 "mobile_phone": contact.mobile_phone,
                 "email": contact.email,
                 "preferred_language": _coded(
-                    contact.preferred_language, contact.get_preferred_language_display()
+                    contact.preferred_language, contact.preferred_language_label
                 ),
                 "sms_consent": contact.sms_consent,
                 "is_primary": contact.is_primary,
+                "details_withheld": contact.details_withheld,
+                "safeguarding_flags": [_coded(flag.code, flag.label) for flag in contact.flags],
             }
             for contact in pack.contacts
         ],
@@ -512,11 +551,16 @@ def pack_pdf(pack: Pack) -> bytes:
             ("Name", child.full_name),
             ("Date of birth", f"{child.date_of_birth:%-d %B %Y}"),
             ("Age", pack.age_description),
-            ("Postcode", child.postcode),
+            ("Postcode", pack.postcode),
             ("Setting", referral.setting.name if referral.setting else "Not in a setting"),
             ("Referral received", f"{timezone.localtime(referral.submitted_at):%-d %B %Y}"),
         ]
     )
+    if pack.child_flags:
+        pdf.paragraph(
+            "Safeguarding: " + "; ".join(flag.label for flag in pack.child_flags) + ".",
+            bold=True,
+        )
     pdf.heading("Why it came to early help", 2)
     pdf.bullets(referral.routing_reasons, empty="Not given.")
     if pack.early_help:
@@ -555,15 +599,21 @@ def pack_pdf(pack: Pack) -> bytes:
     if not pack.contacts:
         pdf.paragraph("No family contacts recorded.")
     for contact in pack.contacts:
-        pdf.summary_list(
-            [
-                ("Name", f"{contact.name} ({contact.get_relationship_display().lower()})"),
+        rows = [("Name", f"{contact.name} ({contact.relationship_label.lower()})")]
+        if contact.flags:
+            rows.append(("Safeguarding", "; ".join(flag.label for flag in contact.flags)))
+        if contact.details_withheld:
+            rows.append(("Mobile and email", f"{WITHHELD}: ask the SEND team"))
+        else:
+            rows += [
                 ("Mobile", contact.mobile_phone or "Not given"),
                 ("Email", contact.email or "Not given"),
-                ("Preferred language", contact.get_preferred_language_display()),
-                ("Text messages", "Agreed" if contact.sms_consent else "Not agreed"),
             ]
-        )
+        rows += [
+            ("Preferred language", contact.preferred_language_label),
+            ("Text messages", "Agreed" if contact.sms_consent else "Not agreed"),
+        ]
+        pdf.summary_list(rows)
     pdf.heading("Hand-off", 2)
     handoff = pack.handoff
     rows = [("Status", handoff.get_status_display())]

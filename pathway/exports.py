@@ -5,7 +5,9 @@ is a stable pseudonymous key (an HMAC of the child's id under EXPORT_PSEUDONYM_K
 child has the same key in every export while the key is unchanged, and nobody without the key
 can work back to the child), age is a band at the time of referral, the home is the area code,
 and the referral date is the month. The full export (names, date of birth, postcode) is for a
-SEND team manager only. Every export is recorded in the audit of imports and exports.
+SEND team manager only, and even there a postcode the SEND team marked as not to be disclosed
+is "Withheld": a file leaves the service. Every export is recorded in the audit of imports and
+exports.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from earlyyears.exports import render_dataset
 from earlyyears.imports import audit, uk_date
 from earlyyears.models import ImportExportAudit, Role, Setting, age_in_months
 from earlyyears.needs import BroadAreaOfNeed
+from earlyyears.safeguarding import child_flags, postcode_for_sharing
 
 from .access import referrals_for
 from .models import Referral, Route
@@ -156,6 +159,7 @@ class FullReferralResource(PseudonymisedReferralResource):
     last_name = Field(column_name="Last name")
     date_of_birth = Field(column_name="Date of birth")
     postcode = Field(column_name="Postcode")
+    safeguarding = Field(column_name="Safeguarding flags")
     setting_name = Field(column_name="Setting")
     setting_urn = Field(column_name="Setting URN")
 
@@ -169,6 +173,7 @@ class FullReferralResource(PseudonymisedReferralResource):
             "last_name",
             "date_of_birth",
             "postcode",
+            "safeguarding",
             "age_band",
             "area_code",
             "area_name",
@@ -202,7 +207,11 @@ class FullReferralResource(PseudonymisedReferralResource):
         return uk_date(referral.child.date_of_birth)
 
     def dehydrate_postcode(self, referral: Referral) -> str:
-        return referral.child.postcode
+        return postcode_for_sharing(referral.child)
+
+    def dehydrate_safeguarding(self, referral: Referral) -> str:
+        """The file may be passed on: whoever reads it must know how to handle the child."""
+        return "; ".join(flag.label for flag in child_flags(referral.child))
 
     def dehydrate_setting_name(self, referral: Referral) -> str:
         return referral.setting.name if referral.setting else ""

@@ -19,8 +19,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from earlyyears.access import AnyUser, child_for, children_for
-from earlyyears.models import Child, FamilyContact, OutboxMessage, Role, User
+from earlyyears.models import Child, OutboxMessage, Role, User
 from earlyyears.outbox import queue_message
+from earlyyears.safeguarding import family_contact_for_texts, sharing_warnings
 
 from .access import can_record_portage, family_paperwork_for, portage_visits_for
 from .models import FamilyPaperwork, PortageVisit, Referral, ReferralEvent, ShareWith
@@ -186,15 +187,10 @@ def sms_date(day: datetime.date, language: str) -> str:
 
 def _tell_family_of_next_visit(visit: PortageVisit) -> OutboxMessage | None:
     """Queue the text about the next visit. One text per child and date, however often the
-    visit is saved; only to a contact who agreed to texts."""
+    visit is saved; only to a contact who agreed to texts and may be contacted."""
     if visit.next_visit_on is None:
         return None
-    contact = (
-        FamilyContact.objects.filter(child=visit.child, sms_consent=True)
-        .exclude(mobile_phone="")
-        .order_by("-is_primary", "pk")
-        .first()
-    )
+    contact = family_contact_for_texts(visit.child)
     if contact is None:
         return None
     language = contact.preferred_language
@@ -350,6 +346,8 @@ def paperwork_pdf(paperwork: FamilyPaperwork) -> bytes:
         f"{_name(paperwork.recorded_by)}, portage worker. "
         f"Last updated {timezone.localtime(paperwork.updated_at):%-d %B %Y}."
     )
+    for warning in sharing_warnings(child):
+        pdf.paragraph(warning, bold=True)
     for field, title in ABOUT_ME_SECTIONS:
         pdf.heading(title, 2)
         pdf.paragraph(getattr(paperwork, field) or "Not recorded.")
