@@ -53,13 +53,16 @@ class AccessEventQuerySet(models.QuerySet):
 
 
 class AccessEvent(models.Model):
-    """Who viewed, changed, exported or downloaded child-level data: when, from where."""
+    """Who viewed, changed, exported or downloaded child-level data: when, from where. Changes
+    to staff accounts, roles, groups, settings and authenticators are events too (action
+    "account", written by `dataprotection.account_audit`): they decide who sees children."""
 
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
         CHANGE = "change", "Changed"
         EXPORT = "export", "Exported"
         DOWNLOAD = "download", "Downloaded"
+        ACCOUNT = "account", "Changed an account"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -90,6 +93,9 @@ class AccessEvent(models.Model):
     status_code = models.PositiveSmallIntegerField()
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(
+        max_length=500, blank=True, help_text="For account changes: what changed, in words"
+    )
 
     objects = AccessEventQuerySet.as_manager()
 

@@ -1,17 +1,23 @@
 """Staff admin for accounts and places. Child records are deliberately not registered here:
 they are reached only through the service's own pages and the access layer."""
 
+import django_otp.plugins.otp_static.admin
+import django_otp.plugins.otp_totp.admin  # noqa: F401 - registered first, so replaced below
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import imports
+from . import accounts, imports
 from .models import (
     Area,
     ImportExportAudit,
@@ -202,13 +208,50 @@ class BulkDataMixin:
 
 
 class SettingMembershipInline(admin.TabularInline):
+    """Nobody changes their own settings: they decide whose children a practitioner sees."""
+
     model = SettingMembership
     extra = 0
     autocomplete_fields = ["setting"]
 
+    def _own(self, request, obj) -> bool:
+        return obj is not None and obj.pk == request.user.pk
+
+    def has_add_permission(self, request, obj=None):
+        return not self._own(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._own(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._own(request, obj) and super().has_delete_permission(request, obj)
+
+
+class NewAccountForm(forms.ModelForm):
+    """No password: the new member of staff sets their own from an emailed link."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "job_title"]
+
+
+class AccountForm(UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].help_text = (
+                "Administrators do not set passwords. To let someone choose a new one, tick "
+                "them in the list of users and choose \u201cSend a link to set a new "
+                "password\u201d."
+            )
+
 
 @admin.register(User)
 class UserAdmin(BulkDataMixin, BaseUserAdmin):
+    """Accounts follow `earlyyears.accounts`: no administrator sets a password or sees an
+    authenticator's secret, a change to anyone who can see children waits for a SEND manager,
+    and nobody changes their own access."""
+
     bulk_key = "staff"
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active"]
@@ -216,7 +259,136 @@ class UserAdmin(BulkDataMixin, BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("Role in the service", {"fields": ["role", "job_title", "organisation"]}),
     ]
+    form = AccountForm
+    add_form = NewAccountForm
+    add_fieldsets = [(None, {"fields": NewAccountForm.Meta.fields})]
     inlines = [SettingMembershipInline]
+    actions = ["send_password_reset_links", "remove_authenticators"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            fields += sorted(accounts.PRIVILEGE_KEYS - {"settings"})
+        return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if user is None:
+            raise Http404
+        messages.error(
+            request,
+            "Administrators do not set passwords. Send a link to set a new password instead: "
+            "it goes to the email address the account has now.",
+        )
+        return redirect(reverse("admin:earlyyears_user_change", args=[user.pk]))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.set_unusable_password()
+            super().save_model(request, obj, form, change)
+            return
+        proposed = {
+            key: form.cleaned_data[key]
+            for key in (*accounts.SCALAR_KEYS, *accounts.MANY_KEYS)
+            if key in form.cleaned_data
+        }
+        try:
+            result = accounts.review(request.user, obj, proposed)
+        except accounts.AccountRuleBroken as error:
+            raise PermissionDenied(str(error)) from error
+        for key in result.held:
+            if key in accounts.SCALAR_KEYS:
+                setattr(obj, key, result.before[key])
+        request.account_review = result
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not change:
+            super().save_related(request, form, formsets, change)
+            if accounts.new_account_made(request.user, form.instance):
+                messages.warning(
+                    request,
+                    f"{form.instance.username} can see children's records, so they cannot sign "
+                    "in until a SEND team manager approves the new account. Then they are "
+                    "emailed a link to set their password.",
+                )
+            return
+        result = request.account_review
+        guarded = accounts.sees_children(result.before["role"]) or accounts.sees_children(
+            result.proposed["role"]
+        )
+        for key in accounts.MANY_KEYS:
+            if key in result.held:
+                form.cleaned_data[key] = result.before[key]
+        form.save_m2m()
+        for formset in formsets:
+            if formset.model is SettingMembership and guarded:
+                wanted = [
+                    (f.cleaned_data["setting"], f.cleaned_data.get("is_senco", False))
+                    for f in formset.forms
+                    if f.cleaned_data.get("setting") and not f.cleaned_data.get("DELETE")
+                ]
+                settings = accounts.normalise({"settings": wanted})["settings"]
+                if settings != result.before["settings"]:
+                    result.held["settings"] = settings
+                    result.proposed["settings"] = settings
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            else:
+                self.save_formset(request, form, formset, change=change)
+        if accounts.hold(request.user, form.instance, result):
+            labels = ", ".join(accounts.LABELS[key].lower() for key in result.held)
+            messages.warning(
+                request,
+                f"The change to {labels} waits for a SEND team manager to approve it. "
+                f"{form.instance.username}'s email address has been told.",
+            )
+
+    @admin.action(description="Send a link to set a new password", permissions=["change"])
+    def send_password_reset_links(self, request, queryset):
+        sent, missing = 0, []
+        for user in queryset:
+            try:
+                accounts.send_password_reset(request.user, user)
+                sent += 1
+            except accounts.AccountRuleBroken:
+                missing.append(user.username)
+        messages.success(request, f"Sent {sent} link{'s' if sent != 1 else ''} to set a password.")
+        if missing:
+            messages.error(request, f"No email address for: {', '.join(missing)}.")
+
+    @admin.action(
+        description="Remove authenticator app (they set up a new one at their next sign-in)",
+        permissions=["change"],
+    )
+    def remove_authenticators(self, request, queryset):
+        removed = sum(1 for user in queryset if accounts.remove_authenticator(user))
+        messages.success(
+            request,
+            f"Removed the authenticator app of {removed} account{'s' if removed != 1 else ''}.",
+        )
+
+
+class DeviceAdmin(admin.ModelAdmin):
+    """Authenticator apps and recovery codes can be listed and removed, nothing else: no page
+    shows a secret key, a QR code or a recovery code after set-up."""
+
+    list_display = ["user", "name", "confirmed"]
+    fields = ["user", "name", "confirmed"]
+    readonly_fields = fields
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+    admin.site.register(device_model, DeviceAdmin)
 
 
 @admin.register(Area)

@@ -140,7 +140,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "earlyyears.wagtail_apps.UsersConfig",  # wagtail.users with the service's account rules
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -177,6 +177,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "earlyyears.security.IdleTimeoutMiddleware",
     "earlyyears.security.TwoFactorMiddleware",
+    "earlyyears.admin_errors.AdminMissingIdMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
@@ -352,6 +353,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 # break the Content-Security-Policy and tell third parties who uses the admin).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No administrator sets a password in Wagtail's user admin: people set their own from a link
+# (earlyyears.accounts).
+WAGTAILUSERS_PASSWORD_ENABLED = False
 # Search of the local offer: the database by default; OpenSearch or Elasticsearch by setting
 # SEARCH_URL (and SEARCH_BACKEND, e.g. wagtail.search.backends.elasticsearch8), then
 # `manage.py update_index`.
@@ -365,6 +369,8 @@ if os.environ.get("SEARCH_URL"):
         }
     }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "rtf", "txt", "xlsx", "odt"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.DocumentForm"  # content must match the extension
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"  # a file that cannot be read is refused
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

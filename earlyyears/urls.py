@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("pathway.urls")),
     path("", include("dataprotection.urls")),
     path("", include("earlyyears.urls_invitations")),
+    path("", include("earlyyears.urls_account_changes")),
     path("", include("training.urls")),
     path("", include("cms.urls")),
     path("django-admin/", admin.site.urls),

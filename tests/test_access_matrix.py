@@ -224,6 +224,12 @@ NO_CHILD_DATA: dict[str, str] = {
     "planning-geojson": "area figures for planners and the SEND manager",
     "planning-csv": "area figures for planners and the SEND manager",
     "invitation": "set a password from an invitation link",
+    # staff accounts, no child data (tests/security/test_admin_accounts.py checks who decides)
+    "account-changes": "SEND manager approves changes to staff accounts",
+    "account-change": "SEND manager approves changes to staff accounts",
+    "auth_user_password_change": "refuses: administrators send a link instead of a password",
+    "add": "Wagtail's new user page, with the account rules (earlyyears.wagtail_users)",
+    "edit": "Wagtail's user edit page, with the account rules (earlyyears.wagtail_users)",
     "earlyyears_area_changelist": STAFF_ADMIN,
     "earlyyears_area_import": STAFF_ADMIN,
     "earlyyears_area_import_template": STAFF_ADMIN,

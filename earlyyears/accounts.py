@@ -1,0 +1,335 @@
+"""Rules for changing staff accounts in any admin (Django's, Wagtail's, or anything later), so
+that nobody who manages accounts can become someone else.
+
+- No administrator sets a password: they send a reset link, which goes to the email address
+  the account already has.
+- For anyone who can see children (before or after the change), a change of email, role,
+  groups, powers, active state or settings is held as an `AccountChange` until a SEND manager
+  (not the person asking, not the person changed) approves it, and the old email address is
+  told at once. Switching an account off is never held: it is how access ends.
+- Nobody changes their own role, groups, powers or settings.
+- Removing an authenticator is the only thing an administrator does to one: the user sets up a
+  new app at their next sign-in. No page shows a secret after set-up.
+
+Admins read `review` and `hold`; the SEND manager's pages call `approve` and `reject`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .imports import invite
+from .models import AccountChange, Role, Setting, SettingMembership, User
+from .outbox import queue_message
+
+# Roles whose holders see children's records (earlyyears.access and pathway.access).
+CHILD_ROLES = frozenset(
+    {
+        Role.PRACTITIONER,
+        Role.PORTAGE_WORKER,
+        Role.SEND_OFFICER,
+        Role.SEND_MANAGER,
+        Role.EARLY_HELP_COORDINATOR,
+        Role.PROFESSIONAL,
+    }
+)
+SCALAR_KEYS = ("email", "role", "is_active", "is_staff", "is_superuser")
+MANY_KEYS = ("groups", "user_permissions")
+KEYS = (*SCALAR_KEYS, *MANY_KEYS, "settings")
+# What nobody may change about themselves: it is how access is granted.
+PRIVILEGE_KEYS = frozenset(
+    {"role", "is_active", "is_staff", "is_superuser", *MANY_KEYS, "settings"}
+)
+LABELS = {
+    "email": "Email address",
+    "role": "Role",
+    "is_active": "Can sign in",
+    "is_staff": "Can use the staff admin",
+    "is_superuser": "Has every permission",
+    "groups": "Groups",
+    "user_permissions": "Permissions",
+    "settings": "Settings",
+}
+CHANGE_TEMPLATE = "account_change_requested"
+RESET_TEMPLATE = "password_reset"
+
+
+class AccountRuleBroken(Exception):
+    """An admin asked for something the rules refuse; the message says what, in plain words."""
+
+
+@dataclass
+class Review:
+    """What an admin's edit changes: `immediate` is saved now, `held` waits for approval."""
+
+    before: dict[str, Any]
+    proposed: dict[str, Any]
+    immediate: dict[str, Any] = field(default_factory=dict)
+    held: dict[str, Any] = field(default_factory=dict)
+
+
+def sees_children(role: str) -> bool:
+    return role in CHILD_ROLES
+
+
+def account_state(user: User) -> dict[str, Any]:
+    """The values the rules guard, as stored now (JSON-ready, lists sorted)."""
+    stored = User.objects.get(pk=user.pk)
+    return {
+        **{key: getattr(stored, key) for key in SCALAR_KEYS},
+        "groups": sorted(stored.groups.values_list("pk", flat=True)),
+        "user_permissions": sorted(stored.user_permissions.values_list("pk", flat=True)),
+        "settings": sorted(
+            [m.setting_id, m.is_senco] for m in SettingMembership.objects.filter(user=stored)
+        ),
+    }
+
+
+def normalise(values: dict[str, Any]) -> dict[str, Any]:
+    """Proposed values from a form, in the shape of `account_state`."""
+    clean: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in MANY_KEYS:
+            clean[key] = sorted(getattr(item, "pk", item) for item in value)
+        elif key == "settings":
+            clean[key] = sorted([getattr(s, "pk", s), bool(senco)] for s, senco in value)
+        elif key == "email":
+            clean[key] = (value or "").strip()
+        elif key in SCALAR_KEYS:
+            clean[key] = value
+    return clean
+
+
+def review(actor: User, user: User, proposed: dict[str, Any]) -> Review:
+    """Splits an edit of `user` by `actor` into what is saved now and what is held.
+
+    Raises AccountRuleBroken when someone changes their own access."""
+    before = account_state(user)
+    wanted = {**before, **normalise(proposed)}
+    changed = [key for key in KEYS if wanted[key] != before[key]]
+    if actor.pk == user.pk and PRIVILEGE_KEYS.intersection(changed):
+        raise AccountRuleBroken(
+            "You cannot change your own role, groups, permissions or settings: ask another "
+            "administrator"
+        )
+    result = Review(before=before, proposed=wanted)
+    guarded = sees_children(before["role"]) or sees_children(wanted["role"])
+    for key in changed:
+        switching_off = key == "is_active" and not wanted[key]
+        target = result.held if guarded and not switching_off else result.immediate
+        target[key] = wanted[key]
+    return result
+
+
+def apply_values(user: User, values: dict[str, Any]) -> None:
+    """Writes guarded values to the account (used for approved changes and immediate ones)."""
+    scalars = [key for key in SCALAR_KEYS if key in values]
+    for key in scalars:
+        setattr(user, key, values[key])
+    if scalars:
+        user.save(update_fields=scalars)
+    if "groups" in values:
+        user.groups.set(Group.objects.filter(pk__in=values["groups"]))
+    if "user_permissions" in values:
+        user.user_permissions.set(Permission.objects.filter(pk__in=values["user_permissions"]))
+    if "settings" in values:
+        wanted = {setting_id: senco for setting_id, senco in values["settings"]}
+        for membership in SettingMembership.objects.filter(user=user):
+            if membership.setting_id not in wanted:
+                membership.delete()
+            elif membership.is_senco != wanted[membership.setting_id]:
+                membership.is_senco = wanted[membership.setting_id]
+                membership.save(update_fields=["is_senco"])
+        have = set(SettingMembership.objects.filter(user=user).values_list("setting_id", flat=True))
+        for setting in Setting.objects.filter(pk__in=set(wanted) - have):
+            SettingMembership.objects.create(
+                user=user, setting=setting, is_senco=wanted[setting.pk]
+            )
+
+
+def hold(
+    actor: User | None, user: User, result: Review, kind: str = AccountChange.Kind.CHANGE
+) -> AccountChange | None:
+    """Records the held part of an edit for a SEND manager and tells the account's (old) email
+    address at once. A new request replaces one still waiting for the same account."""
+    if not result.held:
+        return None
+    with transaction.atomic():
+        for waiting in AccountChange.objects.filter(user=user, status=AccountChange.Status.PENDING):
+            waiting.status = AccountChange.Status.REPLACED
+            waiting.save(update_fields=["status"])
+        change = AccountChange.objects.create(
+            user=user,
+            kind=kind,
+            before={key: result.before[key] for key in result.held},
+            proposed=dict(result.held),
+            requested_by=actor if getattr(actor, "pk", None) else None,
+        )
+        if kind == AccountChange.Kind.CHANGE:
+            queue_message(
+                key=f"account-change:{change.pk}",
+                template=CHANGE_TEMPLATE,
+                channel="email",
+                user=user,
+                context={
+                    "authority": settings.AUTHORITY_NAME,
+                    "service": settings.SERVICE_NAME,
+                    "name": user.first_name or user.username,
+                    "username": user.username,
+                    "what": ", ".join(LABELS[key].lower() for key in result.held),
+                },
+            )
+    return change
+
+
+def submit(actor: User, user: User, proposed: dict[str, Any]) -> AccountChange | None:
+    """An edit outside a model form: the immediate part is saved, the rest is held."""
+    result = review(actor, user, proposed)
+    with transaction.atomic():
+        apply_values(user, result.immediate)
+        return hold(actor, user, result)
+
+
+def new_account_made(actor: User, user: User) -> AccountChange | None:
+    """After an admin made an account. One that can see children cannot sign in until a SEND
+    manager approves it; then (or at once, for other roles) it is sent a link to set a password.
+    The password the admin may have typed is never usable."""
+    with transaction.atomic():
+        if user.has_usable_password():
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        if not sees_children(user.role):
+            if user.email:
+                invite(user, by=actor)
+            return None
+        wanted = {**account_state(user), "is_active": True}
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        before = account_state(user)
+        return hold(actor, user, Review(before=before, proposed=wanted, held=wanted), kind="new")
+
+
+def may_decide(manager: User, change: AccountChange) -> str:
+    """Why `manager` may not decide the change, or "" if they may."""
+    if not (manager.is_authenticated and manager.is_active and manager.role == Role.SEND_MANAGER):
+        return "Only a SEND team manager can approve changes to accounts"
+    if manager.pk == change.user_id:
+        return "You cannot approve a change to your own account: ask another SEND team manager"
+    if manager.pk == change.requested_by_id:
+        return "You asked for this change, so another SEND team manager must approve it"
+    if change.status != AccountChange.Status.PENDING:
+        return "This change has already been decided"
+    return ""
+
+
+def approve(manager: User, change: AccountChange) -> AccountChange:
+    with transaction.atomic():
+        change = AccountChange.objects.select_for_update().get(pk=change.pk)
+        refusal = may_decide(manager, change)
+        if refusal:
+            raise AccountRuleBroken(refusal)
+        user = change.user
+        apply_values(user, change.proposed)
+        change.status = AccountChange.Status.APPROVED
+        change.decided_by = manager
+        change.decided_at = timezone.now()
+        change.save(update_fields=["status", "decided_by", "decided_at"])
+        if change.kind == AccountChange.Kind.NEW and user.email:
+            invite(user, by=manager)
+    return change
+
+
+def reject(manager: User, change: AccountChange, reason: str) -> AccountChange:
+    with transaction.atomic():
+        change = AccountChange.objects.select_for_update().get(pk=change.pk)
+        refusal = may_decide(manager, change)
+        if refusal:
+            raise AccountRuleBroken(refusal)
+        change.status = AccountChange.Status.REJECTED
+        change.decided_by = manager
+        change.decided_at = timezone.now()
+        change.reason = reason
+        change.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    return change
+
+
+def send_password_reset(actor: User, user: User) -> None:
+    """A single-use link to the address the account already has, instead of a password an
+    administrator would know."""
+    if not user.email:
+        raise AccountRuleBroken(f"{user.username} has no email address to send a link to")
+    with transaction.atomic():
+        invite(user, by=actor, template=RESET_TEMPLATE)
+
+
+def remove_authenticator(user: User) -> int:
+    """Removes the user's authenticator app and recovery codes: they set up a new app at their
+    next sign-in. One row at a time, so each removal is in the audit trail."""
+    removed = 0
+    with transaction.atomic():
+        for device in [
+            *TOTPDevice.objects.filter(user=user),
+            *StaticDevice.objects.filter(user=user),
+        ]:
+            device.delete()
+            removed += 1
+    return removed
+
+
+# Reads for the SEND manager's pages ---------------------------------------------------------
+
+
+def pending_changes():
+    return AccountChange.objects.filter(status=AccountChange.Status.PENDING).select_related(
+        "user", "requested_by"
+    )
+
+
+def recent_decisions(limit: int = 20):
+    return (
+        AccountChange.objects.exclude(status=AccountChange.Status.PENDING)
+        .select_related("user", "requested_by", "decided_by")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+def _shown(key: str, value: Any) -> str:
+    if key == "role":
+        return Role(value).label if value in Role.values else str(value)
+    if key in ("is_active", "is_staff", "is_superuser"):
+        return "Yes" if value else "No"
+    if key == "groups":
+        names = Group.objects.filter(pk__in=value).values_list("name", flat=True)
+        return ", ".join(sorted(names)) or "None"
+    if key == "user_permissions":
+        names = Permission.objects.filter(pk__in=value).values_list("name", flat=True)
+        return ", ".join(sorted(names)) or "None"
+    if key == "settings":
+        names = dict(Setting.objects.filter(pk__in=[s for s, _ in value]).values_list("pk", "name"))
+        shown = [
+            f"{names.get(s, 'A removed setting')}{' (SENCO)' if senco else ''}"
+            for s, senco in value
+        ]
+        return ", ".join(sorted(shown)) or "None"
+    return str(value) or "None"
+
+
+def describe(change: AccountChange) -> list[dict[str, str]]:
+    """One row for each value the change sets: what it is, what it was, what it would be."""
+    return [
+        {
+            "label": LABELS.get(key, key),
+            "before": _shown(key, change.before.get(key, "")) if key in change.before else "",
+            "after": _shown(key, value),
+        }
+        for key, value in change.proposed.items()
+        if key in LABELS
+    ]
