@@ -92,7 +92,32 @@ def _serialized_rollback(item) -> bool:
     return bool(getattr(getattr(item, "cls", None), "serialized_rollback", False))
 
 
+def _database_group(item) -> int:
+    """pytest-django's running order: database tests, then transactional ones, then the rest."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    if (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))) or (
+        "transactional_db" in fixtures or "live_server" in fixtures
+    ):
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    """The order is pytest-randomly's shuffle, then pytest-django's grouping of the transactional
+    tests after the others (a plugin that reordered after it once let a flush run first)."""
+    groups = [_database_group(item) for item in items]
+    if groups != sorted(groups):
+        first = next(i for i in range(1, len(groups)) if groups[i] < groups[i - 1])
+        raise pytest.UsageError(
+            f"tests are out of pytest-django's order at {items[first].nodeid}: something "
+            "reordered them after it"
+        )
+    _refuse_serialized_rollback(items)
+
+
+def _refuse_serialized_rollback(items):
     """No test may rely on serialized rollback. It reloads the rows the migrations made when the
     test database was created, after a flush by the transactional test before it; when that test
     was different (browser tests skipped without Chromium, a random order, another xdist worker)
