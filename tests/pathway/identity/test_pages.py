@@ -110,3 +110,21 @@ def test_the_send_team_is_warned_on_the_referral_and_the_notifier_is_not(client,
     client.force_login(world.professional)
     page = client.get(reverse("referral-detail", args=[referral.pk])).content.decode()
     assert "same child" not in page and "possible-matches" not in page
+
+
+def test_the_list_costs_the_same_queries_however_many_pairs(client, world, notify):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.send_officer)
+    counts = []
+    for batch in range(2):
+        with transaction.atomic():
+            for n in range(1 + batch * 4):
+                services.submit_health_notification(
+                    world.professional, notify(parent_name=f"Parent {batch}-{n}")
+                )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("possible-matches")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
