@@ -77,7 +77,8 @@ def queue_message(
         to_phone = contact.mobile_phone if contact else (user.mobile_phone if user else "")
         refusal = contact_refusal(contact) if contact is not None else ""
         if refusal:
-            status, reason = Status.SUPPRESSED, refusal
+            # Never sent, so no number kept: a flagged person's number stays off the log.
+            status, reason, to_phone = Status.SUPPRESSED, refusal, ""
         elif contact is not None and _waiting_for_check(contact):
             # Held, not sent and not lost: released when the setting or SEND team confirms.
             status, reason, to_phone = Status.HELD, "The contact's details are being checked", ""
@@ -232,7 +233,7 @@ def send_now(message_id: int) -> OutboxMessage:
     if message.to_contact_id and message.channel == OutboxMessage.Channel.SMS:
         refusal = contact_refusal(message.to_contact)  # flagged since it was queued
         if refusal:
-            return _finish(message, Status.SUPPRESSED, failure_reason=refusal)
+            return _finish(message, Status.SUPPRESSED, failure_reason=refusal, to_phone="")
         if message.to_phone != message.to_contact.mobile_phone:
             return _finish(message, Status.SUPPRESSED, failure_reason="The number has changed")
         if not message.to_contact.sms_consent:  # withdrawn since it was queued

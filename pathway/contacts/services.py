@@ -274,6 +274,7 @@ def set_contact_flags(contact: FamilyContact, user: User, flags: dict[str, bool]
                 ).update(
                     status=OutboxMessage.Status.SUPPRESSED,
                     failure_reason="Stopped by a safeguarding flag",
+                    to_phone="",
                     status_updated_at=timezone.now(),
                 )
             _child_event(

@@ -427,6 +427,7 @@ def test_the_concern_received_text_is_refused_for_a_flagged_contact(
         )
     message = OutboxMessage.objects.get(template="concern_received_family")
     assert message.status == OutboxMessage.Status.SUPPRESSED
+    assert message.to_phone == ""  # never sent, so the flagged person's number is not kept
     outbox.send_now(message.pk)
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SUPPRESSED and message.provider_id == ""
@@ -444,6 +445,28 @@ def test_a_text_queued_before_the_flag_is_never_sent(
     outbox.send_now(message.pk)
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SUPPRESSED
+    assert message.to_phone == ""
+
+
+@pytest.mark.parametrize("flag", CONTACT_FLAGS_THAT_STOP_MESSAGES)
+def test_the_sender_refuses_a_contact_flagged_after_the_text_was_queued(
+    world, family, django_capture_on_commit_callbacks, flag
+):
+    """However the flag got there (an import, the admin), the sender checks it again."""
+    with django_capture_on_commit_callbacks(execute=False):
+        accept(world, family.referral)
+    message = OutboxMessage.objects.get(template="referral_decided_family")
+    values = {"has_parental_responsibility": False}
+    if flag != "no_parental_responsibility":
+        values = {flag: True}
+    FamilyContact.objects.filter(pk=family.mum.pk).update(**values)
+    outbox.send_now(message.pk)
+    message.refresh_from_db()
+    assert (message.status, message.to_phone, message.provider_id) == (
+        OutboxMessage.Status.SUPPRESSED,
+        "",
+        "",
+    )
 
 
 def test_staff_emails_never_go_to_a_family_contact(
