@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.fields import WagtailImageField
+from wagtail.images.forms import BaseImageForm
 
+from earlyyears import uploads
 from earlyyears.forms import GovukForm
 from earlyyears.models import Area
 from earlyyears.needs import BroadAreaOfNeed
@@ -157,3 +162,48 @@ class ImportForm(GovukForm):
         except UnicodeDecodeError:
             raise forms.ValidationError("The file must be saved as UTF-8 text") from None
         return upload
+
+
+class DocumentForm(BaseDocumentForm):
+    """Wagtail's document form, refusing a file whose content is not what its name says (a
+    page of HTML called `leaflet.pdf`), because documents are served with the type the name
+    gives."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and "file" in self.changed_data:
+            upload.seek(0)
+            head = upload.read(uploads.HEAD_BYTES)
+            upload.seek(0)
+            if not uploads.document_matches_extension(upload.name, head):
+                raise forms.ValidationError(
+                    "The selected file is not what its name says: save it again as a real "
+                    "PDF, Word, Excel, PowerPoint, OpenDocument, RTF, CSV or text file"
+                )
+        return upload
+
+
+class ReadableImageField(WagtailImageField):
+    """Wagtail's image field recognises a file by its first bytes, then reads it in full; a PNG
+    header followed by anything else got past the first check and failed the second with a
+    server error. Here a file that cannot be read is refused like any other non-image."""
+
+    def check_image_pixel_size(self, f):
+        try:
+            super().check_image_pixel_size(f)
+        except ValidationError:
+            raise
+        except Exception as error:  # noqa: BLE001 - any decoder failure is a bad image
+            raise ValidationError(
+                self.error_messages["invalid_image"], code="invalid_image"
+            ) from error
+
+
+class ImageForm(BaseImageForm):
+    """Wagtail's image form with `ReadableImageField` for the file."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("file")
+        if type(field) is WagtailImageField:
+            field.__class__ = ReadableImageField

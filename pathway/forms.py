@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings as django_settings
 from django.db.models import QuerySet
 
+from earlyyears import uploads
 from earlyyears.forms import GovukDateField, GovukForm
 from earlyyears.models import Area, Child, FamilyContact
 from earlyyears.needs import PRIME_AREAS, SPECIFIC_AREAS, BroadAreaOfNeed, ConcernLevel, EYFSArea
@@ -22,11 +23,6 @@ from .routing import DEVELOPMENTAL_BANDS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 NEW_CHILD = "new"
-ALLOWED_UPLOAD_TYPES = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "application/pdf": "pdf",
-}
 
 
 def _yes(value: str | None) -> bool:
@@ -68,26 +64,8 @@ class ObservationForm(GovukForm):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return upload
-        if upload.size > django_settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 10 MB")
-        head = upload.read(2048)
-        upload.seek(0)
-        kind = sniff_file_type(head)
-        if kind not in ALLOWED_UPLOAD_TYPES:
-            raise forms.ValidationError("The selected file must be a JPG, PNG or PDF")
-        upload.sniffed_type = kind
+        uploads.check_upload(upload, max_bytes=django_settings.UPLOAD_MAX_BYTES)
         return upload
-
-
-def sniff_file_type(head: bytes) -> str | None:
-    """The real type from the file's first bytes; the name and browser's claim are not trusted."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    return None
 
 
 # --- The concern wizard -------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from earlyyears import uploads
 from earlyyears.models import Child, FamilyContact, Role, Setting, User
 from earlyyears.outbox import queue_message, remind_staff
 
@@ -114,8 +115,9 @@ def record_observation(user: User, child: Child, data: dict[str, Any]) -> Observ
         observer=user,
     )
     if upload:
-        observation.attachment_name = upload.name[:200]
-        observation.attachment.save(upload.name, upload, save=False)
+        file_type = uploads.check_upload(upload, max_bytes=settings.UPLOAD_MAX_BYTES)
+        observation.attachment_name = uploads.download_name(upload.name, file_type)
+        observation.attachment.save(uploads.stored_name(file_type), upload, save=False)
     observation.save()
     return observation
 

@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from earlyyears import uploads
 from earlyyears.access import child_for, children_for, settings_for
 from earlyyears.models import Role
 from earlyyears.selectors import messages_about
@@ -218,18 +219,11 @@ def add_observation(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
-def observation_attachment(request: HttpRequest, observation_id: int) -> FileResponse:
+def observation_attachment(request: HttpRequest, observation_id: int) -> HttpResponse:
     observation = observation_for(request.user, observation_id)
     if not observation.attachment:
         raise Http404
-    response = FileResponse(
-        observation.attachment.open("rb"),
-        as_attachment=True,
-        filename=observation.attachment_name or "attachment",
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.serve(observation.attachment, observation.attachment_name)
 
 
 def _submission_audit(referral: Referral) -> dict:
