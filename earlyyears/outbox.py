@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import logging
 import random
+import re
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from .sms import (
     PermanentSendError,
     RetryableSendError,
     UncertainSendError,
+    UnsubscribedRecipientError,
     find_sent_sms,
     send_sms,
 )
@@ -268,6 +270,10 @@ def send_now(message_id: int) -> OutboxMessage:
         return message
     except UncertainSendError as error:
         return _finish(message, Status.UNKNOWN, failure_reason=str(error))
+    except UnsubscribedRecipientError:
+        # Twilio will not text a number that replied STOP: record it, and never try again.
+        set_sms_consent_for_number(message.to_phone, consent=False)
+        return _finish(message, Status.SUPPRESSED, failure_reason=UNSUBSCRIBED_REASON)
     except PermanentSendError as error:
         return _finish(message, Status.FAILED, failure_reason=str(error))
     except OSError as error:  # SMTP and network errors for email: nothing was accepted
@@ -401,19 +407,60 @@ def retry_message(message: OutboxMessage) -> bool:
     return True
 
 
+# Twilio's standard keywords. A reply counts when it is the keyword alone, whatever its case and
+# with spaces and punctuation around it ("Stop.", " stop ", "STOP!").
 OPT_OUT = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
 OPT_IN = {"START", "YES", "UNSTOP"}
+HELP = {"HELP", "INFO"}
+STOP, START, HELP_REQUEST = "stop", "start", "help"
+# Twilio's Advanced Opt-Out sends OptOutType when it recognised a keyword itself.
+OPT_OUT_TYPES = {"STOP": STOP, "START": START, "HELP": HELP_REQUEST}
+HELP_TEMPLATE = "sms_help"
+UNSUBSCRIBED_REASON = "Not sent: this number replied STOP to our texts"
 
 
-def record_opt_out_keyword(from_number: str, body: str) -> int:
-    """Inbound STOP/START: update the SMS consent of every contact with that number."""
-    word = (body or "").strip().split()[0].upper() if (body or "").strip() else ""
+def sms_keyword(body: str, opt_out_type: str = "") -> str:
+    """What an inbound text asks for: STOP, START, HELP, or "" for anything else. Twilio's own
+    reading (OptOutType) wins over ours."""
+    declared = OPT_OUT_TYPES.get((opt_out_type or "").strip().upper())
+    if declared:
+        return declared
+    word = re.sub(r"^[\W_]+|[\W_]+$", "", body or "").upper()
     if word in OPT_OUT:
-        consent = False
-    elif word in OPT_IN:
-        consent = True
-    else:
+        return STOP
+    if word in OPT_IN:
+        return START
+    if word in HELP:
+        return HELP_REQUEST
+    return ""
+
+
+def set_sms_consent_for_number(number: str, consent: bool) -> int:
+    """Every family contact with that number: texts stop (or start again) from now."""
+    if not number:
         return 0
-    return FamilyContact.objects.filter(mobile_phone=from_number).update(
+    return FamilyContact.objects.filter(mobile_phone=number).update(
         sms_consent=consent, sms_consent_recorded_at=timezone.now()
     )
+
+
+def record_opt_out_keyword(from_number: str, body: str, opt_out_type: str = "") -> str:
+    """Inbound STOP/START: update the SMS consent of every contact with that number. Returns
+    the keyword found, so the webhook can answer HELP."""
+    keyword = sms_keyword(body, opt_out_type)
+    if keyword in (STOP, START):
+        set_sms_consent_for_number(from_number, consent=keyword == START)
+    return keyword
+
+
+def help_reply() -> str:
+    """The answer to HELP: the `sms_help` message template if the service has one."""
+    context = {"service": settings.SERVICE_NAME, "authority": settings.AUTHORITY_NAME}
+    try:
+        text, _ = render(HELP_TEMPLATE, "en", context)
+    except ValueError:
+        text = (
+            f"{settings.SERVICE_NAME}, {settings.AUTHORITY_NAME}: texts about your child's "
+            "early years support. Reply STOP to stop them, START to get them again."
+        )
+    return text

@@ -4,7 +4,8 @@ Failures are sorted by what they mean for a resend:
 - RetryableSendError: Twilio refused before accepting (429): safe to send again later;
 - UncertainSendError: a timeout, connection drop or 5xx: the SMS may have gone, so never resend
   blindly; reconcile by the status callback or by looking the message up;
-- PermanentSendError: Twilio said no for good (for example an invalid number).
+- PermanentSendError: Twilio said no for good (for example an invalid number);
+  UnsubscribedRecipientError when the number replied STOP (error 21610).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 logger = logging.getLogger("earlyyears.sms")
+UNSUBSCRIBED_RECIPIENT = 21610  # Twilio: "Attempt to send to unsubscribed recipient"
 
 
 class SendError(Exception):
@@ -37,6 +39,10 @@ class UncertainSendError(SendError):
 
 class PermanentSendError(SendError):
     pass
+
+
+class UnsubscribedRecipientError(PermanentSendError):
+    """Twilio error 21610: the number replied STOP, so Twilio will not text it."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,8 @@ def send_sms(to: str, body: str) -> SentSms:
             raise RetryableSendError(f"Twilio is limiting requests (429): {error.msg}") from error
         if error.status >= 500:
             raise UncertainSendError(f"Twilio error {error.status}: {error.msg}") from error
+        if error.code == UNSUBSCRIBED_RECIPIENT:
+            raise UnsubscribedRecipientError(f"Twilio: {error.msg}") from error
         raise PermanentSendError(
             f"Twilio refused the message ({error.code}): {error.msg}"
         ) from error

@@ -1,4 +1,4 @@
-"""Twilio's calls to us: delivery status callbacks and inbound replies (STOP/START).
+"""Twilio's calls to us: delivery status callbacks and inbound replies (STOP, START, HELP).
 
 Every request must carry a valid X-Twilio-Signature for the exact public URL Twilio called
 (TWILIO_WEBHOOK_BASE_URL + path, so proxies and https termination cannot break it); anything
@@ -9,10 +9,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
 
-from .outbox import record_opt_out_keyword, record_provider_status
-
-EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+from .outbox import HELP_REQUEST, help_reply, record_opt_out_keyword, record_provider_status
 
 
 def public_url(request: HttpRequest) -> str:
@@ -46,5 +45,13 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
 def twilio_inbound(request: HttpRequest) -> HttpResponse:
     if not signed_by_twilio(request):
         return HttpResponseForbidden("Invalid signature")
-    record_opt_out_keyword(request.POST.get("From", ""), request.POST.get("Body", ""))
-    return HttpResponse(EMPTY_TWIML, content_type="text/xml")
+    keyword = record_opt_out_keyword(
+        request.POST.get("From", ""),
+        request.POST.get("Body", ""),
+        request.POST.get("OptOutType", ""),
+    )
+    reply = MessagingResponse()
+    # With OptOutType set, Twilio has already answered the keyword itself: answer only once.
+    if keyword == HELP_REQUEST and not request.POST.get("OptOutType"):
+        reply.message(help_reply())
+    return HttpResponse(str(reply), content_type="text/xml")

@@ -18,6 +18,7 @@ every request succeeds:
     fake_twilio.script(server_error(accepted=True))  # accepted, but answered 500
     fake_twilio.script(timeout(accepted=True))        # accepted, never answered in time
     fake_twilio.script(invalid_number())              # 400 with Twilio error 21211
+    fake_twilio.script(unsubscribed_recipient())      # 400 with Twilio error 21610 (STOP)
 
 `accepted` holds every message the fake accepted (what Twilio would actually send).
 """
@@ -78,6 +79,13 @@ def timeout(accepted: bool = False, seconds: float | None = None) -> Behaviour:
 def invalid_number() -> Behaviour:
     return Behaviour(
         400, accept=False, code=21211, message="The 'To' number is not a valid phone number."
+    )
+
+
+def unsubscribed_recipient() -> Behaviour:
+    """The number replied STOP to our sender, so Twilio refuses to text it."""
+    return Behaviour(
+        400, accept=False, code=21610, message="Attempt to send to unsubscribed recipient"
     )
 
 
