@@ -27,7 +27,15 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .imports import invite
-from .models import AccountChange, Role, Setting, SettingMembership, User
+from .models import (
+    AccountChange,
+    CaseloadMembership,
+    Child,
+    Role,
+    Setting,
+    SettingMembership,
+    User,
+)
 from .outbox import queue_message
 
 # Roles whose holders see children's records (earlyyears.access and pathway.access).
@@ -43,10 +51,10 @@ CHILD_ROLES = frozenset(
 )
 SCALAR_KEYS = ("email", "role", "is_active", "is_staff", "is_superuser")
 MANY_KEYS = ("groups", "user_permissions")
-KEYS = (*SCALAR_KEYS, *MANY_KEYS, "settings")
+KEYS = (*SCALAR_KEYS, *MANY_KEYS, "settings", "caseload")
 # What nobody may change about themselves: it is how access is granted.
 PRIVILEGE_KEYS = frozenset(
-    {"role", "is_active", "is_staff", "is_superuser", *MANY_KEYS, "settings"}
+    {"role", "is_active", "is_staff", "is_superuser", *MANY_KEYS, "settings", "caseload"}
 )
 LABELS = {
     "email": "Email address",
@@ -57,6 +65,7 @@ LABELS = {
     "groups": "Groups",
     "user_permissions": "Permissions",
     "settings": "Settings",
+    "caseload": "Portage caseload",
 }
 CHANGE_TEMPLATE = "account_change_requested"
 RESET_TEMPLATE = "password_reset"
@@ -90,6 +99,11 @@ def account_state(user: User) -> dict[str, Any]:
         "settings": sorted(
             [m.setting_id, m.is_senco] for m in SettingMembership.objects.filter(user=stored)
         ),
+        "caseload": sorted(
+            CaseloadMembership.objects.filter(portage_worker=stored).values_list(
+                "child_id", flat=True
+            )
+        ),
     }
 
 
@@ -99,6 +113,8 @@ def normalise(values: dict[str, Any]) -> dict[str, Any]:
     for key, value in values.items():
         if key in MANY_KEYS:
             clean[key] = sorted(getattr(item, "pk", item) for item in value)
+        elif key == "caseload":
+            clean[key] = sorted(getattr(child, "pk", child) for child in value)
         elif key == "settings":
             clean[key] = sorted([getattr(s, "pk", s), bool(senco)] for s, senco in value)
         elif key == "email":
@@ -115,7 +131,7 @@ def review(actor: User, user: User, proposed: dict[str, Any]) -> Review:
     before = account_state(user)
     wanted = {**before, **normalise(proposed)}
     changed = [key for key in KEYS if wanted[key] != before[key]]
-    if actor.pk == user.pk and PRIVILEGE_KEYS.intersection(changed):
+    if getattr(actor, "pk", None) == user.pk and PRIVILEGE_KEYS.intersection(changed):
         raise AccountRuleBroken(
             "You cannot change your own role, groups, permissions or settings: ask another "
             "administrator"
@@ -153,6 +169,18 @@ def apply_values(user: User, values: dict[str, Any]) -> None:
             SettingMembership.objects.create(
                 user=user, setting=setting, is_senco=wanted[setting.pk]
             )
+    if "caseload" in values:
+        wanted_children = set(values["caseload"])
+        CaseloadMembership.objects.filter(portage_worker=user).exclude(
+            child_id__in=wanted_children
+        ).delete()
+        have = set(
+            CaseloadMembership.objects.filter(portage_worker=user).values_list(
+                "child_id", flat=True
+            )
+        )
+        for child in Child.objects.filter(pk__in=wanted_children - have):
+            CaseloadMembership.objects.create(portage_worker=user, child=child)
 
 
 def hold(
@@ -319,6 +347,9 @@ def _shown(key: str, value: Any) -> str:
             for s, senco in value
         ]
         return ", ".join(sorted(shown)) or "None"
+    if key == "caseload":
+        references = Child.objects.filter(pk__in=value).values_list("reference", flat=True)
+        return ", ".join(sorted(references)) or "None"
     return str(value) or "None"
 
 

@@ -268,7 +268,7 @@ class UserAdmin(BulkDataMixin, BaseUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.pk == request.user.pk:
-            fields += sorted(accounts.PRIVILEGE_KEYS - {"settings"})
+            fields += sorted(accounts.PRIVILEGE_KEYS - {"settings", "caseload"})
         return fields
 
     def user_change_password(self, request, id, form_url=""):

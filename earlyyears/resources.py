@@ -22,11 +22,11 @@ from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.instance_loaders import CachedInstanceLoader
 
+from . import accounts
 from .exports import csv_bytes
 from .imports import (
     Column,
     heading_key,
-    invite,
     parse_uk_date,
     split_list,
     uk_date,
@@ -764,8 +764,23 @@ class StaffResource(SafeResource):
             errors.setdefault("caseload", []).append(
                 ValidationError("Only portage workers have a caseload: leave Caseload blank")
             )
+        if not new and not errors:
+            try:
+                accounts.review(self.user, instance, self.guarded(instance, wanted))
+            except accounts.AccountRuleBroken as error:
+                errors.setdefault("role", []).append(ValidationError(str(error)))
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def guarded(instance: User, wanted: dict[str, Any]) -> dict[str, Any]:
+        """The row's values that the account rules guard (`earlyyears.accounts`)."""
+        values = {"email": instance.email, "role": instance.role, "is_active": instance.is_active}
+        if wanted.get("settings") is not None:
+            values["settings"] = [(s, s in wanted["senco"]) for s in wanted["settings"]]
+        if wanted.get("caseload") is not None:
+            values["caseload"] = list(wanted["caseload"])
+        return values
 
     def error_labels(self):
         labels = super().error_labels()
@@ -794,8 +809,17 @@ class StaffResource(SafeResource):
         return True
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        super().save_instance(instance, is_create, row, **kwargs)
+        """An account that can see children changes only when a SEND manager approves, as in
+        the admins: the held part of the row waits, the rest is saved."""
         wanted = self.wanted.get(row.get("line"), {})
+        result = None
+        if not is_create:
+            result = accounts.review(self.user, instance, self.guarded(instance, wanted))
+            for key in result.held:
+                if key in accounts.SCALAR_KEYS:
+                    setattr(instance, key, result.before[key])
+            wanted = {**wanted, **{k: None for k in ("settings", "caseload") if k in result.held}}
+        super().save_instance(instance, is_create, row, **kwargs)
         if wanted.get("settings") is not None:
             SettingMembership.objects.filter(user=instance).exclude(
                 setting_id__in=wanted["settings"]
@@ -819,7 +843,9 @@ class StaffResource(SafeResource):
                     defaults={"since": wanted.get("since") or timezone.localdate()},
                 )
         if is_create:
-            invite(instance, by=self.user)
+            accounts.new_account_made(self.user, instance)
+        elif result is not None:
+            accounts.hold(self.user, instance, result)
 
 
 # What the admin and the jobs need to know about each resource ----------------------------------

@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 
-from earlyyears import imports
+from earlyyears import accounts, imports
 from earlyyears.models import (
+    AccountChange,
     CaseloadMembership,
     ImportJob,
     Invitation,
@@ -39,6 +40,8 @@ def places(db):
 def test_new_accounts_have_no_password_and_are_invited(
     data_officer, places, django_capture_on_commit_callbacks
 ):
+    """Accounts that see children are invited once a SEND manager approves them
+    (earlyyears.accounts: an administrator cannot make an account they control)."""
     content = csv_bytes(
         HEAD
         + "amy.c,amy@example.com,Amy,Collins,Nursery practitioner,EY100001; EY100002,EY100002,,\n"
@@ -56,6 +59,13 @@ def test_new_accounts_have_no_password_and_are_invited(
     caseload = CaseloadMembership.objects.get(portage_worker=pat)
     assert caseload.child.reference == "C-00001"
     assert caseload.since == datetime.date(2026, 4, 3), "dates are day/month/year"
+    assert not amy.is_active and not pat.is_active
+    assert not OutboxMessage.objects.filter(template="staff_invitation").exists()
+    manager = UserFactory(role=Role.SEND_MANAGER)
+    for change in AccountChange.objects.filter(status=AccountChange.Status.PENDING):
+        accounts.approve(manager, change)
+    amy.refresh_from_db()
+    assert amy.is_active
     messages = OutboxMessage.objects.filter(template="staff_invitation").order_by("to_email")
     assert [(m.to_email, m.channel) for m in messages] == [
         ("amy@example.com", "email"),
@@ -110,11 +120,9 @@ def test_never_half_a_row(data_officer, places, monkeypatch):
             raise RuntimeError("mail system unavailable")
         return real(user, by=by)
 
-    monkeypatch.setattr("earlyyears.resources.invite", flaky)
+    monkeypatch.setattr("earlyyears.accounts.invite", flaky)
     content = csv_bytes(
-        HEAD
-        + "first,f@example.com,F,I,Nursery practitioner,EY100001,,,\n"
-        + "second,s@example.com,S,E,Nursery practitioner,EY100001,,,\n"
+        HEAD + "first,f@example.com,F,I,Trainer,,,,\n" + "second,s@example.com,S,E,Trainer,,,,\n"
     )
     job = imports.start_import(data_officer, "staff", "s.csv", content)
     problem = [row for row in job.report["rows"] if row["errors"]]
@@ -204,6 +212,9 @@ def test_updating_replaces_memberships_only_when_the_column_is_there(data_office
     run(data_officer, csv_bytes("Username,Job title\namy,Room leader\n"))
     assert SettingMembership.objects.filter(user=amy).count() == 1
     run(data_officer, csv_bytes("Username,Settings\namy,EY100002\n"))
+    assert SettingMembership.objects.get(user=amy).setting == a, "waits for a SEND manager"
+    change = AccountChange.objects.get(user=amy, status=AccountChange.Status.PENDING)
+    accounts.approve(UserFactory(role=Role.SEND_MANAGER), change)
     assert list(
         SettingMembership.objects.filter(user=amy).values_list("setting__urn", flat=True)
     ) == ["EY100002"]

@@ -625,3 +625,27 @@ def test_a_pending_change_is_shown_with_gov_uk_dates(client, email_change, other
     body = client.get(reverse("account-change", args=[email_change.pk])).content.decode()
     today = timezone.localtime(email_change.requested_at)
     assert f"{today.day} {today:%B %Y}" in body
+
+
+def test_the_staff_import_follows_the_same_rules(db, manager):
+    from earlyyears import imports
+
+    officer = UserFactory(role=Role.PLANNER, username="officer")
+    officer.groups.add(Group.objects.get(name="Data officers"))
+    content = (
+        b"Username,Email,Role\n"
+        b"send.manager,attacker@example.com,SEND team manager\n"
+        b"officer,officer@example.com,SEND team manager\n"
+    )
+    job = imports.start_import(officer, "staff", "staff.csv", content)
+    problems = [row for row in job.report["rows"] if row["errors"]]
+    assert [row["line"] for row in problems] == [3], "nobody grants themselves a role"
+    imports.request_apply(job, "valid_rows")
+    manager.refresh_from_db()
+    officer.refresh_from_db()
+    assert manager.email == "manager@westmoor.example"
+    assert officer.role == Role.PLANNER
+    assert AccountChange.objects.get(user=manager).proposed == {"email": "attacker@example.com"}
+    assert OutboxMessage.objects.filter(
+        template=accounts.CHANGE_TEMPLATE, to_email="manager@westmoor.example"
+    ).exists()
