@@ -49,8 +49,26 @@ def _managers_only(request: HttpRequest) -> None:
 @never_cache
 @login_required
 def account_changes(request: HttpRequest) -> HttpResponse:
+    """The changes waiting, with checkboxes to approve several at once (a staff import can ask
+    for many new accounts); each is checked as if approved on its own page."""
     _managers_only(request)
-    pending = [(change, accounts.describe(change)) for change in accounts.pending_changes()]
+    error = ""
+    if request.method == "POST":
+        chosen = [value for value in request.POST.getlist("change") if value.isdigit()]
+        if not chosen:
+            error = "Select the changes you approve"
+        else:
+            approved = 0
+            for change in accounts.pending_changes().filter(pk__in=chosen):
+                if not accounts.may_decide(request.user, change):
+                    accounts.approve(request.user, change)
+                    approved += 1
+            messages.success(request, f"Approved {approved} change{'s' if approved != 1 else ''}.")
+            return redirect("account-changes")
+    pending = [
+        (change, accounts.describe(change), accounts.may_decide(request.user, change))
+        for change in accounts.pending_changes()
+    ]
     return render(
         request,
         "earlyyears/account_changes/list.html",
@@ -58,7 +76,9 @@ def account_changes(request: HttpRequest) -> HttpResponse:
             "page_title": "Account changes to approve",
             "pending": pending,
             "decided": accounts.recent_decisions(),
+            "error": error,
         },
+        status=400 if error else 200,
     )
 
 

@@ -649,3 +649,21 @@ def test_the_staff_import_follows_the_same_rules(db, manager):
     assert OutboxMessage.objects.filter(
         template=accounts.CHANGE_TEMPLATE, to_email="manager@westmoor.example"
     ).exists()
+
+
+def test_a_send_manager_approves_several_new_accounts_at_once(client, service_admin, other_manager):
+    made = [
+        UserFactory(role=Role.PRACTITIONER, username=f"new{i}", email=f"new{i}@example.com")
+        for i in range(3)
+    ]
+    changes = [accounts.new_account_made(service_admin, user) for user in made]
+    own = accounts.submit(service_admin, other_manager, {"email": "mine@example.com"})
+    client.force_login(other_manager)
+    assert client.post(reverse("account-changes"), {}).status_code == 400
+    response = client.post(
+        reverse("account-changes"), {"change": [c.pk for c in changes[:2]] + [own.pk]}
+    )
+    assert response.status_code == 302
+    assert [User.objects.get(pk=u.pk).is_active for u in made] == [True, True, False]
+    own.refresh_from_db()
+    assert own.status == AccountChange.Status.PENDING, "not their own change"
