@@ -180,12 +180,12 @@ def _open_for_answering(advice: AdviceRequest, by: User) -> AdviceRequest:
     )
     if by.pk != locked.professional_id:
         raise AdviceError("Only the professional who was asked can give this advice")
-    if not advice_requests_for(by).filter(pk=locked.pk).exists():
-        raise AdviceError("You can no longer see this request")
     if locked.status == AdviceRequest.Status.SUBMITTED:
         raise AdviceError("You have already sent this advice: it can no longer be changed")
     if locked.status == AdviceRequest.Status.WITHDRAWN:
         raise AdviceError("The SEND team has withdrawn this request")
+    if not advice_requests_for(by).filter(pk=locked.pk).exists():
+        raise AdviceError("The family no longer shares this referral with health professionals")
     return locked
 
 

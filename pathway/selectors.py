@@ -13,7 +13,7 @@ from cms.selectors import matching_services
 from earlyyears.models import Child
 from earlyyears.needs import EYFSArea
 
-from .access import referral_events_for
+from .access import referral_events_for, referrals_for
 from .forms import EARLY_HELP_NEEDS
 from .models import Referral, ReferralEvent, Route, RoutingRuleSet
 from .routing import DEVELOPMENTAL_BANDS, evaluate
@@ -126,12 +126,13 @@ class RuleSetComparison:
         return [(label, self.before[code], self.after[code]) for code, label in Route.choices]
 
 
-def compare_rule_sets(candidate: RoutingRuleSet, *, limit: int = 1000) -> RuleSetComparison:
-    """Replays the stored facts of recent referrals through the published and candidate rules."""
+def compare_rule_sets(candidate: RoutingRuleSet, *, user, limit: int = 1000) -> RuleSetComparison:
+    """Replays the stored facts of recent referrals the user may see (the SEND manager: all)
+    through the published and candidate rules."""
     current = published_rule_set()
     current_rules, candidate_rules = rules_of(current), rules_of(candidate)
     comparison = RuleSetComparison(current.version, candidate.version)
-    recent = Referral.objects.only("pk", "reference", "facts").order_by("-submitted_at")[:limit]
+    recent = referrals_for(user).only("pk", "reference", "facts").order_by("-submitted_at")[:limit]
     for referral in recent:
         before = evaluate(referral.facts, current_rules)
         after = evaluate(referral.facts, candidate_rules)

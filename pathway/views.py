@@ -356,7 +356,7 @@ def test_rule_set(request: HttpRequest, version: int) -> HttpResponse:
             messages.success(request, f"Version {version} is now published.")
         return redirect("routing-rules")
     try:
-        comparison = selectors.compare_rule_sets(candidate, limit=1000)
+        comparison = selectors.compare_rule_sets(candidate, user=request.user, limit=1000)
         error = None
     except (ValueError, services.RoutingNotConfigured) as problem:
         comparison, error = None, str(problem)
