@@ -322,6 +322,18 @@ class TwoFactorMiddleware:
         return redirect(second_step_url(user, request.get_full_path()))
 
 
+def between_steps(request: HttpRequest) -> bool:
+    """Signed in with a password but not yet with the second step: such a person is shown no
+    navigation or account menu, because every page of the service is still closed to them."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    verified = getattr(user, "is_verified", None)
+    if verified is None or verified():
+        return False
+    return TwoFactorMiddleware.must_verify(request, user)
+
+
 def second_step_url(user: Any, next_url: str = "") -> str:
     name = "two-factor-verify" if has_confirmed_device(user) else "two-factor-set-up"
     query = f"?{urlencode({'next': next_url})}" if next_url else ""
