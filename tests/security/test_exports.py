@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowTask
 
 from dataprotection.models import AccessEvent
 from earlyyears import exports
@@ -177,8 +177,6 @@ def hostile(world):
         role=Role.ADMIN, username="editor", is_staff=True, is_superuser=True, first_name=HOSTILE
     )
     service = make_service(places, name=HOSTILE)
-    service.locked, service.locked_by, service.locked_at = True, editor, timezone.now()
-    service.save(update_fields=["locked", "locked_by", "locked_at"])
     service.save_revision(user=editor, log_action=True)
     workflow = Workflow.objects.create(name=HOSTILE)
     task = GroupApprovalTask.objects.create(name=OTHERS[1])
@@ -186,6 +184,9 @@ def hostile(world):
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     workflow.start(service, editor)
     Redirect.objects.create(old_path="/old", redirect_link=HOSTILE)
+    Page.objects.filter(pk=service.pk).update(
+        locked=True, locked_by=editor, locked_at=timezone.now()
+    )
 
     officer = UserFactory(role=Role.ADMIN, username="data.officer", is_staff=True)
     officer.groups.add(Group.objects.get(name="Data officers"))
