@@ -30,6 +30,7 @@ def referral():
             submitted_by=submitter,
             answers={"development": {"communication_language": {"level": "severe"}}},
             setting=child.setting,
+            consent={"consent_given_by": "A parent", "share_with": ["send_team", "health"]},
         )
 
 
