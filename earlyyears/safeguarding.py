@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from .models import Child, FamilyContact
+from .access import AnyUser
+from .models import SEND_TEAM_ROLES, Child, FamilyContact
 
 WITHHELD = "Withheld"
 
@@ -58,6 +59,16 @@ def contact_flags(contact: FamilyContact) -> list[Flag]:
         "address_withheld": contact.address_withheld,
     }
     return [flag for flag in CONTACT_FLAGS if raised[flag.code]]
+
+
+def address_withheld_from(
+    user: AnyUser, child: Child, contact: FamilyContact | None = None
+) -> bool:
+    """Whether an address of this child (or of this contact) must be hidden from this reader:
+    only the SEND team, who set the flags, see a withheld address, and only on screen."""
+    withheld = child.address_withheld or bool(contact and contact.address_withheld)
+    send_team = user.is_authenticated and user.is_active and user.role in SEND_TEAM_ROLES
+    return withheld and not send_team
 
 
 def unreachable(contact: FamilyContact) -> bool:

@@ -15,9 +15,16 @@ VERDICTS = [("confirm", "Confirm"), ("reject", "Reject"), ("", "Leave for now")]
 
 
 class CheckContactForm(GovukForm):
-    """One question for the person (if not yet confirmed) and one for each waiting detail."""
+    """One question for the person (if not yet confirmed) and one for each waiting detail. A
+    withheld address is left out for anyone but the SEND team: only they may see it to check it."""
 
-    def __init__(self, *args: Any, contact: FamilyContact, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        contact: FamilyContact,
+        withhold_addresses: bool = False,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.contact = contact
         if not contact.is_confirmed:
@@ -35,6 +42,8 @@ class CheckContactForm(GovukForm):
                 initial="",
             )
         for detail in contact.waiting_details:
+            if withhold_addresses and detail.kind == detail.Kind.ADDRESS:
+                continue
             when = date_format(localtime(detail.submitted_at), "j F Y")
             consent = ""
             if detail.kind == detail.Kind.MOBILE:

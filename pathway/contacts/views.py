@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from earlyyears.access import child_for, family_contacts_for
+from earlyyears.safeguarding import address_withheld_from
 
 from ..access import is_send_team
 from . import selectors, services
@@ -22,7 +23,11 @@ def check_contact(request: HttpRequest, child_id: int, contact_id: int) -> HttpR
     if not selectors.can_check_contacts(request.user, child):
         raise PermissionDenied
     contact = selectors.contact_to_check(request.user, child, contact_id)
-    form = CheckContactForm(request.POST or None, contact=contact)
+    form = CheckContactForm(
+        request.POST or None,
+        contact=contact,
+        withhold_addresses=address_withheld_from(request.user, child, contact),
+    )
     if request.method == "POST" and form.is_valid():
         person, details = form.answers()
         services.check_contact(contact, request.user, services.CheckAnswer(person, details))

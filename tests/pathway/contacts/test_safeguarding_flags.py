@@ -611,3 +611,28 @@ def test_a_withheld_address_waiting_to_be_checked_is_shown_only_to_the_send_team
     html = page(client, world.practitioner_a, "child-detail", family.child.pk)
     assert "3 Hidden Close" not in html and "Withheld" in html
     assert "3 Hidden Close" in page(client, world.send_officer, "child-detail", family.child.pk)
+
+
+@pytest.mark.parametrize("whose", ["child", "contact"])
+def test_only_the_send_team_checks_a_withheld_address(client, world, family, whose):
+    mum = FamilyContact.objects.get(pk=family.mum.pk)
+    mum.details.create(
+        kind=ContactDetail.Kind.ADDRESS,
+        value="3 Hidden Close",
+        source=Provenance.HEALTH,
+        status=ContactDetail.Status.UNCONFIRMED,
+    )
+    mum.details.create(
+        kind=ContactDetail.Kind.MOBILE,
+        value="+447700900333",
+        source=Provenance.HEALTH,
+        status=ContactDetail.Status.UNCONFIRMED,
+    )
+    if whose == "child":
+        flag_child(world, family.child, address_withheld=True)
+    else:
+        flag_contact(world, family.mum, "address_withheld")
+    args = (family.child.pk, family.mum.pk)
+    html = page(client, world.practitioner_a, "check-contact", *args)
+    assert "3 Hidden Close" not in html and "+447700900333" in html
+    assert "3 Hidden Close" in page(client, world.send_officer, "check-contact", *args)
