@@ -16,7 +16,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from earlyyears.models import CaseloadMembership, OutboxMessage, Role, SettingMembership
+from earlyyears.models import (
+    CaseloadMembership,
+    FamilyContact,
+    OutboxMessage,
+    Role,
+    SettingMembership,
+)
 from pathway import advice, casework, early_help
 from pathway.access import REFERRAL_PROCESS_EVENTS
 from pathway.models import (
@@ -188,6 +194,9 @@ def child_records(
         how_best_to_support_me="Pictures",
         recorded_by=worker,
     )
+    r.contact_a = FamilyContact.objects.create(
+        child=child, name=f"{tag}-parent", relationship="mother", mobile_phone="+447700900124"
+    )
     r.tac, r.action = _tac(child, world.send_officer, owner, tag)
     r.advice = _advice(r.referral_a, professional, world.send_officer, tag)
     r.message = OutboxMessage.objects.create(
@@ -211,6 +220,7 @@ def child_records(
         f"{tag}-visit-goals",
         f"{tag}-all-about-me",
         f"{tag}-question",
+        f"{tag}-parent",
     )
     return r
 

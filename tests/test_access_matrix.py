@@ -19,11 +19,12 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from earlyyears.models import OutboxMessage, Role
+from earlyyears.models import Child, FamilyContact, OutboxMessage, Role
 from pathway import casework
 from pathway.models import (
     AdviceRequest,
     AdviceTemplate,
+    ChildMerge,
     FamilyPaperwork,
     InformationRequest,
     Observation,
@@ -31,6 +32,7 @@ from pathway.models import (
     PanelMeeting,
     PanelMember,
     PortageVisit,
+    PossibleMatch,
     Referral,
     ShareWith,
     TacAction,
@@ -39,7 +41,7 @@ from pathway.models import (
 from pathway.services import create_referral, start_draft
 
 from .access_states import build_states
-from .factories import UserFactory
+from .factories import ChildFactory, UserFactory
 
 PROJECT_APPS = ("earlyyears.", "pathway.", "training.", "cms.", "dataprotection.")
 
@@ -187,6 +189,15 @@ MATRIX: dict[str, Entry] = {
         SEND_TEAM | {"professional_asked"}, lambda c: {"request_id": c.advice.pk}
     ),
     "advice-withdraw": Entry(SEND_TEAM, lambda c: {"request_id": c.advice.pk}),
+    # who is this child: contacts, safeguarding flags, possible matches and merges
+    "check-contact": Entry(
+        SEND_TEAM | {"practitioner_a"},
+        lambda c: {"child_id": c.child_a.pk, "contact_id": c.contact_a.pk},
+    ),
+    "child-safeguarding": Entry(SEND_TEAM, child),
+    "possible-matches": Entry(SEND_TEAM),
+    "possible-match": Entry(SEND_TEAM, lambda c: {"match_id": c.possible_match.pk}),
+    "undo-merge": Entry({"send_manager"}, lambda c: {"merge_id": c.merge.pk}),
 }
 
 STAFF_ADMIN = (
@@ -383,6 +394,25 @@ def case(world):
         child=c.child_a,
         to_phone="+447700900123",
         status=OutboxMessage.Status.FAILED,
+    )
+    c.contact_a = FamilyContact.objects.create(
+        child=c.child_a, name="Ngozi Okafor", relationship="mother", mobile_phone="+447700900123"
+    )
+    # Another record that may be child A, and an earlier merge into child A, for the SEND team.
+    other = ChildFactory(
+        first_name=c.child_a.first_name,
+        last_name=c.child_a.last_name,
+        date_of_birth=c.child_a.date_of_birth,
+        setting=None,
+        area=c.child_a.area,
+        record_status=Child.RecordStatus.PROVISIONAL,
+    )
+    c.possible_match = PossibleMatch.objects.create(
+        child=other, existing=c.child_a, found_by="Same name and date of birth"
+    )
+    alias = ChildFactory(setting=None, area=c.child_a.area)
+    c.merge = ChildMerge.objects.create(
+        survivor=c.child_a, merged=alias, reason="Same child", merged_by=c.send_manager
     )
     c.secrets = (c.child_a.full_name, c.referral_a.reference)
     return c
