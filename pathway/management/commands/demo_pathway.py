@@ -177,6 +177,20 @@ class Command(BaseCommand):
                 sms_consent=True,
                 status=ContactDetail.Status.UNCONFIRMED,
             )
+            # A family in a refuge: the address is shown to the SEND team only, and the other
+            # parent, who the family must not be contacted through, gets nothing.
+            refuge = (
+                Child.objects.filter(setting=membership.setting, family_contacts__isnull=False)
+                .exclude(pk=child.pk)
+                .order_by("-reference")
+                .first()
+            )
+            if refuge is not None:
+                Child.objects.filter(pk=refuge.pk).update(
+                    address_withheld=True,
+                    safeguarding_note="Family in a refuge since the spring: check before sharing.",
+                )
+                refuge.family_contacts.filter(is_primary=False).update(do_not_contact=True)
 
     def casework(self, rng: random.Random, now: datetime.datetime) -> int:
         """Decide the older demo referrals as the SEND team would have, back-dated; leave the
