@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from earlyyears.models import (
     CaseloadMembership,
+    Child,
     FamilyContact,
     OutboxMessage,
     Role,
@@ -28,6 +29,7 @@ from pathway.access import REFERRAL_PROCESS_EVENTS
 from pathway.models import (
     AdviceRequest,
     AdviceTemplate,
+    ChildMerge,
     Decision,
     EarlyHelpHandoff,
     FamilyPaperwork,
@@ -37,6 +39,7 @@ from pathway.models import (
     PanelMeeting,
     PanelMember,
     PortageVisit,
+    PossibleMatch,
     Referral,
     ReferralEvent,
     ShareWith,
@@ -199,6 +202,24 @@ def child_records(
     )
     r.tac, r.action = _tac(child, world.send_officer, owner, tag)
     r.advice = _advice(r.referral_a, professional, world.send_officer, tag)
+    # Another record that may be this child, and an earlier merge into it: the SEND team's.
+    other = ChildFactory(
+        first_name=child.first_name,
+        last_name=child.last_name,
+        date_of_birth=child.date_of_birth,
+        setting=None,
+        area=child.area,
+        record_status=Child.RecordStatus.PROVISIONAL,
+    )
+    r.possible_match = PossibleMatch.objects.create(
+        child=other, existing=child, found_by="Same name and date of birth"
+    )
+    r.merge = ChildMerge.objects.create(
+        survivor=child,
+        merged=ChildFactory(setting=None, area=child.area),
+        reason="Same child",
+        merged_by=world.send_manager,
+    )
     r.message = OutboxMessage.objects.create(
         idempotency_key=f"state-{tag}",
         channel="sms",
