@@ -8,10 +8,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from earlyyears import uploads
-from earlyyears.models import Child, FamilyContact, Role, Setting, User
+from earlyyears.models import (
+    CaseloadMembership,
+    Child,
+    FamilyContact,
+    Role,
+    Setting,
+    SettingMembership,
+    User,
+)
 from earlyyears.outbox import queue_message, remind_staff
 
 from .casework import start_clocks
@@ -394,13 +403,25 @@ def purge_expired_drafts() -> int:
 
 
 def remind_drafts_expiring(within_days: int = 3) -> int:
-    """One reminder per draft per expiry date, by the owner's chosen channel(s)."""
+    """One reminder per draft per expiry date, by the owner's chosen channel(s); none to
+    someone who left the draft's setting or no longer has the child on their caseload."""
     now = timezone.now()
-    drafts = ConcernDraft.objects.filter(
-        submitted_at__isnull=True,
-        expires_at__gt=now,
-        expires_at__lte=now + datetime.timedelta(days=within_days),
-    ).select_related("owner")
+    at_setting = SettingMembership.objects.filter(
+        setting=OuterRef("setting"), user=OuterRef("owner")
+    )
+    on_caseload = CaseloadMembership.objects.filter(
+        child=OuterRef("child"), portage_worker=OuterRef("owner")
+    )
+    drafts = (
+        ConcernDraft.objects.filter(
+            submitted_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + datetime.timedelta(days=within_days),
+        )
+        .filter(Q(setting__isnull=True) | Exists(at_setting))
+        .filter(Q(child__isnull=True) | ~Q(owner__role=Role.PORTAGE_WORKER) | Exists(on_caseload))
+        .select_related("owner")
+    )
     queued = 0
     for draft in drafts:
         due = timezone.localtime(draft.expires_at).date()

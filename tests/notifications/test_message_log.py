@@ -388,3 +388,11 @@ def test_message_templates_are_editable_by_the_administrator(client, world):
     assert template.body == "Nowa treść {reference}"
     client.force_login(world.practitioner_a)
     assert client.get(url).status_code == 302  # not staff: sent to the admin's sign-in
+
+
+def test_no_reminder_about_a_draft_at_a_setting_the_owner_left(world):
+    draft = start_draft(world.practitioner_a, setting=world.setting_a, child=world.child_a)
+    draft.expires_at = timezone.now() + datetime.timedelta(days=1)
+    draft.save(update_fields=["expires_at"])
+    world.practitioner_a.setting_memberships.all().delete()
+    assert remind_drafts_expiring() == 0
