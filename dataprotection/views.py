@@ -79,6 +79,7 @@ CSV_HEADER = [
     "Record number",
     "Outcome (HTTP status)",
     "IP address",
+    "What changed (accounts)",
     "Browser",
 ]
 
@@ -111,6 +112,7 @@ def audit_csv(request: HttpRequest) -> HttpResponse:
                 e.object_id,
                 e.status_code,
                 e.ip_address or "",
+                e.detail,
                 e.user_agent,
             )
 

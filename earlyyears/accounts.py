@@ -3,10 +3,11 @@ that nobody who manages accounts can become someone else.
 
 - No administrator sets a password: they send a reset link, which goes to the email address
   the account already has.
-- For anyone who can see children (before or after the change), a change of email, role,
-  groups, powers, active state or settings is held as an `AccountChange` until a SEND manager
-  (not the person asking, not the person changed) approves it, and the old email address is
-  told at once. Switching an account off is never held: it is how access ends.
+- For anyone who can see children (before or after the change, or with a change waiting), a
+  change of email, role, groups, powers, active state, settings or caseload is held as an
+  `AccountChange` until a SEND manager (not the person asking, not the person changed)
+  approves it, and the old email address is told at once. Switching an account off is never
+  held: it is how access ends.
 - Nobody changes their own role, groups, powers or settings.
 - Removing an authenticator is the only thing an administrator does to one: the user sets up a
   new app at their next sign-in. No page shows a secret after set-up.
@@ -137,7 +138,11 @@ def review(actor: User, user: User, proposed: dict[str, Any]) -> Review:
             "administrator"
         )
     result = Review(before=before, proposed=wanted)
-    guarded = sees_children(before["role"]) or sees_children(wanted["role"])
+    guarded = (
+        sees_children(before["role"])
+        or sees_children(wanted["role"])
+        or AccountChange.objects.filter(user=user, status=AccountChange.Status.PENDING).exists()
+    )
     for key in changed:
         switching_off = key == "is_active" and not wanted[key]
         target = result.held if guarded and not switching_off else result.immediate
@@ -187,18 +192,27 @@ def hold(
     actor: User | None, user: User, result: Review, kind: str = AccountChange.Kind.CHANGE
 ) -> AccountChange | None:
     """Records the held part of an edit for a SEND manager and tells the account's (old) email
-    address at once. A new request replaces one still waiting for the same account."""
+    address at once. A change still waiting for the same account is folded into the new one
+    (a form shows the stored values, so a second edit would otherwise drop the first)."""
     if not result.held:
         return None
+    before = {key: result.before[key] for key in result.held}
+    proposed = dict(result.held)
     with transaction.atomic():
-        for waiting in AccountChange.objects.filter(user=user, status=AccountChange.Status.PENDING):
+        for waiting in AccountChange.objects.select_for_update().filter(
+            user=user, status=AccountChange.Status.PENDING
+        ):
+            before = {**waiting.before, **before}
+            proposed = {**waiting.proposed, **proposed}
+            if waiting.kind == AccountChange.Kind.NEW:
+                kind = AccountChange.Kind.NEW
             waiting.status = AccountChange.Status.REPLACED
             waiting.save(update_fields=["status"])
         change = AccountChange.objects.create(
             user=user,
             kind=kind,
-            before={key: result.before[key] for key in result.held},
-            proposed=dict(result.held),
+            before=before,
+            proposed=proposed,
             requested_by=actor if getattr(actor, "pk", None) else None,
         )
         if kind == AccountChange.Kind.CHANGE:

@@ -537,6 +537,8 @@ def test_every_account_change_is_in_the_audit_trail(client, as_admin, world, oth
     body = search.content.decode()
     assert search.status_code == 200
     assert "Authenticator app removed" in body and "waits for approval" in body
+    download = client.get(reverse("audit-csv"), {"username": practitioner.username})
+    assert b"Authenticator app removed" in b"".join(download.streaming_content)
 
 
 def test_account_events_cannot_be_changed(as_admin, trainer):
@@ -667,3 +669,13 @@ def test_a_send_manager_approves_several_new_accounts_at_once(client, service_ad
     assert [User.objects.get(pk=u.pk).is_active for u in made] == [True, True, False]
     own.refresh_from_db()
     assert own.status == AccountChange.Status.PENDING, "not their own change"
+
+
+def test_a_second_edit_adds_to_the_change_waiting(as_admin, other_manager, trainer):
+    as_admin.post(change_url(trainer), django_admin_data(trainer, role=Role.PRACTITIONER))
+    as_admin.post(change_url(trainer), django_admin_data(trainer, email="t2@westmoor.example"))
+    change = AccountChange.objects.get(status=AccountChange.Status.PENDING)
+    assert change.proposed == {"role": Role.PRACTITIONER, "email": "t2@westmoor.example"}
+    accounts.approve(other_manager, change)
+    trainer.refresh_from_db()
+    assert (trainer.role, trainer.email) == (Role.PRACTITIONER, "t2@westmoor.example")
