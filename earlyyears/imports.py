@@ -434,10 +434,17 @@ def audit(
 # Jobs: the web's and the worker's side of an import ------------------------------------------
 
 
-def get_spec(key: str) -> ResourceSpec:
-    from .resources import SPECS
+# Resources register here (earlyyears.resources, when the app is ready), so the engine imports
+# none of the modules that use it.
+_SPECS: dict[str, ResourceSpec] = {}
 
-    return SPECS[key]
+
+def register(key: str, spec: ResourceSpec) -> None:
+    _SPECS[key] = spec
+
+
+def get_spec(key: str) -> ResourceSpec:
+    return _SPECS[key]
 
 
 def start_import(user: User, spec_key: str, file_name: str, content: bytes) -> ImportJob:

@@ -28,6 +28,7 @@ from .imports import (
     Column,
     heading_key,
     parse_uk_date,
+    register,
     split_list,
     uk_date,
 )
@@ -918,5 +919,8 @@ SPECS: dict[str, ResourceSpec] = {
         ),
     ),
 }
+
+for _key, _spec in SPECS.items():
+    register(_key, _spec)
 
 __all__ = ["SPECS", "AreaResource", "ResourceSpec", "SettingResource", "StaffResource"]
