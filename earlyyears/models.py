@@ -322,6 +322,11 @@ class FamilyContact(models.Model):
     )
     sms_consent = models.BooleanField("Agreed to updates by text message", default=False)
     sms_consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    sms_opted_out_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When they replied STOP to texts they had agreed to; START undoes it",
+    )
     is_primary = models.BooleanField(default=False)
     source = models.CharField(
         "Where this contact came from",

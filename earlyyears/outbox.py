@@ -436,11 +436,19 @@ def sms_keyword(body: str, opt_out_type: str = "") -> str:
 
 
 def set_sms_consent_for_number(number: str, consent: bool) -> int:
-    """Every family contact with that number: texts stop (or start again) from now."""
+    """Texts stop from now for every family contact with that number who had agreed to them;
+    START gives them back only to those who stopped them by text, never to someone who did
+    not agree in the first place."""
     if not number:
         return 0
-    return FamilyContact.objects.filter(mobile_phone=number).update(
-        sms_consent=consent, sms_consent_recorded_at=timezone.now()
+    now = timezone.now()
+    contacts = FamilyContact.objects.filter(mobile_phone=number)
+    if consent:
+        return contacts.filter(sms_opted_out_at__isnull=False).update(
+            sms_consent=True, sms_consent_recorded_at=now, sms_opted_out_at=None
+        )
+    return contacts.filter(sms_consent=True).update(
+        sms_consent=False, sms_consent_recorded_at=now, sms_opted_out_at=now
     )
 
 

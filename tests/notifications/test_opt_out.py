@@ -62,10 +62,27 @@ def test_every_stop_keyword_withdraws_consent(client, contact, body):
 
 @pytest.mark.parametrize("body", ["START", "Yes.", "unstop!", " start "])
 def test_every_start_keyword_gives_consent_again(client, contact, body):
-    FamilyContact.objects.filter(pk=contact.pk).update(sms_consent=False)
+    inbound(client, contact, "STOP")
     inbound(client, contact, body)
     contact.refresh_from_db()
     assert contact.sms_consent is True
+    assert contact.sms_opted_out_at is None
+
+
+def test_start_never_gives_consent_to_someone_who_did_not_agree(client, contact):
+    other = FamilyContact.objects.create(
+        child=contact.child,
+        name="Another carer",
+        relationship="carer",
+        mobile_phone=contact.mobile_phone,
+        sms_consent=False,
+    )
+    inbound(client, contact, "STOP")
+    inbound(client, contact, "START")
+    other.refresh_from_db()
+    contact.refresh_from_db()
+    assert contact.sms_consent is True
+    assert other.sms_consent is False
 
 
 @pytest.mark.parametrize("body", ["Stop sending the letters?", "STOPPED", "yes please", "Ended"])
@@ -84,7 +101,8 @@ def test_a_sentence_is_not_a_keyword(client, contact, body):
     ],
 )
 def test_twilios_opt_out_type_decides(client, contact, body, opt_out_type, consent):
-    FamilyContact.objects.filter(pk=contact.pk).update(sms_consent=not consent)
+    if consent:
+        inbound(client, contact, "STOP")
     inbound(client, contact, body, OptOutType=opt_out_type)
     contact.refresh_from_db()
     assert contact.sms_consent is consent

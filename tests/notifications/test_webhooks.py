@@ -215,8 +215,7 @@ def test_stop_in_other_forms(client, contact, body):
 
 
 def test_start_gives_consent_again(client, contact):
-    contact.sms_consent = False
-    contact.save()
+    post_signed(client, INBOUND_PATH, inbound_params(contact.mobile_phone, "stop"))
     response = post_signed(client, INBOUND_PATH, inbound_params(contact.mobile_phone, "start"))
     assert response.status_code == 200
     contact.refresh_from_db()
