@@ -25,14 +25,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from earlyyears.models import Child, OutboxMessage
-from pathway.models import (
-    ChildMerge,
-    ConcernDraft,
-    Decision,
-    FundingAward,
-    Observation,
-    Referral,
-)
+from pathway.models import ChildMerge, ConcernDraft, Decision, FundingAward, Observation, Referral
 
 from .models import AccessEvent, LegalHold, RetentionRun
 

@@ -1,4 +1,5 @@
-"""Clock arithmetic: pure functions of dates, so the rules are tested without a database.
+"""Clock arithmetic (pure functions of dates, so the rules are tested without a database),
+and starting a referral's clocks, which every way in does.
 
 Working days skip weekends and the bank holidays of England and Wales (which share one list)."""
 
@@ -9,6 +10,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
+from django.utils import timezone
+
+from .models import ClockPolicy, Referral, ReferralClock
 
 
 @lru_cache(maxsize=64)
@@ -101,3 +105,44 @@ def state_of(
     if due_soon_on is not None and today >= due_soon_on:
         return DUE_SOON
     return ON_TRACK
+
+
+# Starting a referral's clocks ----------------------------------------------------------------
+
+
+def start_clocks(
+    referral: Referral, started_on: datetime.date | None = None
+) -> list[ReferralClock]:
+    """Start every active clock that applies to the referral; called when it is created."""
+    started_on = started_on or timezone.localdate(referral.submitted_at)
+    policies = ClockPolicy.objects.filter(active=True)
+    if not referral.ehc_assessment_requested:
+        policies = policies.filter(applies_to=ClockPolicy.AppliesTo.EVERY_REFERRAL)
+    created = ReferralClock.objects.bulk_create(
+        [
+            ReferralClock(
+                referral=referral,
+                policy=policy,
+                started_on=started_on,
+                due_on=(due := due_date(started_on, policy.length, policy.counting)),
+                due_soon_from=due_soon_from(due, policy.due_soon_days, policy.counting),
+            )
+            for policy in policies
+        ]
+    )
+    refresh_next_due(referral)
+    return created
+
+
+def refresh_next_due(referral: Referral) -> None:
+    """Keep the most urgent running clock on the referral, so the queue sorts by an index."""
+    running = (
+        ReferralClock.objects.filter(referral=referral, stopped_at__isnull=True)
+        .order_by("due_on")
+        .values_list("due_on", "due_soon_from")
+        .first()
+    )
+    referral.next_due_on, referral.next_due_soon_from = running or (None, None)
+    Referral.objects.filter(pk=referral.pk).update(
+        next_due_on=referral.next_due_on, next_due_soon_from=referral.next_due_soon_from
+    )

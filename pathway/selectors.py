@@ -17,7 +17,7 @@ from .access import referral_events_for, referrals_for
 from .forms import EARLY_HELP_NEEDS
 from .models import Referral, ReferralEvent, Route, RoutingRuleSet
 from .routing import DEVELOPMENTAL_BANDS, evaluate
-from .services import published_rule_set, rules_of
+from .rules import published_rule_set, rules_of
 
 LEVELS = {
     "none": "No concern",

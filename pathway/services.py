@@ -22,8 +22,9 @@ from earlyyears.models import (
     User,
 )
 from earlyyears.outbox import queue_message, remind_staff
+from pathway.planning.tasks import queue_need_figures_refresh
 
-from .casework import start_clocks
+from .clocks import start_clocks
 from .contacts.services import SuppliedContact, record_supplied_contact
 from .identity.services import child_for_submission, flag_possible_matches, new_child_reference
 from .models import (
@@ -37,32 +38,8 @@ from .models import (
     RoutingRule,
     RoutingRuleSet,
 )
-from .planning_tasks import queue_need_figures_refresh
-from .routing import RoutingDecision, derive_facts, evaluate, rule_specs
-
-
-class RoutingNotConfigured(Exception):
-    pass
-
-
-def published_rule_set() -> RoutingRuleSet:
-    rule_set = RoutingRuleSet.objects.filter(status=RoutingRuleSet.Status.PUBLISHED).first()
-    if rule_set is None:
-        raise RoutingNotConfigured("No routing rules are published")
-    return rule_set
-
-
-def rules_of(rule_set: RoutingRuleSet):
-    return rule_specs(
-        {
-            "id": rule.pk,
-            "name": rule.name,
-            "route": rule.route,
-            "conditions": rule.conditions,
-            "fallback": rule.fallback,
-        }
-        for rule in rule_set.rules.all()
-    )
+from .routing import RoutingDecision, derive_facts, evaluate
+from .rules import published_rule_set, rules_of
 
 
 def start_draft(user: User, *, setting: Setting | None, child: Child | None = None) -> ConcernDraft:

@@ -1,9 +1,9 @@
 from celery import shared_task
 
-from .casework import remind_clocks
-from .planning_tasks import rebuild_need_figures, refresh_need_figures  # noqa: F401
+from pathway.casework.services import remind_clocks
+from pathway.tac.services import remind_actions_due
+
 from .services import purge_expired_drafts, remind_drafts_expiring
-from .tac import remind_actions_due
 
 
 @shared_task

@@ -17,18 +17,16 @@ from earlyyears import uploads
 from earlyyears.access import child_for, children_for, settings_for
 from earlyyears.models import Role
 from earlyyears.selectors import messages_about
+from pathway.advice import services as advice
+from pathway.casework import selectors as selectors_casework
+from pathway.casework import services as casework
+from pathway.casework.forms import NoteForm
+from pathway.early_help import services as early_help
+from pathway.panels import services as panels
+from pathway.portage import services as portage
+from pathway.tac import services as tac
 
-from . import (
-    advice,
-    casework,
-    early_help,
-    panels,
-    portage,
-    selectors,
-    selectors_casework,
-    services,
-    tac,
-)
+from . import rules, selectors, services
 from .access import (
     can_manage_routing,
     can_raise_concerns,
@@ -45,7 +43,6 @@ from .access import (
 )
 from .contacts.selectors import can_check_contacts, contacts_with_details
 from .forms import HealthNotificationForm, ObservationForm, ParentRequestForm
-from .forms_casework import NoteForm
 from .models import Referral, ReferralEvent, Route, RoutingRuleSet
 
 # Each casework module adds its part to the referral and child pages: a `<kind>_section`
@@ -59,7 +56,7 @@ def _sections(request: HttpRequest, modules, kind: str, obj) -> list[str]:
     for module in modules:
         context = getattr(module, f"{kind}_section")(request.user, obj)
         if context:
-            name = module.__name__.rsplit(".", 1)[-1]
+            name = module.__name__.split(".")[1]  # pathway.<activity>.services
             rendered.append(
                 render_to_string(f"pathway/{name}/_{kind}_section.html", context, request=request)
             )
@@ -358,7 +355,7 @@ def test_rule_set(request: HttpRequest, version: int) -> HttpResponse:
     try:
         comparison = selectors.compare_rule_sets(candidate, user=request.user, limit=1000)
         error = None
-    except (ValueError, services.RoutingNotConfigured) as problem:
+    except (ValueError, rules.RoutingNotConfigured) as problem:
         comparison, error = None, str(problem)
     return render(
         request,

@@ -24,8 +24,10 @@ from earlyyears.models import (
     Role,
     SettingMembership,
 )
-from pathway import advice, casework, early_help
 from pathway.access import REFERRAL_PROCESS_EVENTS
+from pathway.advice import services as advice
+from pathway.casework import services as casework
+from pathway.early_help import services as early_help
 from pathway.models import (
     AdviceRequest,
     AdviceTemplate,

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from earlyyears.models import Child, FamilyContact, OutboxMessage, Role
-from pathway import casework
+from pathway.casework import services as casework
 from pathway.models import (
     AdviceRequest,
     AdviceTemplate,

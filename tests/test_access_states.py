@@ -13,8 +13,10 @@ from django.urls import reverse
 import earlyyears.access
 import pathway.access
 from earlyyears.models import Child, OutboxMessage, Setting
-from pathway import advice, early_help, tac
+from pathway.advice import services as advice
+from pathway.early_help import services as early_help
 from pathway.models import AdviceRequest, PanelMeeting, ReferralEvent
+from pathway.tac import services as tac
 
 from .access_states import build_states
 

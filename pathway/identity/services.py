@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from earlyyears.access import AnyUser, children_for
 from earlyyears.models import Child, Role, User
+from pathway.planning.tasks import rebuild_need_figures
 
 from ..access import referrals_for
 from ..models import ChildMerge, PossibleMatch, Referral, ReferralEvent
-from ..planning_tasks import rebuild_need_figures
 
 logger = logging.getLogger(__name__)
 

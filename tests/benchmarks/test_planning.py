@@ -29,8 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from earlyyears.models import Area, Role
-from pathway import planning
 from pathway.models import NeedFigure, Referral
+from pathway.planning import aggregates as planning
 from pathway.services import published_rule_set
 from tests.factories import UserFactory
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from earlyyears.models import Role
-from pathway import advice
+from pathway.advice import services as advice
 from pathway.models import AdviceTemplate, Referral
 from pathway.services import create_referral
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from earlyyears.models import Role
 from earlyyears.needs import BroadAreaOfNeed
-from pathway import planning
+from pathway.planning import aggregates as planning
 from tests.factories import PASSWORD, UserFactory
 from tests.planning.conftest import County, at
 

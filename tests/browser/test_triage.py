@@ -75,7 +75,7 @@ def test_triage_claim_and_decide(page, live_server, sign_in, assert_accessible, 
 def test_setting_answers_and_officer_awards_funding(
     page, live_server, sign_in, assert_accessible, referrals
 ):
-    from pathway import casework
+    from pathway.casework import services as casework
 
     maya, _ = referrals
     officer = UserFactory(role=Role.SEND_OFFICER, username="officer")
@@ -127,7 +127,7 @@ def test_setting_answers_and_officer_awards_funding(
 def test_manager_reallocates_and_sees_caseloads(
     page, live_server, sign_in, assert_accessible, referrals
 ):
-    from pathway import casework
+    from pathway.casework import services as casework
 
     maya, _ = referrals
     first = UserFactory(role=Role.SEND_OFFICER, username="first", first_name="Ada")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from earlyyears.models import OutboxMessage, Role, User
-from pathway import advice
+from pathway.advice import services as advice
 from pathway.models import AdviceRequest, AdviceTemplate, Referral, ReferralEvent
 from tests.factories import ChildFactory, UserFactory
 

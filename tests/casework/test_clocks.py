@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from pathway import casework, clocks
+from pathway import clocks
+from pathway.casework import services as casework
 from pathway.models import ClockPolicy, ReferralClock
 
 D = datetime.date

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from earlyyears.models import OutboxMessage, Role
-from pathway import casework
+from pathway.casework import services as casework
+from pathway.casework.selectors import caseloads, funding_totals
 from pathway.models import (
     Decision,
     EarlyHelpHandoff,
@@ -21,7 +22,6 @@ from pathway.models import (
     ReferralEvent,
     ReferralRoute,
 )
-from pathway.selectors_casework import caseloads, funding_totals
 from tests.factories import UserFactory
 
 TODAY = datetime.date(2026, 11, 23)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from earlyyears.models import FamilyContact, Role
-from pathway import early_help
+from pathway.early_help import services as early_help
 from pathway.models import EarlyHelpHandoff, Referral, ReferralEvent, ShareWith
 from pathway.services import create_referral
 from pathway.views import REFERRAL_SECTIONS
@@ -254,7 +254,7 @@ def test_the_pack_holds_the_facts_consent_and_contacts(world, referral):
 def test_the_pack_says_when_the_family_did_not_consent_to_early_help(world, family_referral):
     from django.http import Http404
 
-    from pathway import casework
+    from pathway.casework import services as casework
 
     referral = family_referral(share_with=[ShareWith.SEND_TEAM])
     with pytest.raises(Http404):  # no consent: early help cannot see it
@@ -590,7 +590,7 @@ def test_a_new_user_role_is_refused(client, world, referral):
 
 
 def test_a_referral_re_routed_away_from_early_help_leaves_the_coordinators_list(world, referral):
-    from pathway import casework
+    from pathway.casework import services as casework
 
     casework.decide(
         referral,

@@ -11,14 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from earlyyears.models import Role
-from pathway import casework, panels
-from pathway.models import (
-    Decision,
-    PanelMeeting,
-    Referral,
-    ReferralClock,
-    ReferralEvent,
-)
+from pathway.casework import services as casework
+from pathway.models import Decision, PanelMeeting, Referral, ReferralClock, ReferralEvent
+from pathway.panels import services as panels
 from tests.factories import AreaFactory, ChildFactory, SettingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from earlyyears.models import MessageTemplate, OutboxMessage, Role
-from pathway import portage
 from pathway.models import FamilyPaperwork, PortageVisit, Referral, ReferralEvent
+from pathway.portage import services as portage
 from pathway.services import create_referral
 
 from ..factories import ChildFactory, FamilyContactFactory, UserFactory, portage_worker_for

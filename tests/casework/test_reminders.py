@@ -3,7 +3,7 @@
 import datetime
 
 from earlyyears.models import OutboxMessage, Role, User
-from pathway import casework
+from pathway.casework import services as casework
 from pathway.models import ReferralClock
 from tests.factories import UserFactory
 
@@ -76,8 +76,8 @@ def test_stopped_clocks_send_nothing(world, make_referral):
 def test_team_around_the_child_actions_are_reminded_once_per_due_date(world):
     from django.utils import timezone
 
-    from pathway import tac
     from pathway.models import TacAction, TacMeeting
+    from pathway.tac import services as tac
 
     today = timezone.localdate()
     world.practitioner_a.email = "sam@example.org"

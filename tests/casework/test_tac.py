@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from earlyyears.models import Role
-from pathway import tac
 from pathway.models import (
     AdviceRequest,
     AdviceTemplate,
@@ -22,6 +21,7 @@ from pathway.models import (
     TacAttendee,
     TacMeeting,
 )
+from pathway.tac import services as tac
 from pathway.views import CHILD_SECTIONS
 from tests.factories import ChildFactory, UserFactory, practitioner_at
 

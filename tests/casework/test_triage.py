@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from earlyyears.models import Area
-from pathway import casework
+from pathway.casework import services as casework
+from pathway.casework.selectors import QueueFilters, queue_counts, triage_queue
 from pathway.models import Referral, ReferralClock
-from pathway.selectors_casework import QueueFilters, queue_counts, triage_queue
 from tests.factories import AreaFactory, ChildFactory, SettingFactory, practitioner_at
 
 QUEUE = reverse("triage-queue")

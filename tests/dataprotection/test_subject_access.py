@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dataprotection.models import AccessEvent, LegalHold
 from earlyyears.models import OutboxMessage
-from pathway import casework
+from pathway.casework import services as casework
 from pathway.models import (
     AdviceRequest,
     AdviceTemplate,

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from earlyyears.models import Child, ImportExportAudit
-from pathway import exports
+from pathway.exports import services as exports
 from pathway.models import Referral
 from pathway.services import create_referral
 

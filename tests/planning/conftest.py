@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from earlyyears.models import Area, Role
-from pathway import planning
 from pathway.models import Referral
+from pathway.planning import aggregates as planning
 from pathway.services import create_referral
 from tests.factories import AreaFactory, ChildFactory, SettingFactory, UserFactory
 

@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 
 from earlyyears.needs import BroadAreaOfNeed, EYFSArea, age_band_for_months
-from pathway import planning, planning_tasks
 from pathway.models import NeedFigure, NeedFiguresState, Referral, ReferralRoute, Route
+from pathway.planning import aggregates as planning
+from pathway.planning import tasks as planning_tasks
 
 from .conftest import at
 

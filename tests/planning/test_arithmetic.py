@@ -9,7 +9,7 @@ import itertools
 
 import pytest
 
-from pathway.planning import (
+from pathway.planning.aggregates import (
     AreaNode,
     AreaTree,
     Line,
@@ -255,7 +255,7 @@ def test_cube_sums_months_into_quarters_and_years():
 
 def cube_is_safe(cube, tree, year) -> set:
     """Every line of the cube: no hidden cell is alone in one."""
-    from pathway.planning import cube_lines_of
+    from pathway.planning.aggregates import cube_lines_of
 
     lines_of = cube_lines_of(cube.index)
     all_lines = {line for cell in cube.values for line in lines_of(cell)}

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from earlyyears.models import Area, Role
 from earlyyears.needs import BroadAreaOfNeed
-from pathway import planning
 from pathway.models import Referral
+from pathway.planning import aggregates as planning
 from tests.factories import AreaFactory, UserFactory
 
 from .conftest import at

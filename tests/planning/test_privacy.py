@@ -82,7 +82,7 @@ def test_a_planner_is_refused_the_obvious_child_pages(client, world, ids, url):
 
 @pytest.mark.django_db
 def test_the_planning_pages_never_name_a_child(client, world, ids):
-    from pathway import planning
+    from pathway.planning import aggregates as planning
 
     planning.rebuild_need_figures()
     client.force_login(world.planner)

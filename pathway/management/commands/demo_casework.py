@@ -36,8 +36,13 @@ from earlyyears.models import (
     SettingMembership,
     User,
 )
+from pathway.advice import services as advice
+from pathway.casework import services as casework
+from pathway.early_help import services as early_help
+from pathway.panels import services as panels
+from pathway.portage import services as portage
+from pathway.tac import services as tac
 
-from ... import advice, casework, early_help, panels, portage, tac
 from ...models import (
     AdviceRequest,
     AdviceTemplate,

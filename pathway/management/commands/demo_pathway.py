@@ -25,8 +25,9 @@ from earlyyears.models import (
     User,
 )
 from earlyyears.needs import PRIME_AREAS, ConcernLevel
+from pathway.casework import services as casework
+from pathway.planning.aggregates import rebuild_need_figures
 
-from ... import casework
 from ...models import (
     Decision,
     FundingBudget,
@@ -37,7 +38,6 @@ from ...models import (
     ReferralEvent,
     Route,
 )
-from ...planning import rebuild_need_figures
 from ...routing import DEVELOPMENTAL_BANDS
 from ...services import create_referral, submit_health_notification
 

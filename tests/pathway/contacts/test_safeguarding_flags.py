@@ -21,9 +21,12 @@ from django.utils import timezone
 
 from earlyyears import outbox
 from earlyyears.models import ContactDetail, FamilyContact, OutboxMessage, Provenance
-from pathway import casework, early_help, exports, portage
+from pathway.casework import services as casework
 from pathway.contacts.services import set_child_flags, set_contact_flags
+from pathway.early_help import services as early_help
+from pathway.exports import services as exports
 from pathway.models import Referral, ShareWith
+from pathway.portage import services as portage
 from pathway.services import create_referral
 from tests.factories import FamilyContactFactory
 

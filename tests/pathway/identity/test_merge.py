@@ -13,7 +13,7 @@ from dataprotection.models import AccessEvent, LegalHold
 from dataprotection.retention import held_child_ids
 from dataprotection.selectors import AuditFilters, audit_events, subject_access_record
 from earlyyears.models import CaseloadMembership, Child
-from pathway import panels, portage, services
+from pathway import services
 from pathway.identity import services as identity
 from pathway.models import (
     ChildMerge,
@@ -24,7 +24,9 @@ from pathway.models import (
     ReferralClock,
     ReferralEvent,
 )
-from pathway.planning import rebuild_need_figures
+from pathway.panels import services as panels
+from pathway.planning.aggregates import rebuild_need_figures
+from pathway.portage import services as portage
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from dataprotection.models import AccessEvent
 from earlyyears.models import Child, ContactDetail, FamilyContact, OutboxMessage
-from pathway import advice, services
+from pathway import services
+from pathway.advice import services as advice
 from pathway.models import AdviceTemplate, PossibleMatch, Referral
 
 pytestmark = pytest.mark.django_db

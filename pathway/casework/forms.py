@@ -1,0 +1,216 @@
+"""Forms for SEND casework. A form checks the shape of the answer; the rules about which
+decision is allowed live in pathway.casework, whose errors the view adds to the form."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from earlyyears.forms import GovukDateField, GovukForm, QuickSelect
+from earlyyears.models import User
+from earlyyears.needs import AgeBand, BroadAreaOfNeed
+from pathway.casework.services import ROUTE_CHOICES_FOR, FundingTerms, decisions_open_to
+from pathway.models import Decision, Referral, Route
+
+
+class DecisionForm(GovukForm):
+    """One form for every decision, by an officer or at panel: what was decided and why."""
+
+    kind = forms.ChoiceField(label="Decision", widget=forms.RadioSelect)
+    routes = forms.MultipleChoiceField(
+        label="Routes",
+        help_text="For accept or re-route: the route or routes the child goes on to",
+        choices=Route.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Reason for the decision",
+        help_text="Plain words: the family and the setting may read this",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": "Enter the reason for the decision"},
+    )
+    question = forms.CharField(
+        label="Question for the setting",
+        help_text="Only if you ask the setting for more information",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+    amount = forms.DecimalField(
+        label="Funding amount in pounds",
+        help_text="Only if you award inclusion funding. For example, 1200.00",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100000"),
+        decimal_places=2,
+        error_messages={"invalid": "Enter the amount as a number of pounds, like 1200.00"},
+    )
+    hours_per_week = forms.DecimalField(
+        label="Hours of extra support a week",
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=Decimal("60"),
+        decimal_places=1,
+        error_messages={"invalid": "Enter hours a week as a number, like 5 or 7.5"},
+    )
+    starts_on = GovukDateField(label="Funding start date", required=False)
+    ends_on = GovukDateField(label="Funding end date", required=False)
+    review_on = GovukDateField(label="Review date", required=False)
+
+    FUNDING_FIELDS = ("amount", "hours_per_week", "starts_on", "ends_on", "review_on")
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        allowed = decisions_open_to(referral)
+        self.fields["kind"].choices = [(kind, Decision.Kind(kind).label) for kind in allowed]
+        self.fields["kind"].error_messages["required"] = "Select the decision"
+        route_choices = {route for kind in allowed for route in ROUTE_CHOICES_FOR.get(kind, [])}
+        self.fields["routes"].choices = [
+            (value, label) for value, label in Route.choices if value in route_choices
+        ]
+        self.has_choices = bool(allowed)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind in ROUTE_CHOICES_FOR and not data.get("routes"):
+            self.add_error("routes", "Select at least one route")
+        if kind == Decision.Kind.MORE_INFORMATION and not (data.get("question") or "").strip():
+            self.add_error("question", "Enter the question for the setting")
+        if kind == Decision.Kind.FUNDING:
+            messages = {
+                "amount": "Enter the funding amount",
+                "hours_per_week": "Enter the hours of extra support a week",
+                "starts_on": "Enter the funding start date",
+                "ends_on": "Enter the funding end date",
+                "review_on": "Enter the review date",
+            }
+            for name in self.FUNDING_FIELDS:
+                if data.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, messages[name])
+        return data
+
+    def funding_terms(self) -> FundingTerms | None:
+        data = self.cleaned_data
+        if data.get("kind") != Decision.Kind.FUNDING:
+            return None
+        return FundingTerms(
+            amount=data["amount"],
+            hours_per_week=data["hours_per_week"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            review_on=data["review_on"],
+        )
+
+    def decide_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments for casework.decide, from the cleaned answers."""
+        data = self.cleaned_data
+        return {
+            "reason": data["reason"],
+            "routes": data.get("routes") or [],
+            "question": data.get("question") or "",
+            "funding": self.funding_terms(),
+        }
+
+
+class AllocationForm(GovukForm):
+    officer = forms.ModelChoiceField(
+        label="Officer",
+        queryset=User.objects.none(),
+        empty_label="Choose an officer",
+        error_messages={"required": "Select the officer", "invalid_choice": "Select the officer"},
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=300,
+        help_text="For example, caseload balance or the officer's knowledge of the family",
+    )
+
+    def __init__(self, *args: Any, officers, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+        self.fields["officer"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
+        )
+
+
+class AnswerForm(GovukForm):
+    answer = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=8000,
+        error_messages={"required": "Enter your answer"},
+    )
+
+
+class NoteForm(GovukForm):
+    text = forms.CharField(
+        label="Case note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Enter the note"},
+    )
+
+
+class TriageFilterForm(GovukForm):
+    """The queue's filters, from the query string; a bad value is reported, never a 500."""
+
+    route = forms.ChoiceField(label="Route", required=False)
+    area = forms.TypedChoiceField(label="Area", required=False, coerce=int, empty_value=None)
+    setting = forms.TypedChoiceField(label="Setting", required=False, coerce=int, empty_value=None)
+    age_band = forms.ChoiceField(label="Age", required=False)
+    need = forms.ChoiceField(label="Broad area of need", required=False)
+    waiting = forms.ChoiceField(label="Waiting", required=False)
+    clock = forms.ChoiceField(
+        label="Clock",
+        required=False,
+        choices=[("", "Any"), ("overdue", "Overdue"), ("due_soon", "Due soon")],
+    )
+    allocated = forms.ChoiceField(label="Allocated to", required=False)
+
+    def __init__(self, *args: Any, areas, settings, officers, waiting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["route"].choices = [("", "Any route"), *Route.choices]
+        self.fields["area"].choices = [("", "Any area")] + [(a.pk, a.name) for a in areas]
+        self.fields["setting"].choices = [("", "Any setting")] + [(s.pk, s.name) for s in settings]
+        self.fields["age_band"].choices = [("", "Any age"), *AgeBand.choices]
+        self.fields["need"].choices = [("", "Any need"), *BroadAreaOfNeed.choices]
+        self.fields["waiting"].choices = [("", "Any time")] + [
+            (key, label) for key, (label, _, _) in waiting.items()
+        ]
+        self.fields["allocated"].choices = [
+            ("", "Anyone or no one"),
+            ("me", "Me"),
+            ("none", "No one yet"),
+        ] + [(str(o.pk), o.get_full_name() or o.username) for o in officers]
+        for field in self.fields.values():
+            field.widget = QuickSelect(choices=field.choices)
+            label = field.label.lower()
+            field.error_messages["invalid_choice"] = f"Choose a {label} from the list"
+
+
+class SharingForm(GovukForm):
+    """Withdraw a family's consent to share, or record a lawful basis to share without it."""
+
+    service = forms.ChoiceField(
+        label="Service",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the service"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter the reason"},
+    )
+
+    def __init__(self, *args: Any, services: list[tuple[str, str]], reason_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = services
+        self.fields["reason"].label = reason_label

@@ -1,0 +1,85 @@
+"""The chooser on the need-by-area page: a GET form, so it works without JavaScript and every
+view of the figures has a link of its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from earlyyears.forms import GovukForm
+from earlyyears.needs import AgeBand, BroadAreaOfNeed, EYFSArea
+from pathway.planning.aggregates import (
+    FIGURES,
+    LEVELS,
+    MEASURES,
+    Period,
+    PlanningQuery,
+    period_choices,
+)
+
+
+class PlanningForm(GovukForm):
+    need = forms.ChoiceField(
+        label="Need",
+        required=False,
+        choices=[
+            ("", "Every need"),
+            ("Broad areas of need", list(BroadAreaOfNeed.choices)),
+            ("Areas of learning (EYFS)", list(EYFSArea.choices)),
+        ],
+        error_messages={"invalid_choice": "Select a need from the list"},
+    )
+    age = forms.ChoiceField(
+        label="Age",
+        required=False,
+        choices=[("", "All ages"), *AgeBand.choices],
+        error_messages={"invalid_choice": "Select an age from the list"},
+    )
+    period = forms.ChoiceField(
+        label="Period",
+        required=False,
+        error_messages={"invalid_choice": "Select a year, quarter or month from the list"},
+    )
+    figure = forms.ChoiceField(
+        label="Figure",
+        required=False,
+        choices=list(FIGURES.items()),
+        error_messages={"invalid_choice": "Select a figure from the list"},
+    )
+    measure = forms.ChoiceField(
+        label="Show as",
+        required=False,
+        choices=list(MEASURES.items()),
+        error_messages={"invalid_choice": "Select count or rate"},
+    )
+    level = forms.ChoiceField(
+        label="Areas",
+        required=False,
+        choices=list(LEVELS.items()),
+        error_messages={"invalid_choice": "Select wards, localities or districts"},
+    )
+
+    def __init__(self, *args: Any, first_year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["period"].choices = period_choices(min(first_year, this_year), this_year)
+        self.default_period = Period("year", this_year)
+
+    def query(self) -> PlanningQuery:
+        """The figures asked for; a field that is wrong (shown in the error summary) falls back
+        to its default, so the page always shows something."""
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+        period = Period.parse(data.get("period", "")) or self.default_period
+        return PlanningQuery(
+            need=data.get("need", ""),
+            age=data.get("age", ""),
+            period=period,
+            figure=data.get("figure", "children"),
+            measure=data.get("measure", "count"),
+            level=data.get("level", "ward"),
+        )

@@ -1,7 +1,0 @@
-from django.urls import path
-
-from . import views_exports
-
-urlpatterns = [
-    path("exports/referrals/", views_exports.referrals_export, name="referrals-export"),
-]
