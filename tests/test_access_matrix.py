@@ -232,7 +232,7 @@ NO_CHILD_DATA: dict[str, str] = {
     "training-import-template": "a blank CSV template",
     "training-import-preview": "attendance import preview for trainers",
     "training-import-confirm": "attendance import for trainers",
-    # planning: aggregates only, small counts suppressed (tests/planning checks who sees them)
+    # planning: aggregates only, small counts suppressed (tests/pathway/planning checks who)
     "planning": "area figures for planners and the SEND manager",
     "planning-geojson": "area figures for planners and the SEND manager",
     "planning-csv": "area figures for planners and the SEND manager",

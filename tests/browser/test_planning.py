@@ -15,7 +15,7 @@ from earlyyears.models import Role
 from earlyyears.needs import BroadAreaOfNeed
 from pathway.planning import aggregates as planning
 from tests.factories import PASSWORD, UserFactory
-from tests.planning.conftest import County, at
+from tests.pathway.planning.conftest import County, at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,8 +14,7 @@ from earlyyears.models import MessageTemplate, OutboxMessage, Role
 from pathway.models import FamilyPaperwork, PortageVisit, Referral, ReferralEvent
 from pathway.portage import services as portage
 from pathway.services import create_referral
-
-from ..factories import ChildFactory, FamilyContactFactory, UserFactory, portage_worker_for
+from tests.factories import ChildFactory, FamilyContactFactory, UserFactory, portage_worker_for
 
 pytestmark = pytest.mark.django_db
 
