@@ -24,7 +24,7 @@ from earlyyears.models import (
 )
 from earlyyears.outbox import release_held_messages
 
-from ..models import Referral, ReferralEvent
+from ..timeline import record_child_event
 
 SOURCE_FOR_ROLE = {
     Role.PRACTITIONER: Provenance.SETTING,
@@ -152,22 +152,6 @@ def record_supplied_contact(
     return contact
 
 
-def _child_event(child: Child, user: User, summary: str, detail: dict | None = None) -> None:
-    """Put a change to the child's record on the timeline of each of the child's referrals."""
-    now = timezone.now()
-    ReferralEvent.objects.bulk_create(
-        ReferralEvent(
-            referral_id=referral_id,
-            kind=ReferralEvent.Kind.CHILD_RECORD,
-            actor=user,
-            at=now,
-            summary=summary,
-            detail=detail or {},
-        )
-        for referral_id in Referral.objects.filter(child=child).values_list("pk", flat=True)
-    )
-
-
 @dataclass
 class CheckAnswer:
     """What the person checking said: about the contact (True, False or None for not now), and
@@ -220,7 +204,7 @@ def check_contact(contact: FamilyContact, user: User, answer: CheckAnswer) -> Fa
             detail.save(update_fields=["status", "decided_by", "decided_at"])
         contact.save()
         if summary:
-            _child_event(contact.child, user, "; ".join(summary), {"contact": contact.pk})
+            record_child_event([contact.child], user, "; ".join(summary), {"contact": contact.pk})
         release_held_messages(contact)
         return contact
 
@@ -242,8 +226,8 @@ def set_child_flags(child: Child, user: User, flags: dict[str, bool], note: str)
                 + str(Child._meta.get_field(name).verbose_name)
                 for name in changed
             ]
-            _child_event(
-                child,
+            record_child_event(
+                [child],
                 user,
                 "Safeguarding flags changed" + (f" ({'; '.join(labels)})" if labels else ""),
                 {"flags": changed},
@@ -277,8 +261,8 @@ def set_contact_flags(contact: FamilyContact, user: User, flags: dict[str, bool]
                     to_phone="",
                     status_updated_at=timezone.now(),
                 )
-            _child_event(
-                contact.child,
+            record_child_event(
+                [contact.child],
                 user,
                 f"Safeguarding flags changed for {contact.name}",
                 {"contact": contact.pk, "flags": changed},

@@ -21,9 +21,10 @@ from django.utils import timezone
 from earlyyears.access import AnyUser, children_for
 from earlyyears.models import Child, Role, User
 from pathway.planning.tasks import rebuild_need_figures
+from pathway.timeline import record_child_event
 
 from ..access import referrals_for
-from ..models import ChildMerge, PossibleMatch, Referral, ReferralEvent
+from ..models import ChildMerge, PossibleMatch
 
 logger = logging.getLogger(__name__)
 
@@ -148,21 +149,6 @@ def flag_possible_matches(child: Child) -> int:
     return len(matches)
 
 
-def _timeline(children: list[Child], user: User, summary: str, detail: dict) -> None:
-    now = timezone.now()
-    ReferralEvent.objects.bulk_create(
-        ReferralEvent(
-            referral_id=referral_id,
-            kind=ReferralEvent.Kind.CHILD_RECORD,
-            actor=user,
-            at=now,
-            summary=summary,
-            detail=detail,
-        )
-        for referral_id in Referral.objects.filter(child__in=children).values_list("pk", flat=True)
-    )
-
-
 def _settle_status(child: Child) -> None:
     """A provisional record becomes active once no possible match is left to check."""
     if child.record_status != Child.RecordStatus.PROVISIONAL:
@@ -184,7 +170,7 @@ def mark_different(match: PossibleMatch, user: User, reason: str) -> PossibleMat
         match.status = PossibleMatch.Status.DIFFERENT
         match.decided_by, match.decided_at, match.reason = user, timezone.now(), reason
         match.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-        _timeline(
+        record_child_event(
             [match.child, match.existing],
             user,
             "Checked against another record: different children",
@@ -285,7 +271,7 @@ def merge_children(match: PossibleMatch, user: User, *, survivor: Child, reason:
             reason=reason,
             merged_by=user,
         )
-        _timeline(
+        record_child_event(
             [survivor],
             user,
             f"Record {merged.reference} merged into this one (same child)",
@@ -322,7 +308,7 @@ def undo_merge(record: ChildMerge, user: User, reason: str) -> ChildMerge:
             )
         record.undone_by, record.undone_at, record.undo_reason = user, timezone.now(), reason
         record.save(update_fields=["undone_by", "undone_at", "undo_reason"])
-        _timeline(
+        record_child_event(
             [record.survivor, merged],
             user,
             f"Merge of {merged.reference} into {record.survivor.reference} undone",
