@@ -471,9 +471,9 @@ def test_access_matrix(client, case, capsys):
 
 def _body(response) -> str:
     if response.streaming:
-        content = b"".join(response.streaming_content)
-        response.close()
-        return content.decode(errors="replace")
+        # The test client closes a streamed response once it is read; closing it again here
+        # would fire request_finished and close PostgreSQL's connection inside the test.
+        return b"".join(response.streaming_content).decode(errors="replace")
     return response.content.decode(errors="replace")
 
 

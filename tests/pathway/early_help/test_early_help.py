@@ -312,9 +312,11 @@ def test_a_pack_without_setting_contacts_or_early_help_answers_still_follows_the
 def _pdf_text(pdf: bytes) -> str:
     """The decompressed content streams of a PDF written with the core font."""
     text = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    # Up to "endstream" with the line end: a compressed stream may itself end in a CR byte,
+    # and decompressobj ignores what follows the end of the data.
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
         try:
-            text.append(zlib.decompress(match.group(1)).decode("latin-1"))
+            text.append(zlib.decompressobj().decompress(match.group(1)).decode("latin-1"))
         except zlib.error:
             text.append(match.group(1).decode("latin-1"))
     return "\n".join(text)

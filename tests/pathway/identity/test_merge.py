@@ -99,7 +99,9 @@ def pair(world, parent_a, notify, referral_on, django_capture_on_commit_callback
     return world.child_a, provisional
 
 
-def test_merge_and_undo_round_trip(world, pair, client, django_capture_on_commit_callbacks):
+def test_merge_and_undo_round_trip(
+    world, pair, client, django_capture_on_commit_callbacks, celery_eager
+):
     survivor, provisional = pair
     before = {survivor.pk: snapshot(survivor), provisional.pk: snapshot(provisional)}
     rebuild_need_figures()
