@@ -88,10 +88,11 @@ def _generate(ward_ids: list[int], submitter_id: int, rule_set_id: int) -> None:
         cursor.execute(
             f"""
             INSERT INTO earlyyears_child (reference, first_name, last_name, date_of_birth,
-                postcode, area_id, setting_id, languages, nhs_number, created_at)
+                postcode, area_id, setting_id, languages, nhs_number, created_at,
+                record_status, address_withheld, looked_after, court_order, safeguarding_note)
             SELECT 'B' || g, 'Child', 'Bench' || g, DATE '2021-01-01' + (random() * 1500)::int,
                 'WM1 1AA', ({wards})[1 + floor(random() * {len(ward_ids)})::int], NULL, '[]',
-                '', now()
+                '', now(), 'active', false, false, false, ''
             FROM generate_series(1, %s) AS g
             """,  # noqa: S608 - our own integers
             [CHILDREN],
