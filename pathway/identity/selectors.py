@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from earlyyears.access import AnyUser
@@ -95,16 +95,3 @@ def side_by_side(match: PossibleMatch) -> list[RecordSide]:
 
 def recent_merges(user: AnyUser, limit: int = 20) -> list[ChildMerge]:
     return list(merges_for(user).order_by("-merged_at", "-pk")[:limit])
-
-
-def open_match_count(user: AnyUser) -> int:
-    return open_possible_matches(user).count() if is_send_team(user) else 0
-
-
-def aliases_of(child: Child) -> list[int]:
-    """The ids a child's history is also filed under: records merged into it."""
-    return list(
-        Child.objects.filter(
-            Q(merged_into=child), record_status=Child.RecordStatus.MERGED
-        ).values_list("pk", flat=True)
-    )
