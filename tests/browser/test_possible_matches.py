@@ -119,3 +119,22 @@ def test_the_setting_confirms_a_number_from_someone_else(
     mother.refresh_from_db()
     assert mother.mobile_phone == "+447700900222"
     assert_accessible(page)
+
+
+def test_the_send_team_sets_safeguarding_flags(page, live_server, sign_in, assert_accessible, pair):
+    sign_in(page, "manager", PASSWORD)
+    page.goto(f"{live_server.url}/children/{pair.pk}/")
+    page.get_by_role("link", name="Safeguarding flags").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Safeguarding flags")
+    assert_accessible(page)
+    page.get_by_label("The child's address must not be disclosed").check()
+    page.get_by_label("Do not contact").check()
+    page.get_by_role("button", name="Save flags").click()
+    expect(page.locator(".govuk-warning-text").first).to_contain_text(
+        "the address must not be disclosed"
+    )
+    expect(page.locator("body")).to_contain_text("Do not contact")
+    assert_accessible(page)
+    pair.refresh_from_db()
+    assert pair.address_withheld
+    assert pair.family_contacts.get().do_not_contact
