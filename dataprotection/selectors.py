@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from earlyyears.access import child_for
-from earlyyears.models import Child, FamilyContact, OutboxMessage, Role, User
+from earlyyears.models import Child, FamilyContact, OutboxMessage, Role, User, display_name
 from pathway.models import (
     AdviceRequest,
     ChildMerge,
@@ -94,12 +94,6 @@ def audit_page(filters: AuditFilters, page_number: Any = 1) -> Page:
 
 
 # --- Subject access ------------------------------------------------------------------------
-
-
-def _name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def _label(choices, value) -> str:
@@ -210,7 +204,7 @@ def _observations(child: Child) -> list[dict[str, Any]]:
             "observed_on": o.observed_on,
             "what_was_seen": o.what_was_seen,
             "strengths": o.strengths,
-            "observed_by": _name(o.observer),
+            "observed_by": display_name(o.observer, nobody=""),
             "setting": o.setting.name if o.setting_id else "",
             "attachment": o.attachment_name if o.attachment else "",
             "recorded": o.created_at,
@@ -268,13 +262,13 @@ def _referrals(child: Child) -> list[dict[str, Any]]:
                 "reference": r.reference or f"Referral {r.pk}",
                 "source": r.get_source_display(),
                 "submitted": r.submitted_at,
-                "submitted_by": _name(r.submitted_by),
+                "submitted_by": display_name(r.submitted_by, nobody=""),
                 "setting": r.setting.name if r.setting_id else "",
                 "status": r.get_status_display(),
                 "routes_now": [route.get_route_display() for route in r.current_routes.all()],
                 "why_it_was_routed": list(r.routing_reasons or []),
                 "routing_rules_version": r.rule_set.version if r.rule_set_id else None,
-                "allocated_to": _name(r.allocated_to),
+                "allocated_to": display_name(r.allocated_to, nobody=""),
                 "outcome": r.outcome,
                 "consent_given_by": r.consent_given_by,
                 "consent_given_on": r.consent_given_on,
@@ -290,7 +284,7 @@ def _referrals(child: Child) -> list[dict[str, Any]]:
                         "at": e.at,
                         "what": e.get_kind_display(),
                         "summary": e.summary,
-                        "by": _name(e.actor),
+                        "by": display_name(e.actor, nobody=""),
                     }
                     for e in events[r.pk]
                 ],
@@ -299,7 +293,7 @@ def _referrals(child: Child) -> list[dict[str, Any]]:
                         "decision": d.get_kind_display(),
                         "reason": d.reason,
                         "decided": d.decided_at,
-                        "decided_by": _name(d.decided_by),
+                        "decided_by": display_name(d.decided_by, nobody=""),
                         "at_panel": d.at_panel.held_on if d.at_panel_id else None,
                     }
                     for d in decisions[r.pk]
@@ -308,10 +302,10 @@ def _referrals(child: Child) -> list[dict[str, Any]]:
                     {
                         "question": q.question,
                         "asked": q.asked_at,
-                        "asked_by": _name(q.asked_by),
+                        "asked_by": display_name(q.asked_by, nobody=""),
                         "answer": q.answer,
                         "answered": q.answered_at,
-                        "answered_by": _name(q.answered_by),
+                        "answered_by": display_name(q.answered_by, nobody=""),
                     }
                     for q in questions[r.pk]
                 ],
@@ -323,7 +317,7 @@ def _referrals(child: Child) -> list[dict[str, Any]]:
                         "starts_on": f.starts_on,
                         "ends_on": f.ends_on,
                         "review_on": f.review_on,
-                        "awarded_by": _name(f.awarded_by),
+                        "awarded_by": display_name(f.awarded_by, nobody=""),
                     }
                     for f in funding[r.pk]
                 ],
@@ -340,7 +334,7 @@ def _referrals(child: Child) -> list[dict[str, Any]]:
                     {
                         "status": handoff.get_status_display(),
                         "handed_over": handoff.created_at,
-                        "coordinator": _name(handoff.coordinator),
+                        "coordinator": display_name(handoff.coordinator, nobody=""),
                         "response_reason": handoff.response_reason,
                         "outcome": handoff.get_outcome_display() if handoff.outcome else "",
                         "outcome_notes": handoff.outcome_notes,
@@ -352,9 +346,9 @@ def _referrals(child: Child) -> list[dict[str, Any]]:
                 "advice": [
                     {
                         "discipline": a.get_discipline_display(),
-                        "professional": _name(a.professional),
+                        "professional": display_name(a.professional, nobody=""),
                         "requested": a.requested_at,
-                        "requested_by": _name(a.requested_by),
+                        "requested_by": display_name(a.requested_by, nobody=""),
                         "what_was_asked": a.message,
                         "status": a.get_status_display(),
                         "answers": {
@@ -374,7 +368,7 @@ def _portage(child: Child) -> list[dict[str, Any]]:
     return [
         {
             "visited_on": v.visited_on,
-            "portage_worker": _name(v.worker),
+            "portage_worker": display_name(v.worker, nobody=""),
             "goals": v.goals,
             "progress": v.progress,
             "next_steps": v.next_steps,
@@ -399,7 +393,7 @@ def _paperwork(child: Child) -> dict[str, Any] | None:
         "family_worries": p.family_worries,
         "consent_to_share": [_label(ShareWith, code) for code in (p.consent_to_share or [])],
         "consent_given_on": p.consent_given_on,
-        "recorded_by": _name(p.recorded_by),
+        "recorded_by": display_name(p.recorded_by, nobody=""),
         "updated": p.updated_at,
     }
 
@@ -421,7 +415,7 @@ def _tac(child: Child) -> list[dict[str, Any]]:
             "actions": [
                 {
                     "action": a.description,
-                    "owner": _name(a.owner) or a.owner_name,
+                    "owner": display_name(a.owner, nobody="") or a.owner_name,
                     "due_on": a.due_on,
                     "done": a.done_at,
                 }
@@ -476,7 +470,7 @@ def _holds(child: Child) -> list[dict[str, Any]]:
         {
             "reason": h.reason,
             "placed": h.placed_at,
-            "placed_by": _name(h.placed_by),
+            "placed_by": display_name(h.placed_by, nobody=""),
             "lifted": h.lifted_at,
             "lift_reason": h.lift_reason,
         }
@@ -504,7 +498,7 @@ def subject_access_record(user, child_id: int) -> tuple[Child, dict[str, Any]]:
     child = child_for(user, child_id)
     record = {
         "generated": timezone.now(),
-        "generated_by": _name(user),
+        "generated_by": display_name(user, nobody=""),
         "child": _child(child),
         "family_contacts": _contacts(child),
         "observations": _observations(child),

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import SEND_TEAM_ROLES, Child, FamilyContact, OutboxMessage, Role, Setting, User
+from .roles import DIRECT_CHILD_ROLES
 
 AnyUser = User | AnonymousUser
 
@@ -22,7 +23,7 @@ def settings_for(user: AnyUser) -> QuerySet[Setting]:
     """Settings whose children the user may see."""
     if not user.is_authenticated or not user.is_active:
         return Setting.objects.none()
-    if user.role in (Role.SEND_OFFICER, Role.SEND_MANAGER):
+    if user.role in SEND_TEAM_ROLES:
         return Setting.objects.all()
     if user.role == Role.PRACTITIONER:
         return Setting.objects.filter(memberships__user=user)
@@ -33,7 +34,7 @@ def children_for(user: AnyUser) -> QuerySet[Child]:
     """Children the user may see: their setting's, their caseload's, or all for the SEND team."""
     if not user.is_authenticated or not user.is_active:
         return Child.objects.none()
-    if user.role in (Role.SEND_OFFICER, Role.SEND_MANAGER):
+    if user.role in SEND_TEAM_ROLES:
         return Child.objects.all()
     # A record merged into another is an alias: only the SEND team, who can undo the merge,
     # still opens it; everyone else finds the child under the record that was kept.
@@ -67,9 +68,4 @@ def messages_for(user: AnyUser) -> QuerySet[OutboxMessage]:
 
 def can_see_child_records(user: AnyUser) -> bool:
     """Whether the role works with individual children at all (for navigation, not for access)."""
-    return user.is_authenticated and user.role in (
-        Role.PRACTITIONER,
-        Role.PORTAGE_WORKER,
-        Role.SEND_OFFICER,
-        Role.SEND_MANAGER,
-    )
+    return user.is_authenticated and user.role in DIRECT_CHILD_ROLES

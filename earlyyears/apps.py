@@ -6,7 +6,11 @@ class EarlyYearsConfig(AppConfig):
     verbose_name = "People and places"
 
     def ready(self) -> None:
-        from . import resources  # noqa: F401 - registers the bulk data resources with the engine
+        from . import (
+            navigation,
+            resources,  # noqa: F401 - registers the bulk data resources with the engine
+        )
         from .exports import neutralise_wagtail_exports
 
         neutralise_wagtail_exports()
+        navigation.discover()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from .roles import SEND_TEAM_ROLES, Role
 from .validators import (
     normalise_postcode,
     normalise_uk_mobile,
@@ -25,21 +26,6 @@ def age_in_months(date_of_birth: datetime.date, on: datetime.date) -> int:
     if on.day < date_of_birth.day:
         months -= 1
     return max(months, 0)
-
-
-class Role(models.TextChoices):
-    PRACTITIONER = "practitioner", "Nursery practitioner"
-    PORTAGE_WORKER = "portage_worker", "Portage worker"
-    SEND_OFFICER = "send_officer", "SEND team officer"
-    SEND_MANAGER = "send_manager", "SEND team manager"
-    EARLY_HELP_COORDINATOR = "early_help", "Early help coordinator"
-    PROFESSIONAL = "professional", "Health or care professional"
-    TRAINER = "trainer", "Trainer"
-    PLANNER = "planner", "Planner"
-    ADMIN = "admin", "Service administrator"
-
-
-SEND_TEAM_ROLES = frozenset({Role.SEND_OFFICER, Role.SEND_MANAGER})
 
 
 class User(AbstractUser):
@@ -67,6 +53,14 @@ class User(AbstractUser):
     @property
     def is_send_team(self) -> bool:
         return self.role in SEND_TEAM_ROLES
+
+
+def display_name(user: User | None, nobody: str = "the service") -> str:
+    """The name people see for a member of staff: their full name, or their username when no
+    name was given; `nobody` for what the service did by itself."""
+    if user is None:
+        return nobody
+    return user.get_full_name() or user.get_username()
 
 
 class Area(models.Model):

@@ -1,12 +1,19 @@
-"""What each role sees in the header navigation and on its landing page."""
+"""What each role sees in the header navigation and on its landing page.
+
+Each app declares its own entries in its `navigation.py` (found when the project starts), so
+the shared core never names a page of an app above it. An entry's place is its `order`:
+gaps leave room for the entries of other apps.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.module_loading import autodiscover_modules
 
-from .models import Role
+from .roles import CONTENT_EDITOR_ROLES, SEND_TEAM_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -25,266 +32,106 @@ class Task:
     url: str | None = None
 
 
-def _children_label(role: str) -> str:
-    return {
-        Role.PORTAGE_WORKER: "Your caseload",
-        Role.PRACTITIONER: "Children",
-    }.get(role, "Children")
+@dataclass(frozen=True)
+class Link:
+    """A header link: `url` is a URL name, or a path for a Wagtail page (which has no name).
+    `roles` empty means every signed-in role."""
+
+    order: int
+    label: str
+    url: str
+    roles: frozenset[str] = frozenset()
+    signed_out: bool = False
+
+
+@dataclass(frozen=True)
+class LandingTask:
+    order: int
+    roles: frozenset[str]
+    title: str
+    description: str
+    url: str
+
+
+_links: list[Link] = []
+_tasks: list[LandingTask] = []
+
+
+def add_links(*links: Link) -> None:
+    _links.extend(links)
+    _links.sort(key=lambda link: link.order)
+
+
+def add_tasks(*tasks: LandingTask) -> None:
+    _tasks.extend(tasks)
+    _tasks.sort(key=lambda task: task.order)
+
+
+def discover() -> None:
+    """Load every app's `navigation` module (called once, when the project starts)."""
+    autodiscover_modules("navigation")
+
+
+def _url(target: str) -> str:
+    return target if target.startswith("/") else reverse(target)
+
+
+def _for_role(role: str, roles: Iterable[str]) -> bool:
+    return not roles or role in roles
 
 
 def navigation_for(user, path: str) -> list[NavItem]:
     if not user.is_authenticated:
-        url = reverse("local-offer")
-        return [NavItem("Local offer", url, active=path.startswith(url))]
-    items: list[tuple[str, str]] = [("Home", reverse("home"))]
-    if user.role in (Role.PRACTITIONER, Role.SEND_OFFICER, Role.SEND_MANAGER):
-        items.append((_children_label(user.role), reverse("children")))
-    if user.role == Role.PORTAGE_WORKER:
-        items.append(("Your caseload", reverse("portage-caseload")))
-    if user.role in (Role.PRACTITIONER, Role.PORTAGE_WORKER):
-        items.append(("My concerns", reverse("my-concerns")))
-    if user.role == Role.PRACTITIONER:
-        items.append(("Questions", reverse("information-requests")))
-    if user.role in (Role.SEND_OFFICER, Role.SEND_MANAGER):
-        items.append(("Triage", reverse("triage-queue")))
-        items.append(("Caseloads", reverse("caseloads")))
-        items.append(("Panels", reverse("panel-list")))
-        items.append(("Funding", reverse("funding")))
-        items.append(("Download referrals", reverse("referrals-export")))
-        items.append(("Register", reverse("notification-register")))
-        items.append(("Possible matches", reverse("possible-matches")))
-        items.append(("Messages", reverse("message-log")))
-    if user.role == Role.SEND_MANAGER:
-        items.append(("Routing rules", reverse("routing-rules")))
-        items.append(("Audit trail", reverse("audit-search")))
-        items.append(("Account changes", reverse("account-changes")))
-    if user.role == Role.EARLY_HELP_COORDINATOR:
-        items.append(("Early help", reverse("early-help-list")))
-    if user.role in MY_ACTIONS_ROLES:
-        items.append(("My actions", reverse("my-actions")))
-    if user.role == Role.PROFESSIONAL:
-        items.append(("Notify", reverse("health-notification")))
-    if user.role in (
-        Role.PRACTITIONER,
-        Role.PORTAGE_WORKER,
-        Role.SEND_OFFICER,
-        Role.SEND_MANAGER,
-        Role.EARLY_HELP_COORDINATOR,
-        Role.PROFESSIONAL,
-    ):
-        items.append(("Local offer", reverse("local-offer")))
-        items.append(("Advice requests", reverse("advice-list")))
-    if user.role in LEARNER_ROLES:
-        items.append(("Training", TRAINING_URL))
-    if user.role == Role.TRAINER:
-        items.append(("Training coverage", reverse("training-coverage")))
-    if user.role in (Role.PLANNER, Role.SEND_MANAGER):
-        items.append(("Need by area", reverse("planning")))
-    if user.role in (Role.TRAINER, Role.ADMIN):
-        items.append(("Content admin", reverse("wagtailadmin_home")))
-    if user.role == Role.ADMIN:
-        items.append(("Accounts and places", reverse("admin:index")))
-    return [
-        NavItem(label, url, active=(path == url if url == "/" else path.startswith(url)))
-        for label, url in items
-    ]
-
-
-# The training catalogue is a Wagtail page (the training index), so it has a path, not a name.
-TRAINING_URL = "/training/"
-LEARNER_ROLES = (Role.PRACTITIONER, Role.PORTAGE_WORKER, Role.SEND_OFFICER, Role.SEND_MANAGER)
-
-MY_ACTIONS_ROLES = (
-    Role.PRACTITIONER,
-    Role.PORTAGE_WORKER,
-    Role.SEND_OFFICER,
-    Role.SEND_MANAGER,
-    Role.PROFESSIONAL,
-)
+        chosen = [link for link in _links if link.signed_out]
+    else:
+        chosen = [link for link in _links if _for_role(user.role, link.roles)]
+    items = []
+    for link in chosen:
+        url = _url(link.url)
+        active = path == url if url == "/" else path.startswith(url)
+        items.append(NavItem(link.label, url, active=active))
+    return items
 
 
 def tasks_for(user) -> list[Task]:
-    """The landing page's 'what you do next' for each role."""
-    tasks = _role_tasks(user)
-    tasks.append(
-        Task(
-            "Two-step sign-in",
-            "Your authenticator app and recovery codes.",
-            reverse("two-factor"),
-        )
-    )
-    if user.role in LEARNER_ROLES and user.role != Role.PRACTITIONER:
-        tasks.append(
-            Task(
-                "Take training",
-                "Spotting additional needs, talking with families, and what to do next.",
-                TRAINING_URL,
-            )
-        )
-    if user.role in MY_ACTIONS_ROLES:
-        tasks.append(
-            Task(
-                "My actions",
-                "Actions agreed at Team Around the Child meetings that you are doing.",
-                reverse("my-actions"),
-            )
-        )
-    return tasks
+    """The landing page's 'what you do next' for each role, most important first."""
+    return [
+        Task(task.title, task.description, _url(task.url))
+        for task in _tasks
+        if task.roles and user.role in task.roles
+    ]
 
 
-def _role_tasks(user) -> list[Task]:
-    role = user.role
-    children = reverse("children")
-    if role == Role.PRACTITIONER:
-        return [
-            Task(
-                "See the children in your setting", "Their details and family contacts.", children
-            ),
-            Task(
-                "Raise a concern about a child",
-                "Record what you have seen and tried, then tell the Early Years SEND team.",
-                reverse("start-concern"),
-            ),
-            Task(
-                "Follow your concerns",
-                "Drafts, and what happened to concerns you sent.",
-                reverse("my-concerns"),
-            ),
-            Task(
-                "Answer questions from the SEND team",
-                "When the team needs to know more before deciding.",
-                reverse("information-requests"),
-            ),
-            Task(
-                "Take training",
-                "Learn the signs that a child might have additional needs.",
-                TRAINING_URL,
-            ),
-        ]
-    if role == Role.PORTAGE_WORKER:
-        return [
-            Task(
-                "See your caseload",
-                "The families you visit at home: last and next visits, and their paperwork.",
-                reverse("portage-caseload"),
-            ),
-            Task(
-                "Complete a concern with a family",
-                "The family's views and consent, together.",
-                reverse("start-concern"),
-            ),
-            Task(
-                "Send a family's request for help",
-                "When a family asks for support directly.",
-                reverse("parent-request"),
-            ),
-            Task(
-                "Record a home visit",
-                "Goals, progress and the family's paperwork.",
-                reverse("portage-caseload"),
-            ),
-        ]
-    if role in (Role.SEND_OFFICER, Role.SEND_MANAGER):
-        tasks = [
-            Task("Find a child", "Every child known to the Early Years SEND team.", children),
-            Task(
-                "Search the notification register",
-                "Every referral, from every way in.",
-                reverse("notification-register"),
-            ),
-            Task(
-                "Check possible matches",
-                "Records that may be the same child: merge them, or say they are different.",
-                reverse("possible-matches"),
-            ),
-            Task(
-                "Triage referrals",
-                "Concerns waiting for a decision, the most urgent clock first.",
-                reverse("triage-queue"),
-            ),
-            Task(
-                "See caseloads",
-                "Open referrals by officer, with what is due soon or overdue.",
-                reverse("caseloads"),
-            ),
-            Task(
-                "Run the Early Years panel",
-                "Schedule panels, build agendas from waiting referrals and publish minutes.",
-                reverse("panel-list"),
-            ),
-            Task(
-                "Inclusion funding",
-                "Top-up funding awarded to settings, against the budget.",
-                reverse("funding"),
-            ),
-        ]
-        if role == Role.SEND_MANAGER:
-            tasks.append(
-                Task(
-                    "Need by area",
-                    "Where needs cluster, against provision and trained staff.",
-                    reverse("planning"),
-                )
-            )
-            tasks.append(
-                Task(
-                    "Edit and test routing rules",
-                    "How concerns are routed, and why.",
-                    reverse("routing-rules"),
-                )
-            )
-        return tasks
-    if role == Role.EARLY_HELP_COORDINATOR:
-        return [
-            Task(
-                "Early help referrals",
-                "Families routed to an Early Help Assessment: the referral pack, then your "
-                "decision and the outcome.",
-                reverse("early-help-list"),
-            )
-        ]
-    if role == Role.PROFESSIONAL:
-        return [
-            Task(
-                "Notify the local authority about a child",
-                "A health notification under section 23 of the Children and Families Act 2014.",
-                reverse("health-notification"),
-            ),
-            Task(
-                "Advice requests",
-                "Children you have been asked to advise on.",
-                reverse("advice-list"),
-            ),
-        ]
-    if role == Role.TRAINER:
-        return [
-            Task(
-                "Write and publish training",
-                "Modules and lessons for early years providers.",
-                reverse("wagtailadmin_home"),
-            ),
-            Task(
-                "See training coverage",
-                "Who has completed which module, by setting and area; download records and "
-                "upload face-to-face attendance.",
-                reverse("training-coverage"),
-            ),
-        ]
-    if role == Role.PLANNER:
-        return [
-            Task(
-                "Need by area",
-                "Where needs cluster, against provision and trained staff.",
-                reverse("planning"),
-            )
-        ]
-    if role == Role.ADMIN:
-        return [
-            Task(
-                "Manage accounts, settings and areas",
-                "Staff, roles and memberships.",
-                reverse("admin:index"),
-            ),
-            Task("Manage content", "Training and the local offer.", reverse("wagtailadmin_home")),
-        ]
-    return []
+EVERYONE_SIGNED_IN = frozenset(Role.values)
+
+add_links(
+    Link(100, "Home", "home"),
+    Link(670, "Messages", "message-log", SEND_TEAM_ROLES),
+    Link(720, "Account changes", "account-changes", frozenset({Role.SEND_MANAGER})),
+    Link(1400, "Content admin", "wagtailadmin_home", CONTENT_EDITOR_ROLES),
+    Link(1500, "Accounts and places", "admin:index", frozenset({Role.ADMIN})),
+)
+
+add_tasks(
+    LandingTask(
+        100,
+        frozenset({Role.ADMIN}),
+        "Manage accounts, settings and areas",
+        "Staff, roles and memberships.",
+        "admin:index",
+    ),
+    LandingTask(
+        110,
+        frozenset({Role.ADMIN}),
+        "Manage content",
+        "Training and the local offer.",
+        "wagtailadmin_home",
+    ),
+    LandingTask(
+        200,
+        EVERYONE_SIGNED_IN,
+        "Two-step sign-in",
+        "Your authenticator app and recovery codes.",
+        "two-factor",
+    ),
+)

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 from kombu import Connection
 
 from . import outbox, security
-from .access import can_see_child_records, messages_for
+from .access import messages_for
 from .forms import SignInForm
 from .models import OutboxMessage, Role
 from .navigation import tasks_for
-from .selectors import message_page, search_children
+from .selectors import message_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -86,19 +86,6 @@ def retry_message(request: HttpRequest, message_id: int) -> HttpResponse:
             request.POST.get("next"), allowed_hosts={request.get_host()}
         )
         else "message-log"
-    )
-
-
-@login_required
-def children(request: HttpRequest) -> HttpResponse:
-    if not can_see_child_records(request.user):
-        raise PermissionDenied
-    query = request.GET.get("q", "")
-    page = search_children(request.user, query, request.GET.get("page", 1))
-    return render(
-        request,
-        "earlyyears/children.html",
-        {"page_title": "Children", "page": page, "query": query},
     )
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from earlyyears.access import AnyUser, children_for, settings_for
 from earlyyears.models import SEND_TEAM_ROLES, CaseloadMembership, Child, Role, User
+from earlyyears.roles import CONCERN_RAISER_ROLES, PORTAGE_ROLES, SHARED_WITH_ROLES
 
 from .models import (
     AdviceRequest,
@@ -126,7 +127,7 @@ def referrals_for(user: AnyUser) -> QuerySet[Referral]:
         return Referral.objects.none()
     if user.role == Role.PRACTITIONER:
         return Referral.objects.filter(setting__in=settings_for(user))
-    if user.role in (Role.PORTAGE_WORKER, Role.PROFESSIONAL):
+    if user.role in SHARED_WITH_ROLES:
         return Referral.objects.filter(
             Q(submitted_by=user) | Q(pk__in=_related_referrals(user).values("pk"))
         )
@@ -203,13 +204,13 @@ def panel_items_for(user: AnyUser) -> QuerySet[PanelAgendaItem]:
 def portage_visits_for(user: AnyUser) -> QuerySet[PortageVisit]:
     """Home visits: the family's portage worker (while the family is on their caseload) and the
     SEND team, nobody else."""
-    if not _role(user, Role.PORTAGE_WORKER, *SEND_TEAM_ROLES):
+    if not _role(user, *PORTAGE_ROLES):
         return PortageVisit.objects.none()
     return PortageVisit.objects.filter(child__in=children_for(user))
 
 
 def family_paperwork_for(user: AnyUser) -> QuerySet[FamilyPaperwork]:
-    if not _role(user, Role.PORTAGE_WORKER, *SEND_TEAM_ROLES):
+    if not _role(user, *PORTAGE_ROLES):
         return FamilyPaperwork.objects.none()
     return FamilyPaperwork.objects.filter(child__in=children_for(user))
 
@@ -312,7 +313,7 @@ def advice_request_for(user: AnyUser, request_id: int) -> AdviceRequest:
 
 def _drafts_in_scope(user: AnyUser) -> QuerySet[ConcernDraft]:
     """The user's own drafts, while they still work with the draft's setting and child."""
-    if not _role(user, Role.PRACTITIONER, Role.PORTAGE_WORKER):
+    if not _role(user, *CONCERN_RAISER_ROLES):
         return ConcernDraft.objects.none()
     owned = ConcernDraft.objects.filter(owner=user).filter(
         Q(child__isnull=True) | Q(child__in=children_for(user))
@@ -345,7 +346,7 @@ def observation_for(user: AnyUser, observation_id: int) -> Observation:
 
 
 def can_raise_concerns(user: AnyUser) -> bool:
-    return user.is_authenticated and user.role in (Role.PRACTITIONER, Role.PORTAGE_WORKER)
+    return user.is_authenticated and user.role in CONCERN_RAISER_ROLES
 
 
 def is_send_manager(user: AnyUser) -> bool:

@@ -29,17 +29,16 @@ from .contacts.services import SuppliedContact, record_supplied_contact
 from .identity.services import child_for_submission, flag_possible_matches, new_child_reference
 from .models import (
     ConcernDraft,
-    EarlyHelpHandoff,
     Observation,
     Referral,
     ReferralEvent,
-    ReferralRoute,
-    Route,
     RoutingRule,
     RoutingRuleSet,
 )
-from .routing import RoutingDecision, derive_facts, evaluate
+from .routes import set_routes
+from .routing import derive_facts, evaluate
 from .rules import published_rule_set, rules_of
+from .timeline import event, record_events
 
 
 def start_draft(user: User, *, setting: Setting | None, child: Child | None = None) -> ConcernDraft:
@@ -108,14 +107,6 @@ def record_observation(user: User, child: Child, data: dict[str, Any]) -> Observ
     return observation
 
 
-def _route(referral: Referral, decision: RoutingDecision) -> None:
-    ReferralRoute.objects.bulk_create(
-        ReferralRoute(referral=referral, route=route) for route in decision.routes
-    )
-    if Route.EARLY_HELP in decision.routes:
-        EarlyHelpHandoff.objects.create(referral=referral, created_at=referral.submitted_at)
-
-
 def create_referral(
     *,
     child: Child,
@@ -161,26 +152,27 @@ def create_referral(
     )
     referral.reference = f"EY{now:%y}-{referral.pk:06d}"
     referral.save(update_fields=["reference"])
-    _route(referral, decision)
+    set_routes(referral, decision.routes, by_rules=True, new=True, at=referral.submitted_at)
     start_clocks(referral, timezone.localdate(now))
     if notify:
         queue_need_figures_refresh(referral.pk)
-    ReferralEvent.objects.bulk_create(
+    record_events(
         [
-            ReferralEvent(
-                referral=referral,
-                kind=ReferralEvent.Kind.SUBMITTED,
-                actor=submitted_by,
+            event(
+                referral,
+                ReferralEvent.Kind.SUBMITTED,
+                submitted_by,
+                f"{Referral.Source(source).label} submitted",
                 at=now,
-                summary=f"{Referral.Source(source).label} submitted",
             ),
-            ReferralEvent(
-                referral=referral,
-                kind=ReferralEvent.Kind.ROUTED,
-                actor=None,
+            event(
+                referral,
+                ReferralEvent.Kind.ROUTED,
+                None,
+                "Routed to " + ", ".join(referral.route_labels),
                 at=now,
-                summary="Routed to " + ", ".join(referral.route_labels),
-                detail={"rule_set_version": rule_set.version, "reasons": decision.reasons},
+                rule_set_version=rule_set.version,
+                reasons=decision.reasons,
             ),
         ]
     )

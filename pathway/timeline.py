@@ -1,7 +1,12 @@
-"""Writing the case timeline for changes to a child's record (not to one referral): each of the
-child's referrals gets the event, so every timeline that shows the child shows the change."""
+"""The one writer of the case timeline. An event belongs to a referral; a change to the child's
+record (not to one referral) goes on each of the child's referrals, so every timeline that
+shows the child shows the change."""
 
 from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django.utils import timezone
 
@@ -9,19 +14,68 @@ from earlyyears.models import Child, User
 
 from .models import Referral, ReferralEvent
 
+SUMMARY_LENGTH = 300
+
+
+def event(
+    referral: Referral,
+    kind: str,
+    actor: User | None,
+    summary: str,
+    *,
+    at: datetime.datetime | None = None,
+    **detail: Any,
+) -> ReferralEvent:
+    """An unsaved event, for `record_events` to write with others in one query."""
+    return ReferralEvent(
+        referral=referral,
+        kind=kind,
+        actor=actor,
+        at=at or timezone.now(),
+        summary=summary[:SUMMARY_LENGTH],
+        detail=detail,
+    )
+
+
+def record_event(
+    referral: Referral, kind: str, actor: User | None, summary: str, **detail: Any
+) -> ReferralEvent:
+    saved = event(referral, kind, actor, summary, **detail)
+    saved.save(force_insert=True)
+    return saved
+
+
+def record_events(events: Iterable[ReferralEvent]) -> None:
+    ReferralEvent.objects.bulk_create(events)
+
+
+def latest_referral(child: Child) -> Referral | None:
+    return Referral.objects.filter(child=child).order_by("-submitted_at", "-pk").first()
+
+
+def record_event_on_latest(
+    child: Child, kind: str, actor: User | None, summary: str, **detail: Any
+) -> ReferralEvent | None:
+    """Work with a child outside one referral (a home visit, a meeting) goes on their latest
+    referral's timeline, if they have one."""
+    referral = latest_referral(child)
+    if referral is None:
+        return None
+    return record_event(referral, kind, actor, summary, **detail)
+
 
 def record_child_event(
     children: list[Child], user: User, summary: str, detail: dict | None = None
 ) -> None:
     now = timezone.now()
-    ReferralEvent.objects.bulk_create(
-        ReferralEvent(
-            referral_id=referral_id,
-            kind=ReferralEvent.Kind.CHILD_RECORD,
-            actor=user,
+    record_events(
+        event(
+            Referral(pk=referral_id),
+            ReferralEvent.Kind.CHILD_RECORD,
+            user,
+            summary,
             at=now,
-            summary=summary,
-            detail=detail or {},
+            **(detail or {}),
         )
         for referral_id in Referral.objects.filter(child__in=children).values_list("pk", flat=True)
     )

@@ -6,6 +6,7 @@ from .wizard import ConcernWizard
 concern_wizard = ConcernWizard.as_view()
 
 urlpatterns = [
+    path("children/", views.children, name="children"),
     path("children/<int:child_id>/", views.child_record, name="child-detail"),
     path(
         "children/<int:child_id>/observations/new/", views.add_observation, name="add-observation"

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from earlyyears import uploads
-from earlyyears.access import child_for, children_for, settings_for
-from earlyyears.models import Role
-from earlyyears.selectors import messages_about
+from earlyyears.access import can_see_child_records, child_for, children_for, settings_for
+from earlyyears.models import Role, display_name
+from earlyyears.roles import HEALTH_NOTIFIER_ROLES, PORTAGE_ROLES
+from earlyyears.selectors import messages_about, search_children
 from pathway.advice import services as advice
 from pathway.casework import selectors as selectors_casework
 from pathway.casework import services as casework
@@ -25,6 +26,7 @@ from pathway.early_help import services as early_help
 from pathway.panels import services as panels
 from pathway.portage import services as portage
 from pathway.tac import services as tac
+from pathway.timeline import record_event
 
 from . import rules, selectors, services
 from .access import (
@@ -153,12 +155,7 @@ def referral_confirmation(request: HttpRequest, referral_id: int) -> HttpRespons
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     user = request.user
     referral = referral_for(user, referral_id)
-    ReferralEvent.objects.create(
-        referral=referral,
-        kind=ReferralEvent.Kind.VIEWED,
-        actor=user,
-        summary=f"Viewed by {user.get_full_name() or user.username}",
-    )
+    record_event(referral, ReferralEvent.Kind.VIEWED, user, f"Viewed by {display_name(user)}")
     events = (
         referral_events_for(user)
         .filter(referral=referral)
@@ -236,7 +233,7 @@ def _submission_audit(referral: Referral) -> dict:
 
 @login_required
 def health_notification(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in (Role.PROFESSIONAL, Role.SEND_OFFICER, Role.SEND_MANAGER):
+    if request.user.role not in HEALTH_NOTIFIER_ROLES:
         raise PermissionDenied
     form = HealthNotificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -259,7 +256,7 @@ def health_notification(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def parent_request(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in (Role.PORTAGE_WORKER, Role.SEND_OFFICER, Role.SEND_MANAGER):
+    if request.user.role not in PORTAGE_ROLES:
         raise PermissionDenied
     form = ParentRequestForm(request.POST or None, children=children_for(request.user))
     if request.method == "POST" and form.is_valid():
@@ -366,6 +363,20 @@ def test_rule_set(request: HttpRequest, version: int) -> HttpResponse:
             "comparison": comparison,
             "error": error,
         },
+    )
+
+
+@login_required
+def children(request: HttpRequest) -> HttpResponse:
+    """The children the user works with, searchable by name."""
+    if not can_see_child_records(request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "")
+    page = search_children(request.user, query, request.GET.get("page", 1))
+    return render(
+        request,
+        "pathway/children.html",
+        {"page_title": "Children", "page": page, "query": query},
     )
 
 

@@ -17,12 +17,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from earlyyears.models import Role, User
+from earlyyears.models import Role, User, display_name
 from earlyyears.outbox import queue_message
 from pathway import selectors
 from pathway.access import advice_requests_for, is_send_team, shared_with
 from pathway.casework.services import CaseworkError
 from pathway.models import AdviceRequest, AdviceTemplate, Referral, ReferralEvent, ShareWith
+from pathway.timeline import record_event
 
 # Advice for an EHC needs assessment must be given within 6 weeks of the request
 # (SEND Regulations 2014, regulation 8(2)); the same target suits advice asked for otherwise.
@@ -41,18 +42,8 @@ class AdviceError(CaseworkError):
     """Something the rules about advice do not allow; the message says why, in plain words."""
 
 
-def _name(user: User) -> str:
-    return user.get_full_name() or user.username
-
-
 def _event(referral: Referral, actor: User, summary: str, **detail: Any) -> None:
-    ReferralEvent.objects.create(
-        referral=referral,
-        kind=ReferralEvent.Kind.ADVICE,
-        actor=actor,
-        summary=summary[:300],
-        detail=detail,
-    )
+    record_event(referral, ReferralEvent.Kind.ADVICE, actor, summary, **detail)
 
 
 def default_due_on(today: datetime.date) -> datetime.date:
@@ -72,7 +63,9 @@ def professionals() -> QuerySet[User]:
 
 def describe_professional(user: User) -> str:
     """Name, job title and organisation: how the SEND team tells two professionals apart."""
-    return ", ".join(part for part in (_name(user), user.job_title, user.organisation) if part)
+    return ", ".join(
+        part for part in (display_name(user), user.job_title, user.organisation) if part
+    )
 
 
 def is_required(question: dict[str, Any]) -> bool:

@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from earlyyears.models import Role, User
+from earlyyears.models import Role, User, display_name
 from pathway.access import advice_request_for, is_send_team, referral_for
 from pathway.advice import services as advice
 from pathway.advice.forms import AdviceAnswerForm, AdviceRequestForm, WithdrawForm
 from pathway.models import AdviceRequest, ReferralEvent
+from pathway.timeline import record_event
 
 
 def _may_use_advice(user: User) -> None:
@@ -132,12 +133,8 @@ def advice_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             messages.success(request, "Your draft has been saved. You can come back to it later.")
             return redirect("advice-detail", request_id=item.pk)
     if request.method == "GET":
-        ReferralEvent.objects.create(
-            referral=item.referral,
-            kind=ReferralEvent.Kind.VIEWED,
-            actor=user,
-            summary=f"Viewed by {user.get_full_name() or user.username} (advice request)",
-        )
+        viewed = f"Viewed by {display_name(user)} (advice request)"
+        record_event(item.referral, ReferralEvent.Kind.VIEWED, user, viewed)
     today = timezone.localdate()
     return render(
         request,

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from earlyyears.forms import GovukDateField, GovukForm, QuickSelect
-from earlyyears.models import User
+from earlyyears.models import User, display_name
 from earlyyears.needs import AgeBand, BroadAreaOfNeed
 from pathway.casework.services import ROUTE_CHOICES_FOR, FundingTerms, decisions_open_to
 from pathway.models import Decision, Referral, Route
@@ -135,9 +135,7 @@ class AllocationForm(GovukForm):
     def __init__(self, *args: Any, officers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers
-        self.fields["officer"].label_from_instance = lambda user: (
-            user.get_full_name() or user.username
-        )
+        self.fields["officer"].label_from_instance = display_name
 
 
 class AnswerForm(GovukForm):
@@ -188,7 +186,7 @@ class TriageFilterForm(GovukForm):
             ("", "Anyone or no one"),
             ("me", "Me"),
             ("none", "No one yet"),
-        ] + [(str(o.pk), o.get_full_name() or o.username) for o in officers]
+        ] + [(str(o.pk), display_name(o)) for o in officers]
         for field in self.fields.values():
             field.widget = QuickSelect(choices=field.choices)
             label = field.label.lower()

@@ -14,8 +14,9 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from earlyyears.models import Area, Role, User
+from earlyyears.models import Area, User
 from earlyyears.needs import AgeBand
+from earlyyears.roles import SEND_TEAM_ROLES
 from pathway import clocks
 from pathway.access import funding_awards_for, information_requests_for, queue_for, referrals_for
 from pathway.models import (
@@ -177,9 +178,9 @@ def clocks_of(referral: Referral, today: datetime.date) -> list[ClockRow]:
 
 
 def send_team_officers() -> QuerySet[User]:
-    return User.objects.filter(
-        role__in=(Role.SEND_OFFICER, Role.SEND_MANAGER), is_active=True
-    ).order_by("first_name", "last_name", "username")
+    return User.objects.filter(role__in=SEND_TEAM_ROLES, is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
 
 
 def caseloads(user: User, today: datetime.date) -> list[dict[str, Any]]:

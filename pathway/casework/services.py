@@ -13,24 +13,25 @@ from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from earlyyears.models import Role, User
+from earlyyears.models import Role, User, display_name
 from earlyyears.outbox import queue_message, remind_staff
+from earlyyears.roles import SEND_TEAM_ROLES
 from earlyyears.safeguarding import family_contact_for_texts
 from pathway.clocks import refresh_next_due, start_clocks  # noqa: F401 - callers use casework's
 from pathway.models import (
     Decision,
-    EarlyHelpHandoff,
     FundingAward,
     InformationRequest,
     PanelMeeting,
     Referral,
     ReferralClock,
     ReferralEvent,
-    ReferralRoute,
     Route,
     ShareWith,
     SharingOverride,
 )
+from pathway.routes import set_routes
+from pathway.timeline import record_event
 
 
 class CaseworkError(ValueError):
@@ -43,18 +44,6 @@ class AlreadyClaimed(CaseworkError):
         self.holder = holder
         name = holder.get_full_name() if holder else "another officer"
         super().__init__(f"This referral has already been claimed by {name}")
-
-
-def _name(user: User | None) -> str:
-    if user is None:
-        return "the service"
-    return user.get_full_name() or user.username
-
-
-def _event(referral: Referral, kind: str, actor: User | None, summary: str, **detail) -> None:
-    ReferralEvent.objects.create(
-        referral=referral, kind=kind, actor=actor, summary=summary[:300], detail=detail
-    )
 
 
 # Clocks -------------------------------------------------------------------------------------
@@ -78,7 +67,7 @@ def _stop_clocks(referral: Referral, decision: Decision) -> list[str]:
 
 
 def _must_be_send_team(user: User) -> None:
-    if user.role not in (Role.SEND_OFFICER, Role.SEND_MANAGER) or not user.is_active:
+    if user.role not in SEND_TEAM_ROLES or not user.is_active:
         raise CaseworkError("Only the Early Years SEND team can do this")
 
 
@@ -103,7 +92,9 @@ def claim(referral: Referral, officer: User) -> Referral:
             if referral.status not in Referral.WAITING:
                 raise CaseworkError("This referral has already been decided")
             raise AlreadyClaimed(referral.allocated_to)
-        _event(referral, ReferralEvent.Kind.CLAIMED, officer, f"Claimed by {_name(officer)}")
+        record_event(
+            referral, ReferralEvent.Kind.CLAIMED, officer, f"Claimed by {display_name(officer)}"
+        )
     return referral
 
 
@@ -116,18 +107,18 @@ def allocate(referral: Referral, officer: User, *, by: User, reason: str = "") -
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         previous = locked.allocated_to
         if previous == officer:
-            raise CaseworkError(f"This referral is already allocated to {_name(officer)}")
+            raise CaseworkError(f"This referral is already allocated to {display_name(officer)}")
         locked.allocated_to = officer
         locked.allocated_at = timezone.now()
         if locked.status == Referral.Status.SUBMITTED:
             locked.status = Referral.Status.IN_TRIAGE
         locked.save(update_fields=["allocated_to", "allocated_at", "status"])
         summary = (
-            f"Re-allocated from {_name(previous)} to {_name(officer)}"
+            f"Re-allocated from {display_name(previous)} to {display_name(officer)}"
             if previous
-            else f"Allocated to {_name(officer)}"
+            else f"Allocated to {display_name(officer)}"
         )
-        _event(
+        record_event(
             locked,
             ReferralEvent.Kind.ALLOCATED,
             by,
@@ -258,7 +249,7 @@ def decide(
         )
         _apply(locked, decision, question=question.strip(), funding=funding, notify=notify)
         where = f" at {panel}" if panel else ""
-        _event(
+        record_event(
             locked,
             ReferralEvent.Kind.DECISION,
             by,
@@ -271,7 +262,7 @@ def decide(
         )
         stopped = _stop_clocks(locked, decision)
         if stopped:
-            _event(locked, ReferralEvent.Kind.CLOCK, by, "Stopped: " + ", ".join(stopped))
+            record_event(locked, ReferralEvent.Kind.CLOCK, by, "Stopped: " + ", ".join(stopped))
         if notify and kind in FAMILY_IS_TOLD:
             _tell_family(locked, decision)
     return decision
@@ -290,25 +281,6 @@ def _check_funding(funding: FundingTerms | None) -> None:
         raise CaseworkError("The review date must fall within the funded period")
 
 
-def _set_routes(referral: Referral, routes: list[str], *, by_rules: bool) -> None:
-    ReferralRoute.objects.filter(referral=referral).exclude(route__in=routes).delete()
-    existing = set(ReferralRoute.objects.filter(referral=referral).values_list("route", flat=True))
-    ReferralRoute.objects.bulk_create(
-        ReferralRoute(referral=referral, route=route, decided_by_rules=by_rules)
-        for route in routes
-        if route not in existing
-    )
-    referral.routes = routes
-    if Route.EARLY_HELP in routes:
-        EarlyHelpHandoff.objects.get_or_create(referral=referral)
-    else:
-        # Early help has not picked it up yet: it leaves their list. Once they accepted it the
-        # hand-off stays, with its history, and they keep seeing it.
-        EarlyHelpHandoff.objects.filter(
-            referral=referral, status=EarlyHelpHandoff.Status.AWAITING
-        ).delete()
-
-
 def _apply(
     referral: Referral,
     decision: Decision,
@@ -320,11 +292,11 @@ def _apply(
     kind = decision.kind
     fields = ["status", "outcome"]
     if kind in (Decision.Kind.ACCEPT, Decision.Kind.REROUTE):
-        _set_routes(referral, decision.routes, by_rules=kind == Decision.Kind.ACCEPT)
+        set_routes(referral, decision.routes, by_rules=kind == Decision.Kind.ACCEPT)
         fields.append("routes")
         referral.outcome = "Accepted onto " + ", ".join(Route(r).label for r in decision.routes)
     elif kind == Decision.Kind.SIGNPOST:
-        _set_routes(referral, [Route.LOCAL_OFFER], by_rules=False)
+        set_routes(referral, [Route.LOCAL_OFFER], by_rules=False)
         fields.append("routes")
         referral.outcome = "Signposted to the local offer"
     elif kind == Decision.Kind.CLOSE:
@@ -333,7 +305,7 @@ def _apply(
         InformationRequest.objects.create(
             referral=referral, decision=decision, question=question, asked_by=decision.decided_by
         )
-        _event(
+        record_event(
             referral,
             ReferralEvent.Kind.INFORMATION_REQUESTED,
             decision.decided_by,
@@ -357,7 +329,7 @@ def _apply(
             financial_year=financial_year_of(funding.starts_on),
             awarded_by=decision.decided_by,
         )
-        _event(
+        record_event(
             referral,
             ReferralEvent.Kind.FUNDING_AWARDED,
             decision.decided_by,
@@ -390,7 +362,7 @@ def _tell_family(referral: Referral, decision: Decision) -> None:
         context={
             "authority": settings.AUTHORITY_NAME,
             "reference": referral.reference,
-            "worker": worker.first_name or _name(worker),
+            "worker": worker.first_name or display_name(worker),
         },
         contact=contact,
         child=referral.child,
@@ -435,7 +407,7 @@ def answer_information_request(
         Referral.objects.filter(pk=referral.pk, status=Referral.Status.MORE_INFORMATION).update(
             status=Referral.Status.IN_TRIAGE
         )
-        _event(
+        record_event(
             referral,
             ReferralEvent.Kind.INFORMATION_GIVEN,
             by,
@@ -459,7 +431,7 @@ def add_note(referral: Referral, *, by: User, text: str) -> None:
     text = (text or "").strip()
     if not text:
         raise CaseworkError("Enter the note")
-    _event(referral, ReferralEvent.Kind.NOTE, by, text[:300], text=text)
+    record_event(referral, ReferralEvent.Kind.NOTE, by, text[:300], text=text)
 
 
 # Reminders ----------------------------------------------------------------------------------
@@ -522,7 +494,7 @@ def withdraw_consent(referral: Referral, service: str, *, by: User, reason: str)
             )
         locked.share_with = [code for code in locked.share_with if code != service]
         locked.save(update_fields=["share_with"])
-        _event(
+        record_event(
             locked,
             ReferralEvent.Kind.CONSENT,
             by,
@@ -553,7 +525,7 @@ def share_without_consent(referral: Referral, service: str, *, by: User, reason:
         )
         if not created:
             raise CaseworkError("A lawful basis for this service is already recorded")
-        _event(
+        record_event(
             referral,
             ReferralEvent.Kind.CONSENT,
             by,
@@ -573,7 +545,7 @@ def end_sharing_without_consent(referral: Referral, service: str, *, by: User, r
         deleted, _ = SharingOverride.objects.filter(referral=referral, service=service).delete()
         if not deleted:
             raise CaseworkError("There is no lawful basis recorded for this service")
-        _event(
+        record_event(
             referral,
             ReferralEvent.Kind.CONSENT,
             by,

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from earlyyears.models import Area, Role, Setting
+from earlyyears.models import Area, Role, Setting, display_name
+from earlyyears.roles import CHILD_RECORD_ROLES, CONSENT_RECORDER_ROLES
 from pathway.access import (
     information_request_for,
     information_requests_for,
@@ -123,8 +124,7 @@ def allocate_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
             officer = form.cleaned_data["officer"]
             messages.success(
                 request,
-                f"Referral {referral.reference} is allocated to "
-                f"{officer.get_full_name() or officer.username}.",
+                f"Referral {referral.reference} is allocated to {display_name(officer)}.",
             )
             return redirect("referral-detail", referral_id=referral.pk)
     return render(
@@ -182,7 +182,7 @@ def add_case_note(request: HttpRequest, referral_id: int) -> HttpResponse:
 def information_requests(request: HttpRequest) -> HttpResponse:
     """A setting's questions from the SEND team, waiting and answered."""
     user = request.user
-    if user.role not in (Role.PRACTITIONER, Role.SEND_OFFICER, Role.SEND_MANAGER):
+    if user.role not in CHILD_RECORD_ROLES:
         raise PermissionDenied
     requests = information_requests_for(user).select_related(
         "referral", "referral__child", "referral__setting", "asked_by"
@@ -271,7 +271,7 @@ SHARING_ACTIONS = {
 def referral_sharing(request: HttpRequest, referral_id: int) -> HttpResponse:
     """Who may see the referral beyond the SEND team and the setting, and why."""
     user = request.user
-    if user.role not in (Role.PRACTITIONER, Role.SEND_OFFICER, Role.SEND_MANAGER):
+    if user.role not in CONSENT_RECORDER_ROLES:
         raise PermissionDenied
     referral = referral_for(user, referral_id)
     overrides = {o.service: o for o in referral.sharing_overrides.select_related("recorded_by")}

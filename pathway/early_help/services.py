@@ -29,7 +29,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from earlyyears.access import AnyUser
-from earlyyears.models import FamilyContact, Role, User
+from earlyyears.models import FamilyContact, Role, User, display_name
 from earlyyears.needs import BroadAreaOfNeed
 from earlyyears.safeguarding import (
     WITHHELD,
@@ -44,6 +44,7 @@ from pathway.forms import EARLY_HELP_NEEDS
 from pathway.models import EarlyHelpHandoff, Referral, ReferralEvent, Route, ShareWith
 from pathway.pdf import Look, TaggedPDF, unicode_font
 from pathway.selectors import answer_sections
+from pathway.timeline import record_event
 
 Status = EarlyHelpHandoff.Status
 
@@ -65,16 +66,8 @@ class EarlyHelpError(ValueError):
     """A response or outcome the hand-off's state does not allow; the message says why."""
 
 
-def _name(user: User | None) -> str:
-    if user is None:
-        return "the service"
-    return user.get_full_name() or user.username
-
-
 def _event(referral: Referral, actor: User, summary: str, kind: str, **detail) -> None:
-    ReferralEvent.objects.create(
-        referral=referral, kind=kind, actor=actor, summary=summary[:300], detail=detail
-    )
+    record_event(referral, kind, actor, summary, **detail)
 
 
 # Who may do what -----------------------------------------------------------------------------
@@ -229,7 +222,7 @@ def record_view(pack: Pack, user: User, how: str) -> None:
     _event(
         pack.referral,
         user,
-        f"Early help referral pack {how} by {_name(user)}",
+        f"Early help referral pack {how} by {display_name(user)}",
         ReferralEvent.Kind.VIEWED,
     )
 
@@ -492,7 +485,7 @@ def pack_json(pack: Pack, generated_at: datetime.datetime | None = None) -> dict
         "handoff": {
             "status": _coded(handoff.status, handoff.get_status_display()),
             "created_at": _iso(handoff.created_at),
-            "coordinator": _name(handoff.coordinator) if handoff.coordinator else None,
+            "coordinator": display_name(handoff.coordinator) if handoff.coordinator else None,
             "responded_at": _iso(handoff.responded_at),
             "response_reason": handoff.response_reason,
             "outcome": (
@@ -656,7 +649,7 @@ def respond(handoff: EarlyHelpHandoff, *, by: User, accept: bool, reason: str = 
         _event(
             handoff.referral,
             by,
-            f"{verb} by early help ({_name(by)})",
+            f"{verb} by early help ({display_name(by)})",
             ReferralEvent.Kind.EARLY_HELP,
             reason=reason,
             status=status,

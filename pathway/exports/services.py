@@ -24,16 +24,15 @@ from import_export.fields import Field
 
 from earlyyears.exports import render_dataset
 from earlyyears.imports import audit, uk_date
-from earlyyears.models import ImportExportAudit, Role, Setting, age_in_months
+from earlyyears.models import ImportExportAudit, Setting, age_in_months
 from earlyyears.needs import BroadAreaOfNeed
+from earlyyears.roles import EXPORT_ROLES, FULL_EXPORT_ROLES
 from earlyyears.safeguarding import child_flags, postcode_for_sharing
 from pathway.access import referrals_for
 from pathway.models import Referral, Route
 
 PSEUDONYMISED = "pseudonymised"
 FULL = "full"
-EXPORT_ROLES = (Role.SEND_OFFICER, Role.SEND_MANAGER)
-FULL_EXPORT_ROLES = (Role.SEND_MANAGER,)
 AGE_BANDS = (
     (12, "Under 1 year"),
     (24, "1 year"),

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from earlyyears.access import AnyUser, children_for
 from earlyyears.models import Child, Role, User
+from earlyyears.roles import SEND_TEAM_ROLES
 from pathway.planning.tasks import rebuild_need_figures
 from pathway.timeline import record_child_event
 
@@ -161,7 +162,7 @@ def _settle_status(child: Child) -> None:
 
 def mark_different(match: PossibleMatch, user: User, reason: str) -> PossibleMatch:
     """The SEND team checked: two different children. Both records stay as they are."""
-    if user.role not in (Role.SEND_OFFICER, Role.SEND_MANAGER):
+    if user.role not in SEND_TEAM_ROLES:
         raise PermissionDenied
     with transaction.atomic():
         match = PossibleMatch.objects.select_for_update().get(pk=match.pk)

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from earlyyears.forms import GovukDateField, GovukForm
-from earlyyears.models import Area
+from earlyyears.models import Area, display_name
 from pathway.casework.forms import DecisionForm
 from pathway.casework.selectors import send_team_officers
 from pathway.models import PanelMember
@@ -68,9 +68,7 @@ class PanelForm(GovukForm):
         self.fields["area"].queryset = Area.objects.order_by("name")
         self.fields["area"].label_from_instance = lambda area: area.name
         self.fields["chair"].queryset = send_team_officers()
-        self.fields["chair"].label_from_instance = lambda user: (
-            user.get_full_name() or user.username
-        )
+        self.fields["chair"].label_from_instance = display_name
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -37,6 +37,7 @@ from pathway.models import (
     ReferralEvent,
     Route,
 )
+from pathway.timeline import event, record_event, record_events
 
 FORTNIGHT = datetime.timedelta(days=14)
 MAX_FOLLOWING = 6
@@ -78,13 +79,7 @@ def _must_have_started(meeting: PanelMeeting, today: datetime.date, doing: str) 
 
 
 def _panel_event(referral: Referral, actor: User, summary: str, **detail: Any) -> None:
-    ReferralEvent.objects.create(
-        referral=referral,
-        kind=ReferralEvent.Kind.PANEL,
-        actor=actor,
-        summary=summary[:300],
-        detail=detail,
-    )
+    record_event(referral, ReferralEvent.Kind.PANEL, actor, summary, **detail)
 
 
 def describe(meeting: PanelMeeting) -> str:
@@ -326,13 +321,13 @@ def add_to_agenda(
             PanelAgendaItem(meeting=locked, referral=referral, position=last + step)
             for step, referral in enumerate(ordered, start=1)
         )
-        ReferralEvent.objects.bulk_create(
-            ReferralEvent(
-                referral=referral,
-                kind=ReferralEvent.Kind.PANEL,
-                actor=by,
-                summary=f"Added to the agenda of {describe(locked)}",
-                detail={"panel": locked.pk},
+        record_events(
+            event(
+                referral,
+                ReferralEvent.Kind.PANEL,
+                by,
+                f"Added to the agenda of {describe(locked)}",
+                panel=locked.pk,
             )
             for referral in ordered
         )

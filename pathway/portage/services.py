@@ -19,14 +19,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from earlyyears.access import AnyUser, child_for, children_for
-from earlyyears.models import Child, OutboxMessage, Role, User
+from earlyyears.models import Child, OutboxMessage, User, display_name
 from earlyyears.outbox import queue_message
+from earlyyears.roles import PORTAGE_ROLES
 from earlyyears.safeguarding import family_contact_for_texts, sharing_warnings
 from pathway.access import can_record_portage, family_paperwork_for, portage_visits_for
-from pathway.models import FamilyPaperwork, PortageVisit, Referral, ReferralEvent, ShareWith
+from pathway.models import FamilyPaperwork, PortageVisit, ReferralEvent, ShareWith
 from pathway.pdf import TaggedPDF, unicode_font
+from pathway.timeline import record_event_on_latest
 
-PORTAGE_ROLES = (Role.PORTAGE_WORKER, Role.SEND_OFFICER, Role.SEND_MANAGER)
 VISIT_FIELDS = ("visited_on", "goals", "progress", "next_steps", "next_visit_on")
 PAPERWORK_FIELDS = (
     "completed_by",
@@ -60,10 +61,6 @@ REQUIRED_PAPERWORK = {
 
 class PortageError(ValueError):
     """Something the portage rules do not allow; the message says why, in plain words."""
-
-
-def _name(user: User) -> str:
-    return user.get_full_name() or user.username
 
 
 # Selectors ----------------------------------------------------------------------------------
@@ -150,21 +147,11 @@ def _must_hold_caseload(user: User, child: Child) -> None:
         raise PortageError("Only the family's portage worker can record this")
 
 
-def _latest_referral(child: Child) -> Referral | None:
-    return Referral.objects.filter(child=child).order_by("-submitted_at", "-pk").first()
-
-
 def _event(
     child: Child, actor: User, summary: str, kind: str = ReferralEvent.Kind.PORTAGE, **detail
-):
-    """An event on the child's latest referral, if there is one. The summary never carries the
-    visit notes: the child's setting reads the timeline too."""
-    referral = _latest_referral(child)
-    if referral is None:
-        return None
-    return ReferralEvent.objects.create(
-        referral=referral, kind=kind, actor=actor, summary=summary[:300], detail=detail
-    )
+) -> ReferralEvent | None:
+    """The summary never carries the visit notes: the child's setting reads the timeline too."""
+    return record_event_on_latest(child, kind, actor, summary, **detail)
 
 
 def _check_dates(child: Child, visited_on: datetime.date, next_visit_on: datetime.date | None):
@@ -198,7 +185,7 @@ def _tell_family_of_next_visit(visit: PortageVisit) -> OutboxMessage | None:
         template="portage_visit_family",
         context={
             "authority": settings.AUTHORITY_NAME,
-            "worker": visit.worker.first_name or _name(visit.worker),
+            "worker": visit.worker.first_name or display_name(visit.worker),
             "date": sms_date(visit.next_visit_on, language),
         },
         contact=contact,
@@ -233,7 +220,7 @@ def record_visit(
         _event(
             child,
             worker,
-            f"Portage home visit on {visited_on:%-d %B %Y} recorded by {_name(worker)}",
+            f"Portage home visit on {visited_on:%-d %B %Y} recorded by {display_name(worker)}",
             visit=visit.pk,
             visited_on=visited_on.isoformat(),
         )
@@ -260,7 +247,7 @@ def update_visit(visit: PortageVisit, *, by: User, **fields: Any) -> PortageVisi
         _event(
             visit.child,
             by,
-            f"Portage home visit on {visit.visited_on:%-d %B %Y} updated by {_name(by)}",
+            f"Portage home visit on {visit.visited_on:%-d %B %Y} updated by {display_name(by)}",
             visit=visit.pk,
             visited_on=visit.visited_on.isoformat(),
         )
@@ -305,7 +292,7 @@ def save_paperwork(worker: User, child: Child, **fields: Any) -> FamilyPaperwork
             child,
             worker,
             f"“All about me” {doing} with {values['completed_by']} "
-            f"({values['relationship']}) by {_name(worker)}",
+            f"({values['relationship']}) by {display_name(worker)}",
             paperwork=paperwork.pk,
             consent_to_share=consent,
         )
@@ -314,7 +301,8 @@ def save_paperwork(worker: User, child: Child, **fields: Any) -> FamilyPaperwork
 
 def record_paperwork_viewed(user: User, child: Child, how: str) -> None:
     """Reads of the family's paperwork are part of the audit trail, as views of a referral are."""
-    _event(child, user, f"“All about me” {how} by {_name(user)}", kind=ReferralEvent.Kind.VIEWED)
+    summary = f"“All about me” {how} by {display_name(user)}"
+    _event(child, user, summary, kind=ReferralEvent.Kind.VIEWED)
 
 
 # The accessible PDF -------------------------------------------------------------------------
@@ -342,7 +330,7 @@ def paperwork_pdf(paperwork: FamilyPaperwork) -> bytes:
     pdf.paragraph(
         f"Date of birth: {child.date_of_birth:%-d %B %Y}. Reference: {child.reference}.\n"
         f"Completed with {paperwork.completed_by} ({paperwork.relationship}) and "
-        f"{_name(paperwork.recorded_by)}, portage worker. "
+        f"{display_name(paperwork.recorded_by)}, portage worker. "
         f"Last updated {timezone.localtime(paperwork.updated_at):%-d %B %Y}."
     )
     for warning in sharing_warnings(child):

@@ -23,8 +23,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from earlyyears.access import AnyUser
-from earlyyears.models import Child, Role, User
+from earlyyears.models import Child, User, display_name
 from earlyyears.outbox import remind_staff
+from earlyyears.roles import ACTION_HOLDER_ROLES, DIRECT_CHILD_ROLES
 from pathway.access import (
     my_tac_actions,
     tac_actions_for,
@@ -32,21 +33,16 @@ from pathway.access import (
     tac_meetings_for,
     tac_team,
 )
-from pathway.models import Discipline, Referral, ReferralEvent, TacAction, TacAttendee, TacMeeting
+from pathway.models import Discipline, ReferralEvent, TacAction, TacAttendee, TacMeeting
+from pathway.timeline import record_event_on_latest
 
-RECORDING_ROLES = (Role.SEND_OFFICER, Role.SEND_MANAGER, Role.PRACTITIONER, Role.PORTAGE_WORKER)
-ACTION_OWNER_ROLES = (*RECORDING_ROLES, Role.PROFESSIONAL)
+RECORDING_ROLES = DIRECT_CHILD_ROLES
+ACTION_OWNER_ROLES = ACTION_HOLDER_ROLES
 MAX_ROWS = 30
 
 
 class TacError(ValueError):
     """A meeting or action the rules do not allow; the message says why, for the error summary."""
-
-
-def _name(user: User | None) -> str:
-    if user is None:
-        return "the service"
-    return user.get_full_name() or user.username
 
 
 def _active(user: AnyUser) -> bool:
@@ -83,7 +79,7 @@ def owner_label(user: User) -> str:
     detail = user.job_title or user.role_label
     if user.organisation:
         detail = f"{detail}, {user.organisation}"
-    return f"{_name(user)} ({detail})"
+    return f"{display_name(user)} ({detail})"
 
 
 def meetings_of(user: AnyUser, child: Child) -> QuerySet[TacMeeting]:
@@ -196,21 +192,10 @@ def child_section(user: AnyUser, child: Child) -> dict[str, Any]:
 # Services ------------------------------------------------------------------------------------
 
 
-def _latest_referral(child: Child) -> Referral | None:
-    return Referral.objects.filter(child=child).order_by("-submitted_at", "-pk").first()
-
-
 def _event(child: Child, actor: User, summary: str, **detail) -> None:
-    """An event on the child's latest referral, if there is one."""
-    referral = _latest_referral(child)
-    if referral is not None:
-        ReferralEvent.objects.create(
-            referral=referral,
-            kind=ReferralEvent.Kind.TEAM_AROUND_THE_CHILD,
-            actor=actor,
-            summary=summary[:300],
-            detail=detail,
-        )
+    record_event_on_latest(
+        child, ReferralEvent.Kind.TEAM_AROUND_THE_CHILD, actor, summary, **detail
+    )
 
 
 def _check_meeting(
@@ -300,7 +285,8 @@ def record_meeting(
         _event(
             child,
             user,
-            f"Team Around the Child meeting on {held_on:%-d %B %Y} recorded by {_name(user)} "
+            f"Team Around the Child meeting on {held_on:%-d %B %Y} "
+            f"recorded by {display_name(user)} "
             f"({len(attendees)} attendees, {len(actions)} actions{review})",
             meeting_id=meeting.pk,
         )
@@ -321,7 +307,8 @@ def complete_action(user: User, action_id: int) -> TacAction:
         _event(
             action.child,
             user,
-            f"Team Around the Child action due {action.due_on:%-d %B %Y} done by {_name(user)}",
+            f"Team Around the Child action due {action.due_on:%-d %B %Y} "
+            f"done by {display_name(user)}",
             meeting_id=action.meeting_id,
             action_id=action.pk,
         )

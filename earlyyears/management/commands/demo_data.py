@@ -38,6 +38,7 @@ from earlyyears.models import (
     SettingMembership,
     User,
 )
+from earlyyears.roles import SEND_TEAM_ROLES
 from earlyyears.validators import nhs_number_check_digit
 
 SEED = "westmoor-2026"
@@ -1102,7 +1103,7 @@ class Command(BaseCommand):
                     .values_list("name", flat=True)
                 )
                 sees = f"Caseload of {n} children under 3 ({patch})"
-            elif spec.role in (Role.SEND_OFFICER, Role.SEND_MANAGER):
+            elif spec.role in SEND_TEAM_ROLES:
                 sees = f"All {child_total} children; triage referrals"
                 if spec.role == Role.SEND_MANAGER:
                     sees += "; routing rules"

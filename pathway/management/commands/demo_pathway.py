@@ -25,6 +25,7 @@ from earlyyears.models import (
     User,
 )
 from earlyyears.needs import PRIME_AREAS, ConcernLevel
+from earlyyears.roles import SEND_TEAM_ROLES
 from pathway.casework import services as casework
 from pathway.planning.aggregates import rebuild_need_figures
 
@@ -195,11 +196,7 @@ class Command(BaseCommand):
     def casework(self, rng: random.Random, now: datetime.datetime) -> int:
         """Decide the older demo referrals as the SEND team would have, back-dated; leave the
         last month's waiting, half of them claimed; set this year's inclusion funding budgets."""
-        officers = list(
-            User.objects.filter(role__in=(Role.SEND_OFFICER, Role.SEND_MANAGER)).order_by(
-                "username"
-            )
-        )
+        officers = list(User.objects.filter(role__in=SEND_TEAM_ROLES).order_by("username"))
         if not officers:
             return 0
         year = casework.financial_year_of(now.date())
