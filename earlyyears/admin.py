@@ -17,7 +17,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import accounts, imports
+from . import imports
+from .accounts import services as accounts
+from .accounts.selectors import LABELS
 from .models import (
     Area,
     ImportExportAudit,
@@ -336,7 +338,7 @@ class UserAdmin(BulkDataMixin, BaseUserAdmin):
             else:
                 self.save_formset(request, form, formset, change=change)
         if accounts.hold(request.user, form.instance, result):
-            labels = ", ".join(accounts.LABELS[key].lower() for key in result.held)
+            labels = ", ".join(LABELS[key].lower() for key in result.held)
             messages.warning(
                 request,
                 f"The change to {labels} waits for a SEND team manager to approve it. "

@@ -22,7 +22,7 @@ from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.instance_loaders import CachedInstanceLoader
 
-from . import accounts
+from .accounts import services as accounts
 from .exports import csv_bytes
 from .imports import (
     Column,

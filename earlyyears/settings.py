@@ -140,7 +140,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "earlyyears.wagtail_apps.UsersConfig",  # wagtail.users with the service's account rules
+    # wagtail.users with the service's account rules
+    "earlyyears.accounts.wagtail_apps.UsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views, views_accounts, webhooks
+from . import views, webhooks
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,28 +17,13 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz/", views.health, name="health"),
     path("readyz/", views.readiness, name="readiness"),
-    path("sign-in/code/", views_accounts.verify, name="two-factor-verify"),
-    path("sign-in/set-up/", views_accounts.set_up, name="two-factor-set-up"),
-    path("account/two-factor/", views_accounts.two_factor, name="two-factor"),
-    path(
-        "account/two-factor/recovery-codes/",
-        views_accounts.recovery_codes,
-        name="two-factor-recovery-codes",
-    ),
-    path(
-        "account/two-factor/recovery-codes/new/",
-        views_accounts.new_recovery_codes,
-        name="two-factor-new-recovery-codes",
-    ),
-    path("session/keep-alive/", views_accounts.keep_alive, name="keep-alive"),
+    path("", include("earlyyears.accounts.urls")),
     path("webhooks/twilio/status/", webhooks.twilio_status, name="twilio-status"),
     path("webhooks/twilio/inbound/", webhooks.twilio_inbound, name="twilio-inbound"),
     path("messages/", views.message_log, name="message-log"),
     path("messages/<int:message_id>/retry/", views.retry_message, name="retry-message"),
     path("", include("pathway.urls")),
     path("", include("dataprotection.urls")),
-    path("", include("earlyyears.urls_invitations")),
-    path("", include("earlyyears.urls_account_changes")),
     path("", include("training.urls")),
     path("", include("cms.urls")),
     path("django-admin/", admin.site.urls),

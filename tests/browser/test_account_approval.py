@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from earlyyears import accounts
+from earlyyears.accounts import services as accounts
 from earlyyears.models import Role, User
 
 from ..factories import PASSWORD, UserFactory

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
-from earlyyears import imports
+from earlyyears.accounts import services as accounts
 from earlyyears.models import Role, Setting
 from tests.factories import AreaFactory, UserFactory
 
@@ -136,7 +136,7 @@ def test_invitation_page(page, live_server, assert_accessible):
     user = UserFactory(username="new.starter", email="new@example.com")
     user.set_unusable_password()
     user.save()
-    _, token = imports.invite(user)
+    _, token = accounts.invite(user)
     page.goto(f"{live_server.url}/invitations/{token}/")
     assert_accessible(page)
     page.get_by_label("Create a password").fill("too short")

@@ -5,7 +5,8 @@ import datetime
 
 import pytest
 
-from earlyyears import accounts, imports
+from earlyyears import imports
+from earlyyears.accounts import services as accounts
 from earlyyears.models import (
     AccountChange,
     CaseloadMembership,
@@ -113,14 +114,14 @@ def test_rows_that_cannot_be_imported_say_why(data_officer, places):
 def test_never_half_a_row(data_officer, places, monkeypatch):
     """A row that fails after its account is saved (here, queueing the invitation) leaves no
     account behind, while the other rows go in."""
-    real = imports.invite
+    real = accounts.invite
 
     def flaky(user, by=None):
         if user.username == "second":
             raise RuntimeError("mail system unavailable")
         return real(user, by=by)
 
-    monkeypatch.setattr("earlyyears.accounts.invite", flaky)
+    monkeypatch.setattr("earlyyears.accounts.services.invite", flaky)
     content = csv_bytes(
         HEAD + "first,f@example.com,F,I,Trainer,,,,\n" + "second,s@example.com,S,E,Trainer,,,,\n"
     )

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dataprotection.models import AccessEvent, AuditImmutable
-from earlyyears import accounts
+from earlyyears.accounts import services as accounts
 from earlyyears.models import (
     AccountChange,
     Invitation,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from earlyyears import imports
+from earlyyears.accounts import services as accounts
 from earlyyears.models import Invitation, OutboxMessage
 from tests.factories import UserFactory
 
@@ -21,7 +21,7 @@ def invited(db, django_capture_on_commit_callbacks):
     user.set_unusable_password()
     user.save()
     with django_capture_on_commit_callbacks(execute=False):
-        invitation, token = imports.invite(user)
+        invitation, token = accounts.invite(user)
     return user, invitation, token
 
 
@@ -83,7 +83,7 @@ def test_links_expire_after_the_set_days(invited, settings):
 
 def test_a_new_invitation_replaces_the_old_link(client, invited):
     user, _, old_token = invited
-    imports.invite(user)
+    accounts.invite(user)
     assert client.get(reverse("invitation", args=[old_token])).status_code == 404
 
 

@@ -13,31 +13,38 @@ that nobody who manages accounts can become someone else.
   new app at their next sign-in. No page shows a secret after set-up.
 
 Admins read `review` and `hold`; the SEND manager's pages call `approve` and `reject`.
+A new account, or a reset, gets a single-use link that expires (`invite`, `accept_invitation`).
 """
 
 from __future__ import annotations
 
+import datetime
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .imports import invite
-from .models import (
+from ..models import (
     AccountChange,
     CaseloadMembership,
     Child,
+    Invitation,
+    OutboxMessage,
     Role,
     Setting,
     SettingMembership,
     User,
 )
-from .outbox import queue_message
+from ..outbox import queue_message
+from .selectors import LABELS, hash_token
 
 # Roles whose holders see children's records (earlyyears.access and pathway.access).
 CHILD_ROLES = frozenset(
@@ -57,19 +64,9 @@ KEYS = (*SCALAR_KEYS, *MANY_KEYS, "settings", "caseload")
 PRIVILEGE_KEYS = frozenset(
     {"role", "is_active", "is_staff", "is_superuser", *MANY_KEYS, "settings", "caseload"}
 )
-LABELS = {
-    "email": "Email address",
-    "role": "Role",
-    "is_active": "Can sign in",
-    "is_staff": "Can use the staff admin",
-    "is_superuser": "Has every permission",
-    "groups": "Groups",
-    "user_permissions": "Permissions",
-    "settings": "Settings",
-    "caseload": "Portage caseload",
-}
 CHANGE_TEMPLATE = "account_change_requested"
 RESET_TEMPLATE = "password_reset"
+INVITATION_TEMPLATE = "staff_invitation"
 
 
 class AccountRuleBroken(Exception):
@@ -326,55 +323,68 @@ def remove_authenticator(user: User) -> int:
     return removed
 
 
-# Reads for the SEND manager's pages ---------------------------------------------------------
+# Invitations for new staff accounts ----------------------------------------------------------
 
 
-def pending_changes():
-    return AccountChange.objects.filter(status=AccountChange.Status.PENDING).select_related(
-        "user", "requested_by"
+def invitation_days() -> int:
+    return int(getattr(settings, "INVITATION_DAYS", 7))
+
+
+def invite(user: User, *, by: User | None = None, template: str = INVITATION_TEMPLATE):
+    """Make a single-use link for a new account (or, with the password reset template, an
+    existing one) and queue the email that carries it, in the caller's transaction. Earlier
+    links for the same person stop working."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    Invitation.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
+    invitation = Invitation.objects.create(
+        user=user,
+        token_hash=hash_token(token),
+        created_by=by if getattr(by, "pk", None) else None,
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=invitation_days()),
     )
-
-
-def recent_decisions(limit: int = 20):
-    return (
-        AccountChange.objects.exclude(status=AccountChange.Status.PENDING)
-        .select_related("user", "requested_by", "decided_by")
-        .order_by("-decided_at", "-pk")[:limit]
+    base = getattr(settings, "SERVICE_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
+    try:
+        where = reverse("invitation", args=[token])
+    except NoReverseMatch:  # the page's URLs not included yet: the path they will have
+        where = f"/invitations/{token}/"
+    link = urljoin(base.rstrip("/") + "/", where.lstrip("/"))
+    queue_message(
+        key=f"invitation:{invitation.pk}",
+        template=template,
+        channel="email",
+        user=user,
+        context={
+            "authority": settings.AUTHORITY_NAME,
+            "service": settings.SERVICE_NAME,
+            "name": user.first_name or user.username,
+            "username": user.username,
+            "link": link,
+            "expires": timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y"),
+        },
     )
+    return invitation, token
 
 
-def _shown(key: str, value: Any) -> str:
-    if key == "role":
-        return Role(value).label if value in Role.values else str(value)
-    if key in ("is_active", "is_staff", "is_superuser"):
-        return "Yes" if value else "No"
-    if key == "groups":
-        names = Group.objects.filter(pk__in=value).values_list("name", flat=True)
-        return ", ".join(sorted(names)) or "None"
-    if key == "user_permissions":
-        names = Permission.objects.filter(pk__in=value).values_list("name", flat=True)
-        return ", ".join(sorted(names)) or "None"
-    if key == "settings":
-        names = dict(Setting.objects.filter(pk__in=[s for s, _ in value]).values_list("pk", "name"))
-        shown = [
-            f"{names.get(s, 'A removed setting')}{' (SENCO)' if senco else ''}"
-            for s, senco in value
-        ]
-        return ", ".join(sorted(shown)) or "None"
-    if key == "caseload":
-        references = Child.objects.filter(pk__in=value).values_list("reference", flat=True)
-        return ", ".join(sorted(references)) or "None"
-    return str(value) or "None"
-
-
-def describe(change: AccountChange) -> list[dict[str, str]]:
-    """One row for each value the change sets: what it is, what it was, what it would be."""
-    return [
-        {
-            "label": LABELS.get(key, key),
-            "before": _shown(key, change.before.get(key, "")) if key in change.before else "",
-            "after": _shown(key, value),
-        }
-        for key, value in change.proposed.items()
-        if key in LABELS
-    ]
+def accept_invitation(token: str, password: str) -> User | None:
+    """Set the person's password and use the link up, once: two submissions at the same time
+    set it once. The link is removed from the queued email's record as well."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("user")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
+        if invitation is None or not invitation.is_usable or not invitation.user.is_active:
+            return None
+        user = invitation.user
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
+        for message in OutboxMessage.objects.filter(idempotency_key=f"invitation:{invitation.pk}"):
+            message.context = {**message.context, "link": ""}
+            message.save(update_fields=["context"])
+    return user

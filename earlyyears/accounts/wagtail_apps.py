@@ -1,4 +1,4 @@
-"""Wagtail's user admin with the service's account rules (see `earlyyears.wagtail_users`).
+"""Wagtail's user admin with the service's account rules (see `wagtail_users` beside this).
 Listed in INSTALLED_APPS in place of "wagtail.users", the way Wagtail documents for a custom
 user viewset."""
 
@@ -6,4 +6,4 @@ from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class UsersConfig(WagtailUsersAppConfig):
-    user_viewset = "earlyyears.wagtail_users.AccountUserViewSet"
+    user_viewset = "earlyyears.accounts.wagtail_users.AccountUserViewSet"

@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import CreateView, EditView, UserViewSet
 
-from . import accounts
-from .models import Role
+from ..models import Role
+from . import selectors, services
 
 GUARDED_FIELDS = ("email", "role", "is_active", "is_superuser", "groups")
 
@@ -46,7 +46,7 @@ class AccountEditForm(UserEditForm):
 class AccountCreateView(CreateView):
     def save_instance(self):
         instance = super().save_instance()
-        if accounts.new_account_made(self.request.user, instance):
+        if services.new_account_made(self.request.user, instance):
             messages.warning(
                 self.request,
                 f"{instance.username} can see children's records, so they cannot sign in until "
@@ -62,17 +62,17 @@ class AccountEditView(EditView):
             key: form.cleaned_data[key] for key in GUARDED_FIELDS if key in form.changed_data
         }
         try:
-            result = accounts.review(self.request.user, form.instance, proposed)
-        except accounts.AccountRuleBroken as error:
+            result = services.review(self.request.user, form.instance, proposed)
+        except services.AccountRuleBroken as error:
             raise PermissionDenied(str(error)) from error
         for key in result.held:
-            if key in accounts.SCALAR_KEYS:
+            if key in services.SCALAR_KEYS:
                 setattr(form.instance, key, result.before[key])
             else:
                 form.cleaned_data[key] = result.before[key]
         instance = super().save_instance()
-        if accounts.hold(self.request.user, instance, result):
-            labels = ", ".join(accounts.LABELS[key].lower() for key in result.held)
+        if services.hold(self.request.user, instance, result):
+            labels = ", ".join(selectors.LABELS[key].lower() for key in result.held)
             messages.warning(
                 self.request,
                 f"The change to {labels} waits for a SEND team manager to approve it. "
