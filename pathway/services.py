@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from earlyyears import uploads
+from earlyyears.messaging.services import queue_message, remind_staff
 from earlyyears.models import (
     CaseloadMembership,
     Child,
@@ -21,7 +22,6 @@ from earlyyears.models import (
     SettingMembership,
     User,
 )
-from earlyyears.outbox import queue_message, remind_staff
 from pathway.planning.tasks import queue_need_figures_refresh
 
 from .clocks import start_clocks
@@ -36,7 +36,7 @@ from .models import (
     RoutingRuleSet,
 )
 from .routes import set_routes
-from .routing import derive_facts, evaluate
+from .routing import RoutingDecision, derive_facts, evaluate
 from .rules import published_rule_set, rules_of
 from .timeline import event, record_events
 
@@ -154,54 +154,63 @@ def create_referral(
     referral.save(update_fields=["reference"])
     set_routes(referral, decision.routes, by_rules=True, new=True, at=referral.submitted_at)
     start_clocks(referral, timezone.localdate(now))
+    _record_arrival(referral, decision, rule_set.version)
     if notify:
         queue_need_figures_refresh(referral.pk)
+        _acknowledge(referral, contact)
+    return referral
+
+
+def _record_arrival(referral: Referral, decision: RoutingDecision, rule_set_version: int) -> None:
+    """The timeline starts with who sent the referral and where the rules routed it, and why."""
     record_events(
         [
             event(
                 referral,
                 ReferralEvent.Kind.SUBMITTED,
-                submitted_by,
-                f"{Referral.Source(source).label} submitted",
-                at=now,
+                referral.submitted_by,
+                f"{Referral.Source(referral.source).label} submitted",
+                at=referral.submitted_at,
             ),
             event(
                 referral,
                 ReferralEvent.Kind.ROUTED,
                 None,
                 "Routed to " + ", ".join(referral.route_labels),
-                at=now,
-                rule_set_version=rule_set.version,
+                at=referral.submitted_at,
+                rule_set_version=rule_set_version,
                 reasons=decision.reasons,
             ),
         ]
     )
+
+
+def _acknowledge(referral: Referral, contact: FamilyContact | None) -> None:
+    """Tell the family (by text, when a contact may be texted) and the sender (by email) that
+    the referral arrived, with its reference."""
     context = {
         "authority": settings.AUTHORITY_NAME,
         "reference": referral.reference,
-        "setting": setting.name if setting else "A professional",
+        "setting": referral.setting.name if referral.setting else "A professional",
     }
-    if not notify:
-        return referral
     if contact is not None:
         queue_message(
             key=f"referral:{referral.pk}:family:{contact.pk}",
             template="concern_received_family",
             context=context,
             contact=contact,
-            child=child,
+            child=referral.child,
             language=contact.preferred_language,
         )
-    if submitted_by.email:
+    if referral.submitted_by.email:
         queue_message(
             key=f"referral:{referral.pk}:submitter",
             template="concern_submitted_staff",
             context=context,
             channel="email",
-            user=submitted_by,
-            child=child,
+            user=referral.submitted_by,
+            child=referral.child,
         )
-    return referral
 
 
 def _supplied_contact(family: dict[str, Any]) -> SuppliedContact:

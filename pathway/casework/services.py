@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
+from earlyyears.messaging.services import queue_message, remind_staff
 from earlyyears.models import Role, User, display_name
-from earlyyears.outbox import queue_message, remind_staff
 from earlyyears.roles import SEND_TEAM_ROLES
 from earlyyears.safeguarding import family_contact_for_texts
 from pathway.clocks import refresh_next_due, start_clocks  # noqa: F401 - callers use casework's
@@ -222,28 +222,8 @@ def decide(
             .select_related("child", "setting", "allocated_to")
             .get(pk=referral.pk)
         )
-        if kind not in decisions_open_to(locked):
-            raise CaseworkError(
-                f"You cannot {Decision.Kind(kind).label.lower()} on a referral that is "
-                f"{locked.get_status_display().lower()}"
-            )
         routes = list(dict.fromkeys(routes or []))
-        allowed = ROUTE_CHOICES_FOR.get(kind)
-        if allowed is not None:
-            if not routes:
-                raise CaseworkError("Select at least one route")
-            if any(route not in allowed for route in routes):
-                raise CaseworkError("Select routes from the list")
-            if kind == Decision.Kind.REROUTE and set(routes) == set(locked.routes):
-                raise CaseworkError(
-                    "Re-routing must change the route: to keep it, accept the referral"
-                )
-        if kind == Decision.Kind.MORE_INFORMATION and not question.strip():
-            raise CaseworkError("Enter the question for the setting")
-        if kind == Decision.Kind.FUNDING:
-            _check_funding(funding)
-            if locked.setting_id is None:
-                raise CaseworkError("Inclusion funding goes to a setting; this child has none")
+        _check_decision(locked, kind, routes, question, funding)
         decision = Decision.objects.create(
             referral=locked, kind=kind, routes=routes, reason=reason, decided_by=by, at_panel=panel
         )
@@ -266,6 +246,35 @@ def decide(
         if notify and kind in FAMILY_IS_TOLD:
             _tell_family(locked, decision)
     return decision
+
+
+def _check_decision(
+    referral: Referral,
+    kind: str,
+    routes: list[str],
+    question: str,
+    funding: FundingTerms | None,
+) -> None:
+    """Whether this decision may be made on the referral as it stands now (locked)."""
+    if kind not in decisions_open_to(referral):
+        raise CaseworkError(
+            f"You cannot {Decision.Kind(kind).label.lower()} on a referral that is "
+            f"{referral.get_status_display().lower()}"
+        )
+    allowed = ROUTE_CHOICES_FOR.get(kind)
+    if allowed is not None:
+        if not routes:
+            raise CaseworkError("Select at least one route")
+        if any(route not in allowed for route in routes):
+            raise CaseworkError("Select routes from the list")
+        if kind == Decision.Kind.REROUTE and set(routes) == set(referral.routes):
+            raise CaseworkError("Re-routing must change the route: to keep it, accept the referral")
+    if kind == Decision.Kind.MORE_INFORMATION and not question.strip():
+        raise CaseworkError("Enter the question for the setting")
+    if kind == Decision.Kind.FUNDING:
+        _check_funding(funding)
+        if referral.setting_id is None:
+            raise CaseworkError("Inclusion funding goes to a setting; this child has none")
 
 
 def _check_funding(funding: FundingTerms | None) -> None:
