@@ -269,10 +269,6 @@ def tac_meetings_for(user: AnyUser) -> QuerySet[TacMeeting]:
     return TacMeeting.objects.filter(child__in=tac_children_for(user))
 
 
-def tac_meeting_for(user: AnyUser, meeting_id: int) -> TacMeeting:
-    return get_object_or_404(tac_meetings_for(user).select_related("child"), pk=meeting_id)
-
-
 def tac_actions_for(user: AnyUser) -> QuerySet[TacAction]:
     """Actions on the children whose team the user is part of now."""
     return TacAction.objects.filter(child__in=tac_children_for(user))

@@ -15,7 +15,7 @@ import pathway.access
 from earlyyears.models import Child, OutboxMessage, Setting
 from pathway.advice import services as advice
 from pathway.early_help import services as early_help
-from pathway.models import AdviceRequest, PanelMeeting, ReferralEvent
+from pathway.models import PanelMeeting, ReferralEvent
 from pathway.tac import services as tac
 
 from .access_states import build_states
@@ -174,6 +174,3 @@ def test_reminders_go_only_to_owners_who_still_see_the_child(states, world):
             assert not OutboxMessage.objects.filter(
                 to_user=getattr(state, who), template="tac_action_due_staff"
             ).exists(), (state.name, who)
-    due = advice.advice_due(within_days=365, today=states["consent withdrawn"].advice.due_on)
-    assert states["consent withdrawn"].advice not in due
-    assert AdviceRequest.objects.filter(pk=states["consent withdrawn"].advice.pk).exists()

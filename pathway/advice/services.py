@@ -17,8 +17,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from earlyyears.messaging.services import queue_message
 from earlyyears.models import Role, User, display_name
-from earlyyears.outbox import queue_message
 from pathway import selectors
 from pathway.access import advice_requests_for, is_send_team, shared_with
 from pathway.casework.services import CaseworkError
@@ -286,21 +286,6 @@ def advice_list(user: User, today: datetime.date) -> dict[str, Any]:
         "open": [_row(advice, today, show_answers=False) for advice in open_requests],
         "answered": [_row(advice, today, show_answers=False) for advice in answered[:50]],
     }
-
-
-def advice_due(within_days: int, today: datetime.date) -> QuerySet[AdviceRequest]:
-    """Open requests due within the next `within_days` days, and any already overdue, for
-    reminders. Run as the service, with the professional's rule: nobody is reminded about a child
-    the family no longer shares with health."""
-    return (
-        AdviceRequest.objects.filter(
-            status=AdviceRequest.Status.REQUESTED,
-            due_on__lte=today + datetime.timedelta(days=within_days),
-        )
-        .filter(shared_with(ShareWith.HEALTH, through="referral"))
-        .select_related("professional", "referral", "referral__child")
-        .order_by("due_on", "pk")
-    )
 
 
 def answering_context(advice: AdviceRequest, today: datetime.date) -> dict[str, Any]:

@@ -18,11 +18,10 @@ from earlyyears.models import Area, User
 from earlyyears.needs import AgeBand
 from earlyyears.roles import SEND_TEAM_ROLES
 from pathway import clocks
-from pathway.access import funding_awards_for, information_requests_for, queue_for, referrals_for
+from pathway.access import funding_awards_for, queue_for, referrals_for
 from pathway.models import (
     FundingAward,
     FundingBudget,
-    InformationRequest,
     Referral,
     ReferralClock,
     ReferralRoute,
@@ -205,15 +204,6 @@ def caseloads(user: User, today: datetime.date) -> list[dict[str, Any]]:
         }
         for officer in send_team_officers()
     ]
-
-
-def open_information_requests(user: User) -> QuerySet[InformationRequest]:
-    return (
-        information_requests_for(user)
-        .filter(answered_at__isnull=True)
-        .select_related("referral", "referral__child", "referral__setting", "asked_by")
-        .order_by("asked_at")
-    )
 
 
 @dataclass(frozen=True)

@@ -36,9 +36,3 @@ def contacts_with_details(user: AnyUser, child: Child) -> QuerySet[FamilyContact
 
 def contact_to_check(user: AnyUser, child: Child, contact_id: int) -> FamilyContact:
     return get_object_or_404(contacts_with_details(user, child), pk=contact_id)
-
-
-def contacts_waiting(user: AnyUser, child: Child) -> int:
-    """How many of the child's contacts have something to check."""
-    contacts = contacts_with_details(user, child)
-    return sum(1 for contact in contacts if not contact.is_confirmed or contact.waiting_details)

@@ -123,11 +123,6 @@ def handoff_list(user: AnyUser, status: str = "waiting", page_number: Any = 1) -
     return HandoffList(status=status, counts=counts, page=page, tabs=tabs)
 
 
-def waiting_count(user: AnyUser) -> int:
-    """For the coordinator's landing page."""
-    return early_help_handoffs_for(user).filter(status=Status.AWAITING).count()
-
-
 def family_contacts_of(handoff: EarlyHelpHandoff) -> QuerySet[FamilyContact]:
     """The family's contacts, which the coordinator may see because of the hand-off: callers
     reach the hand-off only through early_help_handoff_for. A contact the setting or the SEND

@@ -299,23 +299,6 @@ def test_sent_advice_cannot_be_withdrawn(ask, world, therapist):
     assert item.status == AdviceRequest.Status.SUBMITTED
 
 
-# Reminders ----------------------------------------------------------------------------------
-
-
-def test_advice_due_lists_open_requests_due_soon_or_overdue(ask, world, therapist, today):
-    soon = ask(due_in_days=3)
-    later = ask(due_in_days=20)
-    overdue = ask(due_in_days=1)
-    AdviceRequest.objects.filter(pk=overdue.pk).update(due_on=today - datetime.timedelta(days=2))
-    answered = ask(due_in_days=2)
-    advice.send_advice(answered, by=therapist, answers=full_answers(answered))
-    withdrawn = ask(due_in_days=2)
-    advice.withdraw(withdrawn, by=world.send_officer, reason="Not needed")
-    due = list(advice.advice_due(within_days=7, today=today))
-    assert due == [overdue, soon]
-    assert later not in due
-
-
 # Pages: the SEND team asks ------------------------------------------------------------------
 
 
