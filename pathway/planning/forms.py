@@ -10,14 +10,9 @@ from django.utils import timezone
 
 from earlyyears.forms import GovukForm
 from earlyyears.needs import AgeBand, BroadAreaOfNeed, EYFSArea
-from pathway.planning.aggregates import (
-    FIGURES,
-    LEVELS,
-    MEASURES,
-    Period,
-    PlanningQuery,
-    period_choices,
-)
+from pathway.planning.figures import FIGURES
+from pathway.planning.periods import Period, period_choices
+from pathway.planning.report import LEVELS, MEASURES, PlanningQuery
 
 
 class PlanningForm(GovukForm):

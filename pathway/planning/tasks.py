@@ -9,7 +9,7 @@ import logging
 from celery import shared_task
 from django.db import transaction
 
-from pathway.planning import aggregates as planning
+from pathway.planning import aggregates
 
 logger = logging.getLogger(__name__)
 
@@ -17,14 +17,14 @@ logger = logging.getLogger(__name__)
 @shared_task(name="pathway.tasks.refresh_need_figures")
 def refresh_need_figures(referral_id: int) -> int:
     """Work out again the cells of one referral's child (its months, its areas and above)."""
-    return planning.refresh_need_figures_for_referral(referral_id)
+    return aggregates.refresh_need_figures_for_referral(referral_id)
 
 
 @shared_task(name="pathway.tasks.rebuild_need_figures")
 def rebuild_need_figures() -> int:
     """Every planning figure from scratch (nightly): corrects anything a refresh missed, such
     as a referral re-routed at triage."""
-    return planning.rebuild_need_figures()
+    return aggregates.rebuild_need_figures()
 
 
 def queue_need_figures_refresh(referral_id: int) -> None:

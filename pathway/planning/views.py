@@ -11,8 +11,18 @@ from django.shortcuts import render
 
 from earlyyears.exports import download
 from earlyyears.models import Role, User
-from pathway.planning import aggregates as planning
+from pathway.planning.aggregates import first_year_with_figures
+from pathway.planning.disclosure import suppression_explanation, threshold
+from pathway.planning.figures import FIGURES, age_label, need_label
 from pathway.planning.forms import PlanningForm
+from pathway.planning.report import (
+    LEVELS,
+    PlanningQuery,
+    PlanningView,
+    csv_content,
+    geojson,
+    planning_view,
+)
 
 PLANNING_ROLES = (Role.PLANNER, Role.SEND_MANAGER)
 
@@ -22,10 +32,10 @@ def _planners_only(user: User) -> None:
         raise PermissionDenied
 
 
-def _view(request: HttpRequest) -> tuple[PlanningForm, planning.PlanningView]:
+def _view(request: HttpRequest) -> tuple[PlanningForm, PlanningView]:
     _planners_only(request.user)
-    form = PlanningForm(request.GET or None, first_year=planning.first_year_with_figures())
-    return form, planning.planning_view(form.query())
+    form = PlanningForm(request.GET or None, first_year=first_year_with_figures())
+    return form, planning_view(form.query())
 
 
 @login_required
@@ -40,12 +50,12 @@ def need_by_area(request: HttpRequest) -> HttpResponse:
             "form": form,
             "view": view,
             "query_string": _query_string(view.query),
-            "figure_label": planning.FIGURES[query.figure],
-            "need_label": planning.need_label(query.need),
-            "age_label": planning.age_label(query.age),
-            "level_label": planning.LEVELS[query.level].lower(),
-            "explanation": planning.suppression_explanation(),
-            "threshold": planning.threshold(),
+            "figure_label": FIGURES[query.figure],
+            "need_label": need_label(query.need),
+            "age_label": age_label(query.age),
+            "level_label": LEVELS[query.level].lower(),
+            "explanation": suppression_explanation(),
+            "threshold": threshold(),
         },
     )
 
@@ -53,7 +63,7 @@ def need_by_area(request: HttpRequest) -> HttpResponse:
 @login_required
 def areas_geojson(request: HttpRequest) -> JsonResponse:
     _, view = _view(request)
-    response = JsonResponse(planning.geojson(view))
+    response = JsonResponse(geojson(view))
     response["Content-Type"] = "application/geo+json"
     return response
 
@@ -62,10 +72,10 @@ def areas_geojson(request: HttpRequest) -> JsonResponse:
 def need_by_area_csv(request: HttpRequest) -> HttpResponse:
     _, view = _view(request)
     name = f"need-by-area-{view.query.period.key}-{view.query.level}.csv"
-    return download(planning.csv_content(view), "csv", name)
+    return download(csv_content(view), "csv", name)
 
 
-def _query_string(query: planning.PlanningQuery) -> str:
+def _query_string(query: PlanningQuery) -> str:
     """The chosen figures as a query string, for the map data and CSV links."""
     params = QueryDict(mutable=True)
     params.update(

@@ -10,16 +10,16 @@ from django.utils import timezone
 
 from earlyyears.models import Area, Role
 from pathway.models import Referral
-from pathway.planning import aggregates as planning
+from pathway.planning import aggregates
 from pathway.services import create_referral
 from tests.factories import AreaFactory, ChildFactory, SettingFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cube_cache():
-    planning._CUBES.clear()
+    aggregates._CUBES.clear()
     yield
-    planning._CUBES.clear()
+    aggregates._CUBES.clear()
 
 
 class County:

@@ -9,20 +9,22 @@ from collections import defaultdict
 import pytest
 from django.utils import timezone
 
+from earlyyears.models import Area
 from earlyyears.needs import BroadAreaOfNeed, EYFSArea, age_band_for_months
 from pathway.models import NeedFigure, NeedFiguresState, Referral, ReferralRoute, Route
 from pathway.planning import aggregates as planning
 from pathway.planning import tasks as planning_tasks
+from pathway.planning.figures import ROUTE_FIELDS
 
 from .conftest import at
 
-COLUMNS = ("children", "referrals", *planning.ROUTE_FIELDS.values())
+COLUMNS = ("children", "referrals", *ROUTE_FIELDS.values())
 
 
 def direct_count() -> dict[tuple, tuple]:
     """The figures worked out the slow, obvious way, from every referral in Python."""
     tz = timezone.get_current_timezone()
-    areas = {a.pk: a.parent_id for a in planning.Area.objects.all()}
+    areas = {a.pk: a.parent_id for a in Area.objects.all()}
     routes = defaultdict(set)
     for referral_id, route in ReferralRoute.objects.values_list("referral_id", "route"):
         routes[referral_id].add(route)
@@ -49,7 +51,7 @@ def direct_count() -> dict[tuple, tuple]:
                     cell = cells[(area, month, broad, eyfs, band)]
                     cell[0] += int(first)
                     cell[1] += 1
-                    for n, route in enumerate(planning.ROUTE_FIELDS, start=2):
+                    for n, route in enumerate(ROUTE_FIELDS, start=2):
                         cell[n] += int(route in routes[r.pk])
                     area = areas[area]
     return {key: tuple(value) for key, value in cells.items()}

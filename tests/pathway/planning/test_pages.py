@@ -16,7 +16,8 @@ from django.urls import reverse
 from earlyyears.models import Area, Role
 from earlyyears.needs import BroadAreaOfNeed
 from pathway.models import Referral
-from pathway.planning import aggregates as planning
+from pathway.planning import aggregates, report
+from pathway.planning.periods import Period
 from tests.factories import AreaFactory, UserFactory
 
 from .conftest import at
@@ -29,7 +30,7 @@ def fill(county, counts: dict[str, int], year: int = 2025, broad=None) -> None:
     for ward, n in counts.items():
         for _ in range(n):
             county.refer(county.child(ward, on=at(year, 3).date()), when=at(year, 3), broad=broad)
-    planning.rebuild_need_figures()
+    aggregates.rebuild_need_figures()
 
 
 @pytest.fixture
@@ -181,9 +182,9 @@ def test_trends_rank_only_figures_that_are_shown(client, county, planner):
         for ward, n in counts.items():
             for _ in range(n):
                 county.refer(county.child(ward), when=at(year, 6))
-    planning.rebuild_need_figures()
+    aggregates.rebuild_need_figures()
     client.force_login(planner)
-    view = planning.planning_view(planning.PlanningQuery(period=planning.Period("year", 2025)))
+    view = report.planning_view(report.PlanningQuery(period=Period("year", 2025)))
     changes = {row.node.name: row.change for row in view.rows}
     assert changes["Ward W1"] == 10  # 2024 to 2025
     assert changes["Ward W3"] is None  # 3 in 2024 is confidential: never ranked
@@ -213,7 +214,7 @@ def test_bad_choices_show_an_error_summary_and_defaults(client, county, planner)
 def test_provision_and_training_beside_need(client, county, planner, monkeypatch):
     fill(county, {"W1": 6, "W2": 7})
     services = {county.county.pk: 2, county.wards["W1"].pk: 3}
-    monkeypatch.setattr(planning, "services_by_area", lambda tree, need, age: services)
+    monkeypatch.setattr(report, "services_by_area", lambda tree, need, age: services)
     client.force_login(planner)
     rows = table_rows(client.get(reverse("planning"), YEAR).content.decode(), "figures-table")
     assert rows["Ward W1"][4] == "3"
@@ -231,7 +232,7 @@ def test_the_page_runs_a_fixed_number_of_queries_and_never_reads_referrals(clien
     fill(county, {"W1": 6, "W2": 7})
     client.force_login(planner)
     small = _queries(client, YEAR)
-    planning._CUBES.clear()
+    aggregates._CUBES.clear()
     for n in range(12):
         AreaFactory(code=f"X{n}", name=f"Extra {n}", parent=county.south)
     fill(county, {"W3": 9, "W4": 30})
@@ -246,5 +247,5 @@ def test_the_page_runs_a_fixed_number_of_queries_and_never_reads_referrals(clien
     assert reads_figures(large)
     assert not reads_figures(_queries(client, YEAR))
     county.refer(county.child("W1"), when=at(2025, 4))
-    planning.refresh_need_figures_for_referral(Referral.objects.order_by("-pk").first().pk)
+    aggregates.refresh_need_figures_for_referral(Referral.objects.order_by("-pk").first().pk)
     assert reads_figures(_queries(client, YEAR))

@@ -1,0 +1,348 @@
+"""What the need-by-area page, its map data and its CSV show: for the areas at one level, the
+chosen figure for the period, its rate, its trend, the local offer's services and settings with
+trained staff, and the areas to look at. All from the aggregates (a fixed number of queries
+whatever the number of areas or referrals), suppressed the same way whichever view of them is
+asked for.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from earlyyears.exports import csv_bytes
+from earlyyears.models import Area
+from pathway.models import NeedFiguresState
+from pathway.planning.aggregates import figures_key, figures_version, year_cube
+from pathway.planning.areas import AreaNode, AreaTree
+from pathway.planning.disclosure import SUPPRESSED, YearCube, suppression_explanation
+from pathway.planning.figures import FIGURES, age_label, need_label
+from pathway.planning.periods import Period
+from pathway.planning.provision import services_by_area, trained_settings_by_area
+
+MEASURES: dict[str, str] = {"count": "Count", "rate": "Rate per 1,000 children under 5"}
+LEVELS: dict[str, str] = {
+    Area.Kind.WARD: "Wards",
+    Area.Kind.LOCALITY: "Localities",
+    Area.Kind.DISTRICT: "Districts",
+}
+CLASS_COUNT = 5
+LOOK_AT_LIMIT = 5
+TREND_PERIODS = 4
+
+
+# --- Rates and map classes (pure) ------------------------------------------------------------
+
+
+def rate_per_1000(count: int | None, population: int) -> float | None:
+    """Children (or referrals) per 1,000 children under 5; None when it cannot be given."""
+    if count is None or population <= 0:
+        return None
+    return round(count * 1000 / population, 1)
+
+
+def class_breaks(values: Sequence[float], classes: int = CLASS_COUNT) -> list[float]:
+    """Upper bounds of `classes` equal-width classes from 0 to the largest value shown (never
+    from suppressed cells, which are not in `values`)."""
+    top = max(values, default=0)
+    if top <= 0:
+        return []
+    step = top / classes
+    return [round(step * n, 1) for n in range(1, classes)] + [top]
+
+
+def class_of(value: float | None, breaks: Sequence[float]) -> int:
+    """1 to 5 for a positive value, 0 for zero or no figure."""
+    if value is None or value <= 0 or not breaks:
+        return 0
+    for number, upper in enumerate(breaks, start=1):
+        if value <= upper:
+            return number
+    return len(breaks)
+
+
+# --- The page --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanningQuery:
+    need: str = ""
+    age: str = ""
+    period: Period = field(default_factory=lambda: Period("year", timezone.localdate().year))
+    figure: str = "children"
+    measure: str = "count"
+    level: str = Area.Kind.WARD
+
+
+@dataclass
+class AreaRow:
+    node: AreaNode
+    parent: str
+    count: int | None
+    rate: float | None
+    value: float | None  # what the map shows: count or rate
+    css_class: int = 0
+    services: int = 0
+    trained_settings: int = 0
+    settings: int = 0
+    trend: list[float | None] = field(default_factory=list)
+    change: float | None = None
+    look_at_reason: str = ""
+
+    @property
+    def shown(self) -> str:
+        return _shown(self.value)
+
+    @property
+    def count_shown(self) -> str:
+        return SUPPRESSED if self.count is None else f"{self.count:,}"
+
+    @property
+    def rate_shown(self) -> str:
+        if self.count is None:
+            return SUPPRESSED
+        return "" if self.rate is None else f"{self.rate:.1f}"
+
+    @property
+    def change_shown(self) -> str:
+        if self.change is None:
+            return SUPPRESSED if self.count is None else "not available"
+        return f"{self.change:+.1f}" if isinstance(self.change, float) else f"{self.change:+d}"
+
+    @property
+    def trend_shown(self) -> list[str]:
+        return [_shown(v) for v in self.trend]
+
+
+def _number(value: float) -> str:
+    return f"{value:,.1f}".removesuffix(".0")
+
+
+def _shown(value: float | int | None) -> str:
+    if value is None:
+        return SUPPRESSED
+    return f"{value:.1f}" if isinstance(value, float) else f"{value:,}"
+
+
+@dataclass
+class PlanningView:
+    query: PlanningQuery
+    rows: list[AreaRow]
+    total: AreaRow | None
+    breaks: list[float]
+    trend_periods: list[Period]
+    rose_most: list[AreaRow]
+    look_at: list[AreaRow]
+    state: NeedFiguresState
+
+    @property
+    def legend(self) -> list[dict[str, Any]]:
+        """Class 1 to 5, with their ranges, for the key."""
+        out, lower = [], None
+        for number, upper in enumerate(self.breaks, start=1):
+            if lower is None:
+                words = f"more than 0, up to {_number(upper)}"
+            else:
+                words = f"more than {_number(lower)}, up to {_number(upper)}"
+            out.append({"number": number, "range": words})
+            lower = upper
+        return out
+
+    @property
+    def previous_period(self) -> Period:
+        return self.trend_periods[-2]
+
+    @property
+    def value_heading(self) -> str:
+        if self.query.measure == "rate":
+            return "Rate per 1,000 children under 5"
+        return "Count"
+
+
+def _value(count: int | None, population: int, measure: str) -> tuple[float | None, float | None]:
+    rate = rate_per_1000(count, population)
+    return rate, (rate if measure == "rate" else count)
+
+
+def figure_for(cubes: dict[int, YearCube], area_id: int, age: str, period: Period) -> int | None:
+    return cubes[period.year].get(area_id, age, period)
+
+
+def _trend_periods(period: Period) -> list[Period]:
+    """The period and the ones before it, oldest first: TREND_PERIODS in all."""
+    periods = [period]
+    while len(periods) < TREND_PERIODS:
+        periods.insert(0, periods[0].previous())
+    return periods
+
+
+def _change(trend: list[float | None], measure: str) -> float | None:
+    """The last period's figure less the one before, when both are shown."""
+    before, last = trend[-2], trend[-1]
+    if before is None or last is None:
+        return None
+    return round(last - before, 1) if measure == "rate" else last - before
+
+
+def planning_view(query: PlanningQuery, today: datetime.date | None = None) -> PlanningView:
+    """Everything the page, the map data and the CSV show, from the aggregates: a fixed number
+    of queries whatever the number of areas or referrals."""
+    today = today or timezone.localdate()
+    state = figures_version()
+    tree = AreaTree.load()
+    trend_periods = _trend_periods(query.period)
+    years = sorted({p.year for p in trend_periods})
+    cubes = {y: year_cube(query.figure, query.need, y, tree, figures_key(state, y)) for y in years}
+    services = services_by_area(tree, query.need, query.age)
+    trained = trained_settings_by_area(tree, today)
+
+    def row_for(node: AreaNode) -> AreaRow:
+        count = figure_for(cubes, node.pk, query.age, query.period)
+        rate, value = _value(count, node.population, query.measure)
+        row = AreaRow(node, tree.parent_name(node), count, rate, value)
+        row.services = services.get(node.pk, 0)
+        row.trained_settings, row.settings = trained.get(node.pk, (0, 0))
+        for period in trend_periods:
+            c = figure_for(cubes, node.pk, query.age, period)
+            row.trend.append(_value(c, node.population, query.measure)[1])
+        row.change = _change(row.trend, query.measure)
+        return row
+
+    rows = [row_for(node) for node in tree.of_kind(query.level)]
+    roots = tree.roots
+    total = row_for(tree.nodes[roots[0]]) if len(roots) == 1 else None
+    breaks = class_breaks([row.value for row in rows if row.value is not None])
+    for row in rows:
+        row.css_class = class_of(row.value, breaks)
+    return PlanningView(
+        query=query,
+        rows=rows,
+        total=total,
+        breaks=breaks,
+        trend_periods=trend_periods,
+        rose_most=_rose_most(rows),
+        look_at=areas_to_look_at(rows),
+        state=state,
+    )
+
+
+def _rose_most(rows: Sequence[AreaRow], limit: int = LOOK_AT_LIMIT) -> list[AreaRow]:
+    """The areas whose figure rose, largest rise first."""
+    rose = [row for row in rows if row.change is not None and row.change > 0]
+    rose.sort(key=lambda r: (-r.change, r.node.name))
+    return rose[:limit]
+
+
+def areas_to_look_at(rows: Sequence[AreaRow], limit: int = LOOK_AT_LIMIT) -> list[AreaRow]:
+    """Areas where need is high or rising and provision is thin (pure, on the rows shown).
+
+    An area is considered when its figure is shown (not [c]) and it is at or above the median
+    of the areas shown, or it rose over the periods compared. They are ordered by need per
+    local service: the figure divided by one more than the number of services, highest first;
+    then by the smaller share of settings with trained staff."""
+    shown = [row for row in rows if row.value is not None and row.value > 0]
+    if not shown:
+        return []
+    median = statistics.median(row.value for row in shown)
+    candidates = [
+        row for row in shown if row.value >= median or (row.change is not None and row.change > 0)
+    ]
+
+    def trained_share(row: AreaRow) -> float:
+        return row.trained_settings / row.settings if row.settings else 0.0
+
+    candidates.sort(
+        key=lambda r: (-(r.value / (1 + r.services)), trained_share(r), r.node.name, r.node.pk)
+    )
+    picked = candidates[:limit]
+    for row in picked:
+        row.look_at_reason = _look_at_reason(row, median)
+    return picked
+
+
+def _look_at_reason(row: AreaRow, median: float) -> str:
+    reasons = ["at or above the middle of the areas shown" if row.value >= median else ""]
+    if row.change is not None and row.change > 0:
+        reasons.append(f"up {_shown(row.change)} since the period before")
+    reasons.append(f"{row.services} local offer service{'s' if row.services != 1 else ''}")
+    reasons.append(f"{row.trained_settings} of {row.settings} settings with trained staff")
+    return "; ".join(r for r in reasons if r)
+
+
+# --- Map data and CSV ------------------------------------------------------------------------
+
+
+def geojson(view: PlanningView) -> dict[str, Any]:
+    """The areas at the chosen level with their figures joined in: exactly the table's values."""
+    boundaries = dict(
+        Area.objects.filter(pk__in=[row.node.pk for row in view.rows]).values_list("pk", "boundary")
+    )
+    features = []
+    for row in view.rows:
+        boundary = boundaries.get(row.node.pk)
+        if not boundary:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": boundary,
+                "properties": {
+                    "code": row.node.code,
+                    "name": row.node.name,
+                    "value": row.shown,
+                    "class": row.css_class,
+                    "suppressed": row.count is None,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def csv_rows(view: PlanningView) -> list[list[str]]:
+    q = view.query
+    header = [
+        "Area code",
+        "Area",
+        "Part of",
+        "Period",
+        "Figure",
+        "Need",
+        "Age",
+        "Count",
+        "Rate per 1,000 children under 5",
+        "Map class (1 to 5)",
+        "Local offer services for this need",
+        "Settings with trained staff",
+        "Settings",
+    ]
+    rows = [header]
+    context = [q.period.label, FIGURES[q.figure], need_label(q.need), age_label(q.age)]
+    lines = [(row, True) for row in view.rows]
+    if view.total is not None:
+        lines.append((view.total, False))
+    for row, on_map in lines:
+        rows.append(
+            [
+                row.node.code,
+                row.node.name,
+                row.parent,
+                *context,
+                row.count_shown.replace(",", ""),
+                row.rate_shown,
+                str(row.css_class) if on_map and row.css_class else "",
+                str(row.services),
+                str(row.trained_settings),
+                str(row.settings),
+            ]
+        )
+    return rows
+
+
+def csv_content(view: PlanningView) -> bytes:
+    """The table, then a line explaining suppressed counts, as CSV."""
+    return csv_bytes([*csv_rows(view), [], [suppression_explanation()]])
