@@ -6,20 +6,18 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views, webhooks
+from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
-    path("children/", views.children, name="children"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz/", views.health, name="health"),
     path("readyz/", views.readiness, name="readiness"),
     path("", include("earlyyears.accounts.urls")),
-    path("webhooks/twilio/status/", webhooks.twilio_status, name="twilio-status"),
-    path("webhooks/twilio/inbound/", webhooks.twilio_inbound, name="twilio-inbound"),
+    path("", include("earlyyears.messaging.urls")),
     path("messages/", views.message_log, name="message-log"),
     path("messages/<int:message_id>/retry/", views.retry_message, name="retry-message"),
     path("", include("pathway.urls")),

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ..messaging.services import queue_message
 from ..models import (
     AccountChange,
     CaseloadMembership,
@@ -43,7 +44,6 @@ from ..models import (
     SettingMembership,
     User,
 )
-from ..outbox import queue_message
 from .selectors import LABELS, hash_token
 
 # Roles whose holders see children's records (earlyyears.access and pathway.access).

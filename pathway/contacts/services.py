@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from earlyyears.messaging.services import release_held_messages
 from earlyyears.models import (
     CONFIRMING_SOURCES,
     Child,
@@ -22,7 +23,6 @@ from earlyyears.models import (
     Role,
     User,
 )
-from earlyyears.outbox import release_held_messages
 
 from ..timeline import record_child_event
 

@@ -19,8 +19,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from earlyyears.access import AnyUser, child_for, children_for
+from earlyyears.messaging.services import queue_message
 from earlyyears.models import Child, OutboxMessage, User, display_name
-from earlyyears.outbox import queue_message
 from earlyyears.roles import PORTAGE_ROLES
 from earlyyears.safeguarding import family_contact_for_texts, sharing_warnings
 from pathway.access import can_record_portage, family_paperwork_for, portage_visits_for

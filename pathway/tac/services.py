@@ -23,8 +23,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from earlyyears.access import AnyUser
+from earlyyears.messaging.services import remind_staff
 from earlyyears.models import Child, User, display_name
-from earlyyears.outbox import remind_staff
 from earlyyears.roles import ACTION_HOLDER_ROLES, DIRECT_CHILD_ROLES
 from pathway.access import (
     my_tac_actions,

@@ -24,8 +24,8 @@ import pytest
 from django.db import connection
 
 from earlyyears.models import OutboxMessage
-from tests.notifications.fake_twilio import fake_twilio  # noqa: F401 - the fixture
-from tests.notifications.outbox_load import (
+from tests.earlyyears.messaging.fake_twilio import fake_twilio  # noqa: F401 - the fixture
+from tests.earlyyears.messaging.outbox_load import (
     RedisServer,
     WorkerProcess,
     celery_on,

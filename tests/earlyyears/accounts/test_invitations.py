@@ -36,7 +36,7 @@ def test_the_email_is_queued_with_the_link_and_only_a_hash_is_stored(invited):
         "new@example.com",
     )
     assert message.context["link"].endswith(f"/invitations/{token}/")
-    text, _ = __import__("earlyyears.outbox", fromlist=["render"]).render(
+    text, _ = __import__("earlyyears.messaging.services", fromlist=["render"]).render(
         message.template, "en", message.context
     )
     assert token in text and "new.starter" in text

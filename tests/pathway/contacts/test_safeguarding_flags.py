@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from earlyyears import outbox
+from earlyyears.messaging import services as outbox
 from earlyyears.models import ContactDetail, FamilyContact, OutboxMessage, Provenance
 from pathway.casework import services as casework
 from pathway.contacts.services import set_child_flags, set_contact_flags

@@ -11,10 +11,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.db import transaction
 
+from earlyyears.messaging.services import retry_message, send_now, sms_keyword, sweep
 from earlyyears.models import FamilyContact, MessageTemplate, OutboxMessage
-from earlyyears.outbox import retry_message, send_now, sms_keyword, sweep
+from tests.factories import FamilyContactFactory
 
-from ..factories import FamilyContactFactory
 from .fake_twilio import ACCOUNT_SID, AUTH_TOKEN, WEBHOOK_BASE_URL, unsubscribed_recipient
 from .helpers import fresh, make_due, queue_family_sms
 from .test_webhooks import INBOUND_PATH, inbound_params, post_signed

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from .outbox import HELP_REQUEST, help_reply, record_opt_out_keyword, record_provider_status
+from .services import HELP_REQUEST, help_reply, record_opt_out_keyword, record_provider_status
 
 
 def public_url(request: HttpRequest) -> str:

@@ -22,11 +22,11 @@ from django.db import connection, transaction
 
 from earlyyears.celery import app
 from earlyyears.models import FamilyContact, OutboxMessage
+from tests.factories import ChildFactory
 
-from ..factories import ChildFactory
 from .helpers import queue_family_sms
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def free_port() -> int:

@@ -10,12 +10,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from earlyyears.messaging.services import queue_message
 from earlyyears.models import OutboxMessage, Role
-from earlyyears.outbox import queue_message
 from pathway.models import ConcernDraft, Referral
 from pathway.services import create_referral, remind_drafts_expiring, start_draft
+from tests.factories import FamilyContactFactory, UserFactory
 
-from ..factories import FamilyContactFactory, UserFactory
 from .fake_twilio import server_error
 from .helpers import fresh
 

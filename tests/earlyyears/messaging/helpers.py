@@ -6,8 +6,8 @@ import datetime
 
 from django.utils import timezone
 
+from earlyyears.messaging.services import queue_message
 from earlyyears.models import FamilyContact, OutboxMessage
-from earlyyears.outbox import queue_message
 
 AUTHORITY = "Westmoor County Council"
 SETTING = "Acorns Day Nursery"

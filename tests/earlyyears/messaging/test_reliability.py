@@ -18,8 +18,8 @@ from django.db import connection
 from django.utils import timezone
 
 from earlyyears.celery import app
+from earlyyears.messaging.services import sweep
 from earlyyears.models import OutboxMessage
-from earlyyears.outbox import sweep
 
 from .outbox_load import (
     RedisServer,

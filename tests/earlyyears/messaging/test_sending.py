@@ -12,12 +12,12 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
+from earlyyears.messaging.services import queue_message, send_now, sweep
 from earlyyears.models import OutboxMessage
-from earlyyears.outbox import queue_message, send_now, sweep
 from pathway.models import Referral
 from pathway.services import create_referral, remind_drafts_expiring, start_draft
+from tests.factories import FamilyContactFactory, UserFactory, practitioner_at
 
-from ..factories import FamilyContactFactory, UserFactory, practitioner_at
 from .fake_twilio import (
     FROM_NUMBER,
     WEBHOOK_BASE_URL,
@@ -494,7 +494,7 @@ def test_email_that_keeps_failing_gives_up_after_max_attempts(
 ):
     """Found: the `except OSError` branch put a failing email back to pending every time,
     whatever OUTBOX_MAX_ATTEMPTS said: retried for ever."""
-    settings.EMAIL_BACKEND = "tests.notifications.test_sending.RefusingEmailBackend"
+    settings.EMAIL_BACKEND = "tests.earlyyears.messaging.test_sending.RefusingEmailBackend"
     settings.OUTBOX_MAX_ATTEMPTS = 3
     user = UserFactory(email="gone@example.org")
     message = queue_email(user, "EY26-000901", django_capture_on_commit_callbacks)
@@ -512,7 +512,7 @@ def test_email_that_keeps_failing_gives_up_after_max_attempts(
 def test_email_the_backend_did_not_send_is_failed_not_sent(
     fake_twilio, settings, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.notifications.test_sending.SilentEmailBackend"
+    settings.EMAIL_BACKEND = "tests.earlyyears.messaging.test_sending.SilentEmailBackend"
     message = queue_email(
         UserFactory(email="x@example.org"), "EY26-000902", django_capture_on_commit_callbacks
     )

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
+from earlyyears.messaging.services import send_now
 from earlyyears.models import FamilyContact, OutboxMessage
-from earlyyears.outbox import send_now
+from tests.factories import FamilyContactFactory
 
-from ..factories import FamilyContactFactory
 from .fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, WEBHOOK_BASE_URL
 from .helpers import fresh, queue_family_sms
 

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("webhooks/twilio/status/", views.twilio_status, name="twilio-status"),
+    path("webhooks/twilio/inbound/", views.twilio_inbound, name="twilio-inbound"),
+]
