@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 
 from earlyyears.exports import download
-from earlyyears.models import Role, User
+from earlyyears.models import User
+from earlyyears.roles import PLANNING_ROLES
 from pathway.planning.aggregates import first_year_with_figures
 from pathway.planning.disclosure import suppression_explanation, threshold
 from pathway.planning.figures import FIGURES, age_label, need_label
@@ -23,8 +24,6 @@ from pathway.planning.report import (
     geojson,
     planning_view,
 )
-
-PLANNING_ROLES = (Role.PLANNER, Role.SEND_MANAGER)
 
 
 def _planners_only(user: User) -> None:
