@@ -17,9 +17,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import imports
 from .accounts import services as accounts
 from .accounts.selectors import LABELS
+from .bulk import services as imports
+from .bulk.resources import SPECS
 from .models import (
     Area,
     ImportExportAudit,
@@ -29,7 +30,6 @@ from .models import (
     SettingMembership,
     User,
 )
-from .resources import SPECS
 
 
 class UploadForm(forms.Form):
@@ -64,7 +64,7 @@ class BulkDataMixin:
     export_<model>), which the "Data officers" group has."""
 
     bulk_key = ""
-    change_list_template = "earlyyears/imports/change_list.html"
+    change_list_template = "earlyyears/bulk/change_list.html"
 
     @property
     def spec(self):
@@ -134,7 +134,7 @@ class BulkDataMixin:
                     return redirect(self._url_name("import_job"), job.pk)
         return TemplateResponse(
             request,
-            "earlyyears/imports/upload.html",
+            "earlyyears/bulk/upload.html",
             self._context(
                 request,
                 f"Import {self.spec.label}",
@@ -180,7 +180,7 @@ class BulkDataMixin:
         problems = [row for row in report.get("rows", []) if row.get("errors")]
         return TemplateResponse(
             request,
-            "earlyyears/imports/job.html",
+            "earlyyears/bulk/job.html",
             self._context(
                 request,
                 f"Import {self.spec.label}: {job.file_name}",
@@ -204,7 +204,7 @@ class BulkDataMixin:
             return response
         return TemplateResponse(
             request,
-            "earlyyears/imports/export.html",
+            "earlyyears/bulk/export.html",
             self._context(request, f"Export {self.spec.label}", form=form),
         )
 

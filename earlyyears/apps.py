@@ -6,10 +6,8 @@ class EarlyYearsConfig(AppConfig):
     verbose_name = "People and places"
 
     def ready(self) -> None:
-        from . import (
-            navigation,
-            resources,  # noqa: F401 - registers the bulk data resources with the engine
-        )
+        from . import navigation
+        from .bulk import resources  # noqa: F401 - registers the bulk data resources with the engine
         from .exports import neutralise_wagtail_exports
 
         neutralise_wagtail_exports()

@@ -4,6 +4,7 @@ each activity's tasks; every task keeps the name it was first published under
 
 from celery import shared_task
 
+from .bulk.tasks import run_import_job
 from .messaging.tasks import send_message, sweep_outbox
 
 __all__ = ["ping", "run_import_job", "send_message", "sweep_outbox"]
@@ -13,13 +14,3 @@ __all__ = ["ping", "run_import_job", "send_message", "sweep_outbox"]
 def ping() -> str:
     """Answers 'pong': lets operators and tests check a worker is consuming from the broker."""
     return "pong"
-
-
-@shared_task(name="earlyyears.tasks.run_import_job", acks_late=True, ignore_result=True)
-def run_import_job(job_id: int, action: str) -> str:
-    """Check ("preview") or apply ("apply") a large import file kept in the database; the job
-    row records progress for the status page, and a job already done is left alone."""
-    from .imports import apply_job, preview_job
-
-    job = preview_job(job_id) if action == "preview" else apply_job(job_id)
-    return job.status if job else "nothing to do"

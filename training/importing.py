@@ -10,9 +10,9 @@ import tablib
 from django.db import transaction
 from django.utils import timezone
 
-from earlyyears import imports
+from earlyyears.bulk import services as imports
+from earlyyears.bulk.services import ImportFileError, decode_csv
 from earlyyears.exports import render_dataset, unneutralise
-from earlyyears.imports import ImportFileError, decode_csv
 
 from . import selectors
 from .models import AttendanceImport

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from earlyyears import imports
+from earlyyears.bulk import services as imports
 from earlyyears.models import Area, ImportJob, Setting
 from tests.factories import AreaFactory, UserFactory
 

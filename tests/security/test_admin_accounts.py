@@ -630,7 +630,7 @@ def test_a_pending_change_is_shown_with_gov_uk_dates(client, email_change, other
 
 
 def test_the_staff_import_follows_the_same_rules(db, manager):
-    from earlyyears import imports
+    from earlyyears.bulk import services as imports
 
     officer = UserFactory(role=Role.PLANNER, username="officer")
     officer.groups.add(Group.objects.get(name="Data officers"))

@@ -277,7 +277,7 @@ def test_an_export_imports_back_unchanged(text):
 
 
 def test_a_csv_round_trips_through_the_importer():
-    from earlyyears.imports import Column, read_table
+    from earlyyears.bulk.services import Column, read_table
 
     rows = [["Name", "Town"], [HOSTILE, "-3"], ["'=quoted", "@home"]]
     table = read_table(exports.csv_bytes(rows), "csv", [Column("Name"), Column("Town")])
@@ -288,7 +288,7 @@ def test_a_csv_round_trips_through_the_importer():
 
 
 def test_an_xlsx_round_trips_through_the_importer():
-    from earlyyears.imports import Column, read_table
+    from earlyyears.bulk.services import Column, read_table
 
     rows = [["Name", "Town"], [HOSTILE, "#N/A"], [-3, "+44"]]
     content = exports.xlsx_bytes(rows)

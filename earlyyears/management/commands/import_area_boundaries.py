@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from earlyyears.imports import audit
+from earlyyears.bulk.services import audit
 from earlyyears.models import Area, ImportExportAudit
 
 POLYGONS = ("Polygon", "MultiPolygon")

@@ -4,13 +4,13 @@ the same headings, so an exported file imports back unchanged.
 
 Every resource here checks rows in plain words, runs each row in a savepoint (a row that fails
 half-way leaves nothing behind) and reports its progress. Files are read and jobs run by
-`earlyyears.imports`; files are written by `earlyyears.exports`, which neutralises formulae.
+the engine (`earlyyears.bulk.services`), where each registers (below); files are written by
+`earlyyears.exports`, which neutralises formulae.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,17 +22,8 @@ from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.instance_loaders import CachedInstanceLoader
 
-from .accounts import services as accounts
-from .exports import csv_bytes
-from .imports import (
-    Column,
-    heading_key,
-    parse_uk_date,
-    register,
-    split_list,
-    uk_date,
-)
-from .models import (
+from ..accounts import services as accounts
+from ..models import (
     Area,
     CaseloadMembership,
     Child,
@@ -41,7 +32,16 @@ from .models import (
     SettingMembership,
     User,
 )
-from .validators import normalise_postcode, normalise_uk_mobile
+from ..validators import normalise_postcode, normalise_uk_mobile
+from .services import (
+    Column,
+    ResourceSpec,
+    heading_key,
+    parse_uk_date,
+    register,
+    split_list,
+    uk_date,
+)
 
 
 class _UndoRow(Exception):
@@ -849,33 +849,7 @@ class StaffResource(SafeResource):
             accounts.hold(self.user, instance, result)
 
 
-# What the admin and the jobs need to know about each resource ----------------------------------
-
-
-@dataclass(frozen=True)
-class ResourceSpec:
-    key: str
-    label: str  # plural, lower case: "settings"
-    model: type
-    resource_class: type[SafeResource]
-    permission_model: str  # "setting" -> earlyyears.import_setting / export_setting
-    guidance: str
-
-    @property
-    def columns(self) -> tuple[Column, ...]:
-        return self.resource_class.columns
-
-    @property
-    def import_permission(self) -> str:
-        return f"earlyyears.import_{self.permission_model}"
-
-    @property
-    def export_permission(self) -> str:
-        return f"earlyyears.export_{self.permission_model}"
-
-    def template_csv(self) -> str:
-        headings = [field.column_name for field in self.resource_class().get_export_fields()]
-        return csv_bytes([headings]).decode()
+# The resources the admin and the jobs know, by key -------------------------------------------
 
 
 SPECS: dict[str, ResourceSpec] = {

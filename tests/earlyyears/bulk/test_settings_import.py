@@ -3,7 +3,7 @@ applied all-or-nothing or valid rows only, and out again unchanged."""
 
 import pytest
 
-from earlyyears import imports
+from earlyyears.bulk import services as imports
 from earlyyears.models import ImportExportAudit, ImportJob, Setting
 from tests.factories import SettingFactory
 

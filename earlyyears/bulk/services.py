@@ -19,17 +19,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import tablib
+from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from .exports import CONTENT_TYPES as CONTENT_TYPES  # the admin's template download
-from .exports import render_dataset, unneutralise
-from .models import ImportExportAudit, ImportJob, User
+from ..exports import CONTENT_TYPES as CONTENT_TYPES  # the admin's template download
+from ..exports import csv_bytes, render_dataset, unneutralise
+from ..models import ImportExportAudit, ImportJob, User
 
 if TYPE_CHECKING:
-    from .resources import ResourceSpec
+    from import_export.resources import ModelResource
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
@@ -434,8 +435,36 @@ def audit(
 # Jobs: the web's and the worker's side of an import ------------------------------------------
 
 
-# Resources register here (earlyyears.resources, when the app is ready), so the engine imports
-# none of the modules that use it.
+@dataclass(frozen=True)
+class ResourceSpec:
+    """What the admin and the jobs need to know about a resource that registers here."""
+
+    key: str
+    label: str  # plural, lower case: "settings"
+    model: type
+    resource_class: type[ModelResource]  # with `columns`, as earlyyears.bulk.resources' are
+    permission_model: str  # "setting" -> earlyyears.import_setting / export_setting
+    guidance: str
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self.resource_class.columns
+
+    @property
+    def import_permission(self) -> str:
+        return f"earlyyears.import_{self.permission_model}"
+
+    @property
+    def export_permission(self) -> str:
+        return f"earlyyears.export_{self.permission_model}"
+
+    def template_csv(self) -> str:
+        headings = [field.column_name for field in self.resource_class().get_export_fields()]
+        return csv_bytes([headings]).decode()
+
+
+# Resources register here (earlyyears.bulk.resources, when the app is ready), so the engine
+# imports none of the modules that use it.
 _SPECS: dict[str, ResourceSpec] = {}
 
 
@@ -472,7 +501,6 @@ def start_import(user: User, spec_key: str, file_name: str, content: bytes) -> I
 def _enqueue(job_id: int, action: str) -> None:
     """Hand the job to a worker once the job row is committed (eager in the embedded default).
     A broker that cannot be reached leaves the job waiting; it never fails the request."""
-    from .tasks import run_import_job
 
     def send() -> None:
         try:
@@ -596,6 +624,18 @@ def apply_job(job_id: int) -> ImportJob | None:
     )
     job.refresh_from_db()
     return job
+
+
+# Defined beside the jobs it runs, since `_enqueue` hands jobs to it: a tasks module that
+# imported the engine, and was imported by it, would be a circle. Its name is the one it was
+# first published under, so jobs already queued still find it; bulk/tasks.py lists it for the
+# worker.
+@shared_task(name="earlyyears.tasks.run_import_job", acks_late=True, ignore_result=True)
+def run_import_job(job_id: int, action: str) -> str:
+    """Check ("preview") or apply ("apply") a large import file kept in the database; the job
+    row records progress for the status page, and a job already done is left alone."""
+    job = preview_job(job_id) if action == "preview" else apply_job(job_id)
+    return job.status if job else "nothing to do"
 
 
 # Exports --------------------------------------------------------------------------------------

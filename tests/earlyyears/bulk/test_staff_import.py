@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
-from earlyyears import imports
 from earlyyears.accounts import services as accounts
+from earlyyears.bulk import services as imports
 from earlyyears.models import (
     AccountChange,
     CaseloadMembership,

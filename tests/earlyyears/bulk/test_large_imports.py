@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.urls import reverse
 
-from earlyyears import imports
+from earlyyears.bulk import services as imports
 from earlyyears.models import ImportJob, Setting
 
 HEAD = "URN,Provider name,Provider type,Address line 1,Town,Postcode,Area code\n"

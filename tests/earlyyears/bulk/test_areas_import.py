@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from earlyyears import imports
+from earlyyears.bulk import services as imports
 from earlyyears.models import Area, ImportExportAudit, ImportJob
 
 from .conftest import csv_bytes, xlsx_bytes
