@@ -1,4 +1,6 @@
-"""Forms for the local offer: the public directory's search and filters, and the import page."""
+"""Forms for the local offer's editors: the import page, and Wagtail's document and image forms.
+
+The public directory's search form is in `cms.directory`, beside the query it makes."""
 
 from __future__ import annotations
 
@@ -10,130 +12,8 @@ from wagtail.images.forms import BaseImageForm
 
 from earlyyears import uploads
 from earlyyears.forms import GovukForm
-from earlyyears.models import Area
-from earlyyears.needs import BroadAreaOfNeed
 
 from .models import ServiceImport
-from .selectors import DirectoryQuery, is_postcode, normalise_postcode, postcode_point
-
-AGES = [("", "Any age"), ("0", "Under 1 year")] + [
-    (str(years), f"{years} year{'s' if years > 1 else ''}") for years in range(1, 19)
-]
-DISTANCES = [
-    ("1", "1 mile"),
-    ("3", "3 miles"),
-    ("5", "5 miles"),
-    ("10", "10 miles"),
-    ("20", "20 miles"),
-]
-COSTS = [("", "Free or paid"), ("free", "Free only")]
-
-
-def area_choices() -> list[tuple[str, str]]:
-    """Districts, each followed by its wards, for the area filter (one query)."""
-    areas = list(Area.objects.exclude(kind=Area.Kind.COUNTY).order_by("code"))
-    by_parent: dict[int | None, list[Area]] = {}
-    for area in areas:
-        by_parent.setdefault(area.parent_id, []).append(area)
-    choices = [("", "Anywhere in the county")]
-    for area in areas:
-        if area.kind == Area.Kind.WARD and area.parent_id in {a.pk for a in areas}:
-            continue
-        choices.append((area.code, f"{area.name} ({area.get_kind_display().lower()})"))
-        for child in by_parent.get(area.pk, []):
-            choices.append((child.code, f"{child.name} ({area.name})"))
-    return choices
-
-
-class DirectoryForm(GovukForm):
-    """The directory's search box and filters, read from the query string."""
-
-    q = forms.CharField(
-        label="Search the local offer",
-        required=False,
-        max_length=200,
-        help_text="For example speech, portage or short breaks",
-        error_messages={"max_length": "Search words must be 200 characters or fewer"},
-    )
-    need = forms.MultipleChoiceField(
-        label="Area of need",
-        required=False,
-        choices=BroadAreaOfNeed.choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select areas of need from the list"},
-    )
-    age = forms.ChoiceField(
-        label="Child's age",
-        required=False,
-        choices=AGES,
-        error_messages={"invalid_choice": "Select the child's age from the list"},
-    )
-    area = forms.ChoiceField(
-        label="Area",
-        required=False,
-        error_messages={"invalid_choice": "Select an area from the list"},
-    )
-    cost = forms.ChoiceField(
-        label="Cost",
-        required=False,
-        choices=COSTS,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Select free only, or free or paid"},
-    )
-    postcode = forms.CharField(
-        label="Near a postcode",
-        required=False,
-        max_length=10,
-        help_text="A Westmoor postcode, like WM1 2AB, or the first half, like WM3",
-        error_messages={"max_length": "Enter a real postcode, like WM1 2AB"},
-    )
-    distance = forms.ChoiceField(
-        label="Within",
-        required=False,
-        choices=DISTANCES,
-        error_messages={"invalid_choice": "Select a distance from the list"},
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["area"].choices = area_choices()
-        self.fields["postcode"].widget.attrs.update(
-            {"class": "govuk-input--width-10", "autocomplete": "postal-code"}
-        )
-        self.fields["q"].widget.attrs.update({"type": "search"})
-        self._point = None
-
-    def clean_postcode(self) -> str:
-        text = self.cleaned_data.get("postcode", "").strip()
-        if not text:
-            return ""
-        if not is_postcode(text):
-            raise forms.ValidationError("Enter a real postcode, like WM1 2AB")
-        self._point = postcode_point(text)
-        if self._point is None:
-            raise forms.ValidationError(
-                f"We do not have {normalise_postcode(text)} on our map. Enter a postcode in "
-                "Westmoor, like WM1 2AB, or leave the postcode empty"
-            )
-        return normalise_postcode(text)
-
-    def to_query(self) -> DirectoryQuery:
-        data = self.cleaned_data
-        area = Area.objects.filter(code=data["area"]).first() if data.get("area") else None
-        age = data.get("age")
-        return DirectoryQuery(
-            text=data.get("q", "").strip(),
-            needs=tuple(data.get("need") or ()),
-            age_months=(int(age) * 12, int(age) * 12 + 11) if age else None,
-            area=area,
-            free_only=data.get("cost") == "free",
-            near=self._point,
-            within_miles=float(data.get("distance") or 5) if self._point else None,
-        )
-
-    @property
-    def active(self) -> bool:
-        return self.is_bound and any(self.data.get(name) for name in self.fields)
 
 
 class ImportForm(GovukForm):

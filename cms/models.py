@@ -4,21 +4,37 @@ service areas and taxonomy terms)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
+from wagtail.search.backends import get_search_backend
 from wagtail.snippets.models import register_snippet
 
 from earlyyears.models import Area
 from earlyyears.needs import BroadAreaOfNeed, EYFSArea
 
+from .directory import (
+    DirectoryForm,
+    DirectoryHit,
+    DirectoryQuery,
+    age_filter,
+    needs_filter,
+    parse_page_number,
+)
 from .fields import ChoiceListField
+from .places import area_family_ids, areas_above, distance_miles, postcode_keys
+
+PER_PAGE = 20  # services on a page of the directory
+SEARCH_LIMIT = 10_000
 
 
 class StandardPage(Page):
@@ -81,7 +97,10 @@ register_snippet(TaxonomyTerm)
 
 
 class LocalOfferIndexPage(Page):
-    """The local offer: the public directory lives at this page's URL; services are its children."""
+    """The local offer: the public directory lives at this page's URL; services are its children.
+
+    The directory is this page's own context: the search form read from the query string, and
+    one page of the services that match, nearest first when a postcode is given."""
 
     intro = RichTextField(blank=True)
 
@@ -89,11 +108,168 @@ class LocalOfferIndexPage(Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["cms.ServicePage"]
     max_count = 1
+    template = "cms/directory.html"
 
-    def serve(self, request, *args, **kwargs):
-        from .views import directory  # the directory view renders this page's intro
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        form = DirectoryForm(request.GET, find_postcode=PostcodeCentroid.objects.for_postcode)
+        hits, paginator, results_page = [], None, None
+        if form.is_valid():
+            ids, distances = ServicePage.objects.directory_ids(form.to_query())
+            paginator = Paginator(ids, PER_PAGE)
+            results_page = paginator.page(self._results_page_number(request, form, paginator))
+            hits = ServicePage.objects.directory_hits(list(results_page.object_list), distances)
+        querystring = request.GET.copy()
+        querystring.pop("page", None)
+        context.update(
+            {
+                "page_title": self.title,
+                "index": self,
+                "form": form,
+                "has_errors": bool(form.errors),
+                "hits": hits,
+                "results_page": results_page,
+                "paginator": paginator,
+                "querystring": querystring.urlencode(),
+                "near": "" if form.errors else form.cleaned_data.get("postcode", ""),
+            }
+        )
+        return context
 
-        return directory(request, index=self)
+    @staticmethod
+    def _results_page_number(request, form: DirectoryForm, paginator: Paginator) -> int:
+        """The page of results asked for; the first, with an error on the form, when there is
+        no such page."""
+        number = parse_page_number(request.GET.get("page"))
+        if number is None:
+            form.add_error(None, "Enter a page number as a whole number, like 2")
+            return 1
+        if number > max(paginator.num_pages, 1):
+            pages = paginator.num_pages
+            form.add_error(
+                None,
+                f"There {'is' if pages == 1 else 'are'} only "
+                f"{pages} page{'' if pages == 1 else 's'} of results",
+            )
+            return 1
+        return number
+
+
+class ServicePageQuerySet(PageQuerySet):
+    """Reads of services: what families and the public API may see, and the directory's search."""
+
+    def published(self) -> ServicePageQuerySet:
+        """Live services that anyone may see: no privacy restriction on the page."""
+        return self.live().public()
+
+    def listed(self) -> ServicePageQuerySet:
+        """Published services in the statuses families see in the directory and signposting."""
+        return self.published().filter(status__in=LISTED)
+
+    def search_ids(self, text: str) -> list[int]:
+        """Ids of the services matching every word of `text`, through Wagtail search (the
+        database backend by default; Elasticsearch or OpenSearch when WAGTAILSEARCH_BACKENDS
+        says so).
+
+        Elasticsearch and OpenSearch rank by relevance. The database backends' relevance score
+        is a correlated subquery per match (seconds over thousands of services on SQLite), so
+        there we ask for the matches only and put services whose name has the words first."""
+        words = search_words(text)
+        if not words:
+            return list(self.order_by("title", "pk").values_list("pk", flat=True))
+        if not _database_search():
+            results = self.search(words, operator="and")
+            return [page.pk for page in results[:SEARCH_LIMIT]]
+        results = self.search(words, operator="and", order_by_relevance=False)
+        rows = results.get_queryset().order_by().values_list("pk", "title")[:SEARCH_LIMIT]
+        terms = words.lower().split()
+
+        def rank(row):
+            title = row[1].lower()
+            return (-sum(term in title for term in terms), title, row[0])
+
+        return [pk for pk, _ in sorted(rows, key=rank)]
+
+    def directory_ids(self, query: DirectoryQuery) -> tuple[list[int], dict[int, float | None]]:
+        """Every listed service matching the query, as ids in display order, and distances
+        when near a postcode.
+
+        A handful of queries whatever the number of services: the ids are filtered in SQL,
+        ranked by the search backend, and sorted by distance in Python from one query of
+        coordinates."""
+        services = self.listed()
+        if query.needs:
+            services = services.filter(needs_filter(list(query.needs)))
+        if query.age_months is not None:
+            services = services.filter(age_filter(*query.age_months))
+        if query.free_only:
+            services = services.filter(is_free=True)
+        if query.area is not None:
+            services = services.filter(service_areas__in=area_family_ids(query.area))
+        ids = list(services.order_by("title", "pk").values_list("pk", flat=True).distinct())
+        if query.text:
+            allowed = set(ids)
+            ids = [pk for pk in self.published().search_ids(query.text) if pk in allowed]
+        distances: dict[int, float | None] = {}
+        if query.near is not None:
+            distances = _distances(ids, query.near, query.within_miles)
+            order = {pk: n for n, pk in enumerate(ids)}
+            ids = sorted(
+                distances,
+                key=lambda pk: (distances[pk] is None, distances[pk] or 0, order[pk]),
+            )
+        return ids, distances
+
+    def directory_hits(
+        self, ids: list[int], distances: dict[int, float | None]
+    ) -> list[DirectoryHit]:
+        """The services for one page of results, in order, with what the list shows
+        prefetched."""
+        services = self.filter(pk__in=ids).select_related("organisation")
+        services = services.prefetch_related("locations", "service_areas")
+        by_id = {service.pk: service for service in services}
+        return [DirectoryHit(by_id[pk], distances.get(pk)) for pk in ids if pk in by_id]
+
+
+def search_words(text: str) -> str:
+    """Words only: quotes and symbols reach SQLite's FTS5 query syntax unescaped and fail."""
+    return " ".join(re.findall(r"\w+", text or ""))[:200]
+
+
+def _database_search() -> bool:
+    return "backends.database" in type(get_search_backend()).__module__
+
+
+def _distances(ids: list[int], near: PostcodeCentroid, within: float | None) -> dict:
+    """Distance to each service's nearest location; services with no location (they visit
+    families at home, or work by phone and online) count when they cover the postcode's area."""
+    nearest: dict[int, float] = {}
+    located: set[int] = set()
+    wanted = set(ids)
+    rows = ServiceLocation.objects.filter(page_id__in=ids).values_list(
+        "page_id", "latitude", "longitude"
+    )
+    for page_id, lat, lon in rows:
+        if page_id not in wanted:
+            continue
+        located.add(page_id)
+        if lat is None or lon is None:
+            continue
+        miles = distance_miles(near.latitude, near.longitude, lat, lon)
+        if page_id not in nearest or miles < nearest[page_id]:
+            nearest[page_id] = miles
+    result: dict[int, float | None] = {
+        pk: miles for pk, miles in nearest.items() if within is None or miles <= within
+    }
+    unlocated = wanted - located
+    if unlocated:
+        covering = set(
+            ServicePage.service_areas.through.objects.filter(
+                servicepage_id__in=unlocated, area_id__in=areas_above(near.area)
+            ).values_list("servicepage_id", flat=True)
+        )
+        result.update(dict.fromkeys(covering))
+    return result
 
 
 class ServicePage(Page):
@@ -134,6 +310,8 @@ class ServicePage(Page):
         Area, blank=True, related_name="local_offer_services", help_text="Where it is offered"
     )
     taxonomy_terms = ParentalManyToManyField(TaxonomyTerm, blank=True, related_name="services")
+
+    objects = PageManager.from_queryset(ServicePageQuerySet)()
 
     content_panels = [
         *Page.content_panels,
@@ -180,12 +358,36 @@ class ServicePage(Page):
         return " ".join(str(labels.get(code, "")) for code in [*self.needs, *self.eyfs_areas])
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import service_map_data
-
         context = super().get_context(request, *args, **kwargs)
         context["page_title"] = self.title
-        context["map_data"] = service_map_data(self)
+        context["map_data"] = self.map_data()
         return context
+
+    def map_data(self) -> dict | None:
+        """What the page's map draws: the service's locations over the boundary of the area it
+        serves (no map tiles: there is no network to fetch them from)."""
+        points = [
+            {"lat": loc.latitude, "lng": loc.longitude, "label": str(loc)}
+            for loc in self.locations.all()
+            if loc.latitude is not None and loc.longitude is not None
+        ]
+        if not points:
+            return None
+        areas = [a for a in self.service_areas.all() if a.boundary]
+        # The smallest area drawn is the most useful outline: wards before districts before
+        # counties.
+        kinds = [Area.Kind.WARD, Area.Kind.LOCALITY, Area.Kind.DISTRICT, Area.Kind.COUNTY]
+        areas.sort(key=lambda a: kinds.index(a.kind) if a.kind in kinds else len(kinds))
+        boundary = areas[0] if areas else None
+        return {
+            "points": points,
+            "boundary": boundary.boundary if boundary else None,
+            "boundary_name": boundary.name if boundary else "",
+        }
+
+
+# Statuses families see in the directory and signposting (the API publishes every status).
+LISTED = (ServicePage.Status.ACTIVE, ServicePage.Status.TEMPORARILY_CLOSED)
 
 
 class ServiceLocation(Orderable):
@@ -275,6 +477,14 @@ class ServiceLanguage(Orderable):
     panels = ["name", "code"]
 
 
+class PostcodeCentroidQuerySet(models.QuerySet):
+    def for_postcode(self, text: str) -> PostcodeCentroid | None:
+        """The offline point for a postcode: its sector ("WM1 3") if known, else its district."""
+        keys = postcode_keys(text)
+        found = {p.key: p for p in self.filter(key__in=keys)}
+        return next((found[k] for k in keys if k in found), None)
+
+
 class PostcodeCentroid(models.Model):
     """Where a postcode district ("WM1") or sector ("WM1 3") is, for distance searches offline."""
 
@@ -282,6 +492,8 @@ class PostcodeCentroid(models.Model):
     latitude = models.FloatField()
     longitude = models.FloatField()
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="postcode_centroids")
+
+    objects = PostcodeCentroidQuerySet.as_manager()
 
     class Meta:
         ordering = ["key"]

@@ -375,6 +375,20 @@ def _is_free(record: dict) -> bool:
 def parse_record(record: dict) -> tuple[ServiceData | None, list[str]]:
     """Our reading of one schema-valid ORUK service record, or the reasons it cannot be used."""
     errors: list[str] = []
+    data = ServiceData(oruk_id=uuid.UUID(record["id"]), fields=_service_fields(record, errors))
+    _read_organisation(record, data)
+    _read_service_areas(record, data)
+    _read_attributes(record, data)
+    _read_locations(record, data, errors)
+    _read_contacts(record, data)
+    _read_schedules(record, data)
+    _read_languages(record, data)
+    return (None, errors) if errors else (data, [])
+
+
+def _service_fields(record: dict, errors: list[str]) -> dict[str, Any]:
+    """The service page's own fields; a missing name or impossible ages are errors. The needs
+    lists start empty: `_read_attributes` fills them."""
     name = _text(record.get("name"))
     if not name:
         errors.append("name: give the service a name")
@@ -384,25 +398,26 @@ def parse_record(record: dict) -> tuple[ServiceData | None, list[str]]:
         errors.append("minimum_age: must not be more than maximum_age")
     if (minimum or 0) > 32767 or (maximum or 0) > 32767:
         errors.append("maximum_age: is not a plausible age")
-    data = ServiceData(
-        oruk_id=uuid.UUID(record["id"]),
-        fields={
-            "title": name[:255],
-            "description": _text(record.get("description")) or name,
-            "website": _text(record.get("url"))[:200],
-            "email": _text(record.get("email"))[:254],
-            "status": record.get("status"),
-            "fees": _text(record.get("fees"), 255),
-            "is_free": _is_free(record),
-            "accreditations": _text(record.get("accreditations")),
-            "minimum_age_months": minimum,
-            "maximum_age_months": maximum,
-            "assured_date": _date(record.get("assured_date")),
-            "alert": _text(record.get("alert"), 255),
-            "needs": [],
-            "eyfs_areas": [],
-        },
-    )
+    return {
+        "title": name[:255],
+        "description": _text(record.get("description")) or name,
+        "website": _text(record.get("url"))[:200],
+        "email": _text(record.get("email"))[:254],
+        "status": record.get("status"),
+        "fees": _text(record.get("fees"), 255),
+        "is_free": _is_free(record),
+        "accreditations": _text(record.get("accreditations")),
+        "minimum_age_months": minimum,
+        "maximum_age_months": maximum,
+        "assured_date": _date(record.get("assured_date")),
+        "alert": _text(record.get("alert"), 255),
+        "needs": [],
+        "eyfs_areas": [],
+    }
+
+
+def _read_organisation(record: dict, data: ServiceData) -> None:
+    """The organisation in full when the record embeds it, else just its id to look up."""
     organisation = record.get("organization")
     if isinstance(organisation, dict):
         data.organisation = {
@@ -415,6 +430,9 @@ def parse_record(record: dict) -> tuple[ServiceData | None, list[str]]:
     else:
         data.organisation_id = _uuid(record.get("organization_id"))
 
+
+def _read_service_areas(record: dict, data: ServiceData) -> None:
+    """Our areas come back by code (the URI we publish them with); others by name."""
     for item in record.get("service_areas") or []:
         uri = _text(item.get("uri"))
         if uri.startswith(AREA_URI_PREFIX):
@@ -422,6 +440,10 @@ def parse_record(record: dict) -> tuple[ServiceData | None, list[str]]:
         elif _text(item.get("name")):
             data.area_names.append(_text(item.get("name")))
 
+
+def _read_attributes(record: dict, data: ServiceData) -> None:
+    """Terms of our needs vocabularies become the service's needs and EYFS areas; any other
+    term is kept as a taxonomy term."""
     needs_index = needs_term_index()
     for attribute in record.get("attributes") or []:
         term = attribute.get("taxonomy_term") or {}
@@ -432,24 +454,26 @@ def parse_record(record: dict) -> tuple[ServiceData | None, list[str]]:
             if code not in data.fields[key]:
                 data.fields[key].append(code)
         elif term.get("id"):
-            data.terms.append(
-                {
-                    "oruk_id": uuid.UUID(term["id"]),
-                    "name": _text(term.get("name"), 255),
-                    "description": _text(term.get("description")),
-                    "taxonomy": _text(term.get("taxonomy"), 100),
-                    "code": _text(term.get("term"), 100),
-                    "term_uri": _text(term.get("term_uri"))[:200],
-                }
-            )
+            data.terms.append(_taxonomy_term(term))
 
+
+def _taxonomy_term(term: dict) -> dict[str, Any]:
+    return {
+        "oruk_id": uuid.UUID(term["id"]),
+        "name": _text(term.get("name"), 255),
+        "description": _text(term.get("description")),
+        "taxonomy": _text(term.get("taxonomy"), 100),
+        "code": _text(term.get("term"), 100),
+        "term_uri": _text(term.get("term_uri"))[:200],
+    }
+
+
+def _read_locations(record: dict, data: ServiceData, errors: list[str]) -> None:
+    """Each location with an address (one without is left out, with a warning); coordinates
+    off the globe are errors."""
     for n, item in enumerate(record.get("service_at_locations") or []):
         location = item.get("location") or {}
-        addresses = location.get("addresses") or []
-        address = next(
-            (a for a in addresses if a.get("address_type") == "physical"),
-            addresses[0] if addresses else None,
-        )
+        address = _physical_address(location)
         if not address:
             data.warnings.append(f"service_at_locations/{n}: no address, not shown on the map")
             continue
@@ -458,27 +482,42 @@ def parse_record(record: dict) -> tuple[ServiceData | None, list[str]]:
             errors.append(f"service_at_locations/{n}/location/latitude: out of range")
         if longitude is not None and not -180 <= longitude <= 180:
             errors.append(f"service_at_locations/{n}/location/longitude: out of range")
-        access = [
-            _text(a.get("description") or a.get("details") or a.get("accessibility"))
-            for a in location.get("accessibility") or []
-        ]
-        data.locations.append(
-            {
-                "oruk_id": _uuid(location.get("id")) or uuid.uuid4(),
-                "service_at_location_id": _uuid(item.get("id")) or uuid.uuid4(),
-                "name": _text(location.get("name"), 255),
-                "description": _text(location.get("description")),
-                "address_1": _text(address.get("address_1"), 255),
-                "city": _text(address.get("city"), 100),
-                "region": _text(address.get("state_province") or address.get("region"), 100),
-                "postcode": _text(address.get("postal_code"), 10).upper(),
-                "country": (_text(address.get("country")) or "GB")[:2].upper(),
-                "latitude": float(latitude) if latitude is not None else None,
-                "longitude": float(longitude) if longitude is not None else None,
-                "accessibility": "\n".join(a for a in access if a),
-            }
-        )
+        data.locations.append(_location_values(item, location, address))
 
+
+def _physical_address(location: dict) -> dict | None:
+    """The location's physical address, else its first address of any kind."""
+    addresses = location.get("addresses") or []
+    return next(
+        (a for a in addresses if a.get("address_type") == "physical"),
+        addresses[0] if addresses else None,
+    )
+
+
+def _location_values(item: dict, location: dict, address: dict) -> dict[str, Any]:
+    latitude, longitude = location.get("latitude"), location.get("longitude")
+    access = [
+        _text(a.get("description") or a.get("details") or a.get("accessibility"))
+        for a in location.get("accessibility") or []
+    ]
+    return {
+        "oruk_id": _uuid(location.get("id")) or uuid.uuid4(),
+        "service_at_location_id": _uuid(item.get("id")) or uuid.uuid4(),
+        "name": _text(location.get("name"), 255),
+        "description": _text(location.get("description")),
+        "address_1": _text(address.get("address_1"), 255),
+        "city": _text(address.get("city"), 100),
+        "region": _text(address.get("state_province") or address.get("region"), 100),
+        "postcode": _text(address.get("postal_code"), 10).upper(),
+        "country": (_text(address.get("country")) or "GB")[:2].upper(),
+        "latitude": float(latitude) if latitude is not None else None,
+        "longitude": float(longitude) if longitude is not None else None,
+        "accessibility": "\n".join(a for a in access if a),
+    }
+
+
+def _read_contacts(record: dict, data: ServiceData) -> None:
+    """Each contact, with its first phone number."""
     for contact in record.get("contacts") or []:
         phones = contact.get("phones") or []
         phone = phones[0].get("number") if phones and isinstance(phones[0], dict) else ""
@@ -492,18 +531,14 @@ def parse_record(record: dict) -> tuple[ServiceData | None, list[str]]:
             }
         )
 
+
+def _read_schedules(record: dict, data: ServiceData) -> None:
     for schedule in record.get("schedules") or []:
         opens, closes = _time(schedule.get("opens_at")), _time(schedule.get("closes_at"))
-        description = _text(schedule.get("description") or schedule.get("notes"), 255)
-        if not description:
-            parts = [_text(schedule.get("byday")), _text(schedule.get("freq")).lower()]
-            if opens and closes:
-                parts.append(f"{opens:%H:%M} to {closes:%H:%M}")
-            description = " ".join(p for p in parts if p) or "See the service for times"
         data.schedules.append(
             {
                 "oruk_id": _uuid(schedule.get("id")) or uuid.uuid4(),
-                "description": description,
+                "description": _schedule_description(schedule, opens, closes),
                 "freq": schedule.get("freq") or "",
                 "byday": _text(schedule.get("byday"), 30),
                 "opens_at": opens,
@@ -513,6 +548,23 @@ def parse_record(record: dict) -> tuple[ServiceData | None, list[str]]:
             }
         )
 
+
+def _schedule_description(
+    schedule: dict, opens: datetime.time | None, closes: datetime.time | None
+) -> str:
+    """The schedule in words: its own description or notes, else made from its days,
+    frequency and times."""
+    description = _text(schedule.get("description") or schedule.get("notes"), 255)
+    if description:
+        return description
+    parts = [_text(schedule.get("byday")), _text(schedule.get("freq")).lower()]
+    if opens and closes:
+        parts.append(f"{opens:%H:%M} to {closes:%H:%M}")
+    return " ".join(p for p in parts if p) or "See the service for times"
+
+
+def _read_languages(record: dict, data: ServiceData) -> None:
+    """Each language with a name (or at least a code to show as its name)."""
     for language in record.get("languages") or []:
         name = _text(language.get("name"), 100) or _text(language.get("code"), 100)
         if name:
@@ -523,7 +575,6 @@ def parse_record(record: dict) -> tuple[ServiceData | None, list[str]]:
                     "code": _text(language.get("code"), 10),
                 }
             )
-    return (None, errors) if errors else (data, [])
 
 
 def records_in(document: Any) -> list[Any]:

@@ -27,7 +27,7 @@ from .models import (
     ServicePage,
     ServiceSchedule,
 )
-from .services import publish, unique_slug
+from .pages import publish, unique_slug
 
 SEPARATOR = ";"
 SCHEDULE_SEPARATOR = " | "

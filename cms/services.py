@@ -4,8 +4,6 @@ table, and saving services from Open Referral UK records (all or nothing)."""
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils.text import slugify
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     GroupApprovalTask,
@@ -40,6 +37,8 @@ from .models import (
     ServiceSchedule,
     TaxonomyTerm,
 )
+from .pages import publish, unique_slug
+from .places import OUTWARD
 
 EDITORS = "Local offer editors"
 MODERATORS = "Local offer moderators"
@@ -146,9 +145,6 @@ def ensure_review_workflow(index: LocalOfferIndexPage, moderators: Group) -> Wor
 
 # --- Postcodes --------------------------------------------------------------------------------
 
-OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
-FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?) ?([0-9])([A-Z]{2})$")
-
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
     if geometry.get("type") == "Polygon":
@@ -233,32 +229,7 @@ def build_postcode_centroids() -> int:
     return written
 
 
-def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine) in miles."""
-    r = 3958.8
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
-
-
 # --- Saving services --------------------------------------------------------------------------
-
-
-def unique_slug(parent: Page, title: str, taken: set[str] | None = None) -> str:
-    if taken is None:
-        taken = set(parent.get_children().values_list("slug", flat=True))
-    base = (slugify(title) or "service")[:200]
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
-
-
-def publish(page: ServicePage, user=None) -> None:
-    """Record the change as a revision and make it live (imports are published directly)."""
-    page.save_revision(user=user, log_action=True).publish(user=user)
 
 
 def set_children(page: ServicePage, data: oruk.ServiceData) -> None:

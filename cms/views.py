@@ -1,74 +1,28 @@
-"""Public pages of the local offer: the directory, and the Open Referral UK API (read-only)."""
+"""Public URLs of the local offer: the directory's (served by its index page), and the Open
+Referral UK API (read-only)."""
 
 from __future__ import annotations
 
 import math
 import uuid
 
-from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import oruk, selectors
-from .forms import DirectoryForm
+from .directory import parse_page_number
 from .models import LocalOfferIndexPage
 
-PER_PAGE = 20
 API_PER_PAGE = 20
 API_MAX_PER_PAGE = 100
 
 
-def _page_number(raw: str | None) -> int | None:
-    if raw in (None, ""):
-        return 1
-    raw = raw.strip()
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
-        return None
-    return int(raw)
-
-
 @require_GET
-def directory(request, index: LocalOfferIndexPage | None = None):
-    """Search and filter the local offer; no sign-in, no JavaScript needed."""
-    if index is None:
-        index = LocalOfferIndexPage.objects.live().first()
-    form = DirectoryForm(request.GET)
-    hits, paginator, page = [], None, None
-    number = _page_number(request.GET.get("page"))
-    if form.is_valid():
-        query = form.to_query()
-        ids, distances = selectors.directory_ids(query)
-        paginator = Paginator(ids, PER_PAGE)
-        if number is None:
-            form.add_error(None, "Enter a page number as a whole number, like 2")
-            number = 1
-        elif number > max(paginator.num_pages, 1):
-            form.add_error(
-                None,
-                f"There {'is' if paginator.num_pages == 1 else 'are'} only "
-                f"{paginator.num_pages} page{'' if paginator.num_pages == 1 else 's'} of results",
-            )
-            number = 1
-        page = paginator.page(number)
-        hits = selectors.directory_page(list(page.object_list), distances)
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
-    return render(
-        request,
-        "cms/directory.html",
-        {
-            "page_title": index.title if index else "Local offer",
-            "index": index,
-            "form": form,
-            "has_errors": bool(form.errors),
-            "hits": hits,
-            "results_page": page,
-            "paginator": paginator,
-            "querystring": querystring.urlencode(),
-            "near": "" if form.errors else form.cleaned_data.get("postcode", ""),
-        },
-    )
+def directory(request):
+    """The local offer's own URL: the live index page serves it (its context is the directory),
+    whatever its slug; before an editor has made one, a stand-in page titled "Local offer"."""
+    index = LocalOfferIndexPage.objects.live().first() or LocalOfferIndexPage(title="Local offer")
+    return index.serve(request)
 
 
 def _api_error(message: str, status: int = 400) -> JsonResponse:
@@ -95,10 +49,10 @@ def api_services(request):
         age = _number(params.get("age"), "age")
     except ValueError as error:
         return _api_error(str(error))
-    page_number = _page_number(params.get("page"))
+    page_number = parse_page_number(params.get("page"))
     if page_number is None:
         return _api_error("page must be a whole number from 1")
-    per_page = _page_number(params.get("per_page") or str(API_PER_PAGE))
+    per_page = parse_page_number(params.get("per_page") or str(API_PER_PAGE))
     if per_page is None or per_page > API_MAX_PER_PAGE:
         return _api_error(f"per_page must be a whole number from 1 to {API_MAX_PER_PAGE}")
     taxonomy_id = params.get("taxonomy_id", "").strip()

@@ -223,6 +223,8 @@ NO_CHILD_DATA: dict[str, str] = {
     "twilio-inbound": "signed Twilio callback: STOP/START keywords, returns nothing",
     "early-help-pack-schema": "the JSON schema of the early help pack",
     # training: staff records, no child data (tests/training checks who sees them)
+    "training-module-start": "a learner starts a module: their own enrolment",
+    "training-lesson-submit": "a learner's own answers to a lesson",
     "training-certificate": "a member of staff's own certificate",
     "training-certificate-pdf": "a member of staff's own certificate",
     "training-coverage": "staff training figures for trainers",

@@ -9,6 +9,7 @@ never rewrites anyone's record.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from http import HTTPMethod
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.http import HttpResponseNotAllowed
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -32,6 +33,12 @@ LEARNER_ROLES = frozenset(
 )
 # Our own pages live under /training/ next to the Wagtail pages: no module may take these slugs.
 RESERVED_SLUGS = frozenset({"coverage", "certificates"})
+STEP = 4  # characters per level in Wagtail's tree paths
+
+
+def can_take_training(user) -> bool:
+    """Staff in a learner role take training; everyone else signed in may read the modules."""
+    return bool(user.is_authenticated and user.is_active and user.role in LEARNER_ROLES)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -49,20 +56,16 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 class SignedInPageMixin:
     """Training pages are for signed-in staff: everyone else goes to the sign-in page.
 
-    GET renders through Wagtail (so previews in the admin look the same); POSTs (enrolling,
-    answering a knowledge check) are handled by the views module, which calls services."""
+    A page builds what a learner sees itself (so previews in the admin look the same). What
+    learners do (starting a module, answering a knowledge check) is posted to the views at
+    their own URLs, which call services and come back to the page."""
 
-    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.POST]
+    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD]
 
     def serve(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if request.method == "POST":
-            return self.serve_post(request)
         return super().serve(request, *args, **kwargs)
-
-    def serve_post(self, request):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -72,6 +75,25 @@ class SignedInPageMixin:
 
     def learner_context(self, request) -> dict:
         return {}
+
+
+@dataclass
+class ModuleCard:
+    """A module in the catalogue, with one learner's progress on it."""
+
+    module: TrainingModulePage
+    lesson_count: int = 0
+    done_count: int = 0
+    enrolled: bool = False
+    latest_completion: Completion | None = None
+
+    @property
+    def status(self) -> str:
+        if self.latest_completion is not None:
+            return "completed" if self.latest_completion.is_current() else "renewal due"
+        if self.enrolled:
+            return "in progress"
+        return "not started"
 
 
 class TrainingIndexPage(SignedInPageMixin, Page):
@@ -88,9 +110,45 @@ class TrainingIndexPage(SignedInPageMixin, Page):
         verbose_name = "Training index"
 
     def learner_context(self, request) -> dict:
-        from . import views
+        user = request.user
+        return {
+            "cards": self.catalogue(user),
+            "can_learn": can_take_training(user),
+            "is_trainer": user.role == Role.TRAINER,
+        }
 
-        return views.index_context(self, request)
+    def catalogue(self, user) -> list[ModuleCard]:
+        """Every published module with this learner's progress and latest completion, in a
+        fixed number of queries however many modules and lessons there are."""
+        modules = TrainingModulePage.objects.live().child_of(self).order_by("path")
+        cards = {module.path: ModuleCard(module) for module in modules}
+        if not cards:
+            return []
+        for path in LessonPage.objects.live().descendant_of(self).values_list("path", flat=True):
+            card = cards.get(path[:-STEP])
+            if card is not None:
+                card.lesson_count += 1
+        by_id = {card.module.pk: card for card in cards.values()}
+        if user.is_authenticated:
+            enrolled = Enrolment.objects.filter(user=user, module_id__in=by_id)
+            for module_id in enrolled.values_list("module_id", flat=True):
+                by_id[module_id].enrolled = True
+            done = (
+                LessonProgress.objects.filter(
+                    enrolment__user=user, enrolment__module_id__in=by_id, lesson__live=True
+                )
+                .values("enrolment__module_id")
+                .annotate(n=Count("pk"))
+            )
+            for row in done:
+                by_id[row["enrolment__module_id"]].done_count = row["n"]
+            for completion in Completion.objects.filter(user=user, module_id__in=by_id).order_by(
+                "module_id", "-completed_at"
+            ):
+                card = by_id[completion.module_id]
+                if card.latest_completion is None:
+                    card.latest_completion = completion
+        return list(cards.values())
 
 
 class TrainingModulePage(SignedInPageMixin, Page):
@@ -148,15 +206,38 @@ class TrainingModulePage(SignedInPageMixin, Page):
     def renew_by_for(self, completed: datetime.date) -> datetime.date:
         return add_months(completed, self.validity_months)
 
+    def live_lessons(self) -> QuerySet[LessonPage]:
+        return LessonPage.objects.child_of(self).live().order_by("path")
+
+    def done_lesson_ids(self, user) -> set[int]:
+        """The lessons of this module the learner has done (since they last started again)."""
+        if not user.is_authenticated:
+            return set()
+        return set(
+            LessonProgress.objects.filter(enrolment__user=user, enrolment__module=self).values_list(
+                "lesson_id", flat=True
+            )
+        )
+
+    def latest_completion_by(self, user) -> Completion | None:
+        if not user.is_authenticated:
+            return None
+        return self.completions.filter(user=user).order_by("-completed_at").first()
+
     def learner_context(self, request) -> dict:
-        from . import views
-
-        return views.module_context(self, request)
-
-    def serve_post(self, request):
-        from . import views
-
-        return views.module_post(self, request)
+        user = request.user
+        lessons = list(self.live_lessons())
+        done = self.done_lesson_ids(user)
+        next_lesson = next((lesson for lesson in lessons if lesson.pk not in done), None)
+        return {
+            "lessons": [(lesson, lesson.pk in done) for lesson in lessons],
+            "done_count": sum(1 for lesson in lessons if lesson.pk in done),
+            "next_lesson": next_lesson,
+            "started": bool(done) or self.enrolments.filter(user=user).exists(),
+            "latest_completion": self.latest_completion_by(user),
+            "can_learn": can_take_training(user),
+            "today": timezone.localdate(),
+        }
 
 
 class LessonPage(SignedInPageMixin, Page):
@@ -188,15 +269,82 @@ class LessonPage(SignedInPageMixin, Page):
         """The knowledge-check questions, as (block id, StructValue) pairs."""
         return [(block.id, block.value) for block in self.body if block.block_type == "question"]
 
+    def attempt_by(self, user, attempt_id) -> KnowledgeCheckAttempt | None:
+        """One of this learner's own attempts at this lesson (any other id finds nothing)."""
+        try:
+            attempt_id = int(attempt_id)
+        except (TypeError, ValueError):
+            return None
+        return self.attempts.filter(user=user, pk=attempt_id).first()
+
+    def feedback(self, attempt: KnowledgeCheckAttempt) -> list[dict]:
+        """Each question as it stands now, with the answer given and what the trainer says."""
+        given = {item["id"]: item for item in attempt.answers}
+        rows = []
+        for block_id, question in self.questions():
+            item = given.get(block_id)
+            if item is None:
+                continue
+            answers = question["answers"]
+            chosen = answers[item["chosen"]] if item["chosen"] < len(answers) else None
+            right = next((a for a in answers if a["correct"]), None)
+            rows.append(
+                {
+                    "question": item["question"],
+                    "chosen_text": item["chosen_text"],
+                    "correct": item["correct"],
+                    "right_text": right["text"] if right else "",
+                    "feedback": chosen["feedback"] if chosen else "",
+                    "explanation": question["explanation"],
+                }
+            )
+        return rows
+
+    def body_blocks(self) -> list[tuple]:
+        """The lesson's blocks without its questions, each with the anchor the pathway links to
+        (on the first "signs to look out for" callout of each EYFS area), or None."""
+        used: set[str] = set()
+        body = []
+        for block in self.body:
+            if block.block_type == "question":
+                continue
+            anchor = None
+            if block.block_type == "signs" and block.value["eyfs_area"] not in used:
+                used.add(block.value["eyfs_area"])
+                anchor = f"signs-{block.value['eyfs_area']}"
+            body.append((block, anchor))
+        return body
+
     def learner_context(self, request) -> dict:
-        from . import views
-
-        return views.lesson_context(self, request)
-
-    def serve_post(self, request):
-        from . import views
-
-        return views.lesson_post(self, request)
+        user = request.user
+        module = self.get_parent().specific
+        lessons = list(module.live_lessons())
+        ids = [page.pk for page in lessons]
+        position = ids.index(self.pk) if self.pk in ids else None
+        body = self.body_blocks()
+        done = module.done_lesson_ids(user)
+        attempt = (
+            self.attempt_by(user, request.GET.get("attempt")) if "attempt" in request.GET else None
+        )
+        return {
+            "module": module,
+            "body_blocks": body,
+            "questions": self.questions(),
+            "position": None if position is None else position + 1,
+            "lesson_total": len(lessons),
+            "previous_lesson": lessons[position - 1] if position else None,
+            "next_lesson": (
+                lessons[position + 1]
+                if position is not None and position + 1 < len(lessons)
+                else None
+            ),
+            "lesson_done": self.pk in done,
+            "attempt": attempt,
+            "feedback": self.feedback(attempt) if attempt else [],
+            "can_learn": can_take_training(user),
+            "answers": {},
+            "errors": {},
+        }
 
 
 # --- What learners do ------------------------------------------------------------------------

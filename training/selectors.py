@@ -1,6 +1,7 @@
-"""Reads for training: the catalogue, a learner's progress, coverage, and the pathway's link
-from an EYFS area to the lesson on its signs. Each function runs a fixed number of queries,
-however many modules, lessons, settings or staff there are."""
+"""Reads for training: a learner's completions, coverage, and the pathway's link from an EYFS
+area to the lesson on its signs. Each function runs a fixed number of queries, however many
+modules, lessons, settings or staff there are. (What a learner sees on the catalogue, module
+and lesson pages the pages read themselves, in `training.models`.)"""
 
 from __future__ import annotations
 
@@ -15,25 +16,18 @@ from earlyyears.needs import EYFSArea
 
 from .models import (
     LEARNER_ROLES,
+    STEP,
     Completion,
     Enrolment,
-    KnowledgeCheckAttempt,
     LessonPage,
-    LessonProgress,
     TrainingIndexPage,
     TrainingModulePage,
 )
-
-STEP = 4  # characters per level in Wagtail's tree paths
 
 
 def live_modules(index: TrainingIndexPage | None = None) -> QuerySet[TrainingModulePage]:
     modules = TrainingModulePage.objects.live().order_by("path")
     return modules.child_of(index) if index is not None else modules
-
-
-def live_lessons(module: TrainingModulePage) -> QuerySet[LessonPage]:
-    return LessonPage.objects.child_of(module).live().order_by("path")
 
 
 def lesson_for_eyfs_area(area_code: str) -> tuple[str, str] | None:
@@ -67,82 +61,7 @@ def lesson_for_eyfs_area(area_code: str) -> tuple[str, str] | None:
     return None
 
 
-# --- A learner's view ----------------------------------------------------------------------
-
-
-@dataclass
-class ModuleCard:
-    module: TrainingModulePage
-    lesson_count: int = 0
-    done_count: int = 0
-    enrolled: bool = False
-    latest_completion: Completion | None = None
-
-    @property
-    def status(self) -> str:
-        if self.latest_completion is not None:
-            return "completed" if self.latest_completion.is_current() else "renewal due"
-        if self.enrolled:
-            return "in progress"
-        return "not started"
-
-
-def catalogue(user, index: TrainingIndexPage) -> list[ModuleCard]:
-    """Every published module with this learner's progress and latest completion."""
-    cards = {module.path: ModuleCard(module) for module in live_modules(index)}
-    if not cards:
-        return []
-    for path in LessonPage.objects.live().descendant_of(index).values_list("path", flat=True):
-        card = cards.get(path[:-STEP])
-        if card is not None:
-            card.lesson_count += 1
-    by_id = {card.module.pk: card for card in cards.values()}
-    if user.is_authenticated:
-        for module_id in Enrolment.objects.filter(user=user, module_id__in=by_id).values_list(
-            "module_id", flat=True
-        ):
-            by_id[module_id].enrolled = True
-        done = (
-            LessonProgress.objects.filter(
-                enrolment__user=user, enrolment__module_id__in=by_id, lesson__live=True
-            )
-            .values("enrolment__module_id")
-            .annotate(n=Count("pk"))
-        )
-        for row in done:
-            by_id[row["enrolment__module_id"]].done_count = row["n"]
-        for completion in Completion.objects.filter(user=user, module_id__in=by_id).order_by(
-            "module_id", "-completed_at"
-        ):
-            card = by_id[completion.module_id]
-            if card.latest_completion is None:
-                card.latest_completion = completion
-    return list(cards.values())
-
-
-def latest_completion(user, module: TrainingModulePage) -> Completion | None:
-    if not user.is_authenticated:
-        return None
-    return Completion.objects.filter(user=user, module=module).order_by("-completed_at").first()
-
-
-def done_lesson_ids(user, module: TrainingModulePage) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return set(
-        LessonProgress.objects.filter(enrolment__user=user, enrolment__module=module).values_list(
-            "lesson_id", flat=True
-        )
-    )
-
-
-def attempt_for(user, lesson: LessonPage, attempt_id) -> KnowledgeCheckAttempt | None:
-    """One of this learner's own attempts at this lesson (any other id finds nothing)."""
-    try:
-        attempt_id = int(attempt_id)
-    except (TypeError, ValueError):
-        return None
-    return KnowledgeCheckAttempt.objects.filter(user=user, lesson=lesson, pk=attempt_id).first()
+# --- A learner's records --------------------------------------------------------------------
 
 
 def completions_of(user) -> QuerySet[Completion]:

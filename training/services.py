@@ -26,9 +26,7 @@ from wagtail.models import (
 
 from earlyyears.models import Role, User
 
-from . import selectors
 from .models import (
-    LEARNER_ROLES,
     Completion,
     Enrolment,
     KnowledgeCheckAttempt,
@@ -36,6 +34,7 @@ from .models import (
     LessonProgress,
     TrainingIndexPage,
     TrainingModulePage,
+    can_take_training,
 )
 
 TRAINERS = "Trainers"
@@ -172,10 +171,6 @@ def sync_trainer_groups(user: User) -> None:
 # --- Learning ----------------------------------------------------------------------------------
 
 
-def can_take_training(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in LEARNER_ROLES)
-
-
 def enrol(user: User, module: TrainingModulePage) -> Enrolment:
     if not can_take_training(user):
         raise PermissionDenied("This role does not take training.")
@@ -193,7 +188,7 @@ def complete_lesson(
     _, created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
     if not created:
         return None
-    lesson_ids = {page.pk for page in selectors.live_lessons(module)}
+    lesson_ids = {page.pk for page in module.live_lessons()}
     done = set(
         LessonProgress.objects.filter(enrolment=enrolment, lesson_id__in=lesson_ids).values_list(
             "lesson_id", flat=True

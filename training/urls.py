@@ -1,13 +1,26 @@
 """URLs of the training app's own (non-Wagtail) pages.
 
 They sit under /training/ beside the Wagtail pages (the index is the Wagtail page at
-/training/); their first segments are reserved, so no module can take them as a slug."""
+/training/); their first segments are reserved, so no module can take them as a slug. What
+learners post from the module and lesson pages goes to /training/modules/<id>/… and
+/training/lessons/<id>/…: three segments below the index, deeper than any page (modules, then
+lessons, which have no children), so these need no reserved slug."""
 
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
+    path(
+        "training/modules/<int:module_id>/start/",
+        views.module_start,
+        name="training-module-start",
+    ),
+    path(
+        "training/lessons/<int:lesson_id>/submit/",
+        views.lesson_submit,
+        name="training-lesson-submit",
+    ),
     path(
         "training/certificates/<int:completion_id>/",
         views.certificate,

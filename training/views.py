@@ -1,10 +1,11 @@
-"""Thin views for training: learners on the Wagtail pages (context and POSTs), certificates,
-and the trainers' coverage, export and import pages."""
+"""Thin views for training: what learners post from the Wagtail pages, certificates, and the
+trainers' coverage, export and import pages."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,111 +20,45 @@ from . import certificates, importing, selectors, services
 from .forms import AttendanceUploadForm, CoverageFilterForm, ExportForm
 from .models import AttendanceImport, Completion, LessonPage, TrainingIndexPage, TrainingModulePage
 
-# --- Wagtail pages: what a learner sees and does ------------------------------------------------
+# --- What learners do on the Wagtail pages (the pages show themselves; their forms post here) ---
 
 
-def index_context(index: TrainingIndexPage, request: HttpRequest) -> dict:
-    return {
-        "cards": selectors.catalogue(request.user, index),
-        "can_learn": services.can_take_training(request.user),
-        "is_trainer": request.user.role == Role.TRAINER,
-    }
-
-
-def module_context(module: TrainingModulePage, request: HttpRequest) -> dict:
-    lessons = list(selectors.live_lessons(module))
-    done = selectors.done_lesson_ids(request.user, module)
-    next_lesson = next((lesson for lesson in lessons if lesson.pk not in done), None)
-    return {
-        "lessons": [(lesson, lesson.pk in done) for lesson in lessons],
-        "done_count": sum(1 for lesson in lessons if lesson.pk in done),
-        "next_lesson": next_lesson,
-        "started": bool(done) or module.enrolments.filter(user=request.user).exists(),
-        "latest_completion": selectors.latest_completion(request.user, module),
-        "can_learn": services.can_take_training(request.user),
-        "today": timezone.localdate(),
-    }
-
-
-def module_post(module: TrainingModulePage, request: HttpRequest) -> HttpResponse:
+def _check_learner(request: HttpRequest, page) -> None:
+    """Refuse a view restriction on the page that this request does not pass (as Wagtail
+    would in serving it), and a role that does not take training."""
+    restrictions = page.get_view_restrictions()
+    if any(not restriction.accept_request(request) for restriction in restrictions):
+        raise PermissionDenied
     if not services.can_take_training(request.user):
         raise PermissionDenied
+
+
+@require_POST
+def module_start(request: HttpRequest, module_id: int) -> HttpResponse:
+    """Start a module (enrol), or take it again, then go to its first lesson."""
+    module = get_object_or_404(TrainingModulePage.objects.live(), pk=module_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(module.get_url(request))
+    _check_learner(request, module)
     if request.POST.get("action") == "start-again":
         services.start_again(request.user, module)
     else:
         services.enrol(request.user, module)
-    first = selectors.live_lessons(module).first()
+    first = module.live_lessons().first()
     return redirect(first.get_url(request) if first else module.get_url(request))
 
 
-def lesson_context(lesson: LessonPage, request: HttpRequest) -> dict:
-    module = lesson.get_parent().specific
-    lessons = list(selectors.live_lessons(module))
-    ids = [page.pk for page in lessons]
-    position = ids.index(lesson.pk) if lesson.pk in ids else None
-    used: set[str] = set()
-    body = []
-    for block in lesson.body:
-        if block.block_type == "question":
-            continue
-        anchor = None
-        if block.block_type == "signs" and block.value["eyfs_area"] not in used:
-            used.add(block.value["eyfs_area"])
-            anchor = f"signs-{block.value['eyfs_area']}"
-        body.append((block, anchor))
-    done = selectors.done_lesson_ids(request.user, module)
-    attempt = (
-        selectors.attempt_for(request.user, lesson, request.GET.get("attempt"))
-        if "attempt" in request.GET
-        else None
-    )
-    return {
-        "module": module,
-        "body_blocks": body,
-        "questions": lesson.questions(),
-        "position": None if position is None else position + 1,
-        "lesson_total": len(lessons),
-        "previous_lesson": lessons[position - 1] if position else None,
-        "next_lesson": (
-            lessons[position + 1] if position is not None and position + 1 < len(lessons) else None
-        ),
-        "lesson_done": lesson.pk in done,
-        "attempt": attempt,
-        "feedback": _feedback(lesson, attempt) if attempt else [],
-        "can_learn": services.can_take_training(request.user),
-        "answers": {},
-        "errors": {},
-    }
+@require_POST
+def lesson_submit(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """Answers to a lesson's knowledge check, or a lesson without questions marked done.
 
-
-def _feedback(lesson: LessonPage, attempt) -> list[dict]:
-    """Each question as it stands now, with the answer given and what the trainer says."""
-    given = {item["id"]: item for item in attempt.answers}
-    rows = []
-    for block_id, question in lesson.questions():
-        item = given.get(block_id)
-        if item is None:
-            continue
-        answers = question["answers"]
-        chosen = answers[item["chosen"]] if item["chosen"] < len(answers) else None
-        right = next((a for a in answers if a["correct"]), None)
-        rows.append(
-            {
-                "question": item["question"],
-                "chosen_text": item["chosen_text"],
-                "correct": item["correct"],
-                "right_text": right["text"] if right else "",
-                "feedback": chosen["feedback"] if chosen else "",
-                "explanation": question["explanation"],
-            }
-        )
-    return rows
-
-
-def lesson_post(lesson: LessonPage, request: HttpRequest) -> HttpResponse:
+    Unanswered questions show the lesson page again with the GOV.UK error summary and the
+    answers given; a pass that finishes the module goes to the certificate."""
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(lesson.get_url(request))
+    _check_learner(request, lesson)
     user = request.user
-    if not services.can_take_training(user):
-        raise PermissionDenied
     if lesson.questions():
         answers, errors = services.check_answers(lesson, request.POST)
         if errors:
@@ -140,7 +75,7 @@ def lesson_post(lesson: LessonPage, request: HttpRequest) -> HttpResponse:
         messages.success(request, f"You have completed {completion.module_title}.")
         return redirect("training-certificate", completion.pk)
     module = lesson.get_parent().specific
-    later = selectors.live_lessons(module).filter(path__gt=lesson.path).first()
+    later = module.live_lessons().filter(path__gt=lesson.path).first()
     return redirect((later or module).get_url(request))
 
 

@@ -23,10 +23,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms import selectors
-from cms.models import ServiceLocation, ServicePage
-from cms.views import PER_PAGE
+from cms.models import PER_PAGE, ServiceLocation, ServicePage
 from earlyyears.needs import BroadAreaOfNeed
-from tests.local_offer.helpers import Places
+from tests.cms.helpers import Places
 
 from . import size
 

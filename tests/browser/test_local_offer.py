@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.local_offer.helpers import Places, make_service
+from tests.cms.helpers import Places, make_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -30,8 +30,8 @@ from earlyyears import exports
 from earlyyears.models import Area, Child, Role, Setting
 from pathway.models import Referral
 from pathway.services import create_referral
+from tests.cms.helpers import Places, make_service
 from tests.factories import UserFactory, practitioner_at
-from tests.local_offer.helpers import Places, make_service
 from tests.training.conftest import make_module
 from training import services as training_services
 from training.services import ensure_training_section

@@ -26,12 +26,41 @@ def lessons_of(module):
     return list(module.get_children().specific().order_by("path"))
 
 
+def start_url(module) -> str:
+    """Where the module page's "Start this module" and "Take the module again" forms post."""
+    return reverse("training-module-start", args=[module.pk])
+
+
+def submit_url(lesson) -> str:
+    """Where the lesson page's answers, or "Mark as done", are posted."""
+    return reverse("training-lesson-submit", args=[lesson.pk])
+
+
 def test_training_pages_need_sign_in(client, section):
     module = make_module(section)
     for url in (section.url, module.url, lessons_of(module)[0].url):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/sign-in/?next=")
+
+
+def test_pages_take_no_posts_their_forms_post_to_the_learning_views(client, world, section):
+    module = make_module(section, lessons=1, questions=1)
+    (lesson,) = lessons_of(module)
+    hidden = make_module(section, "Hidden", live=False)
+    client.force_login(world.practitioner_a)
+    assert f'action="{start_url(module)}"' in client.get(module.url).content.decode()
+    assert f'action="{submit_url(lesson)}"' in client.get(lesson.url).content.decode()
+    for url in (section.url, module.url, lesson.url):
+        assert client.post(url).status_code == 405
+    assert client.get(start_url(module)).status_code == 405
+    assert client.post(start_url(hidden), {"action": "enrol"}).status_code == 404
+    client.logout()
+    for url, page in ((start_url(module), module), (submit_url(lesson), lesson)):
+        response = client.post(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"/sign-in/?next={page.url}"
+    assert not Enrolment.objects.exists()
 
 
 def test_catalogue_lists_published_modules_with_progress(client, world, section):
@@ -58,12 +87,12 @@ def test_enrol_then_pass_every_lesson_completes_the_module(client, world, sectio
     first, second = lessons_of(module)
     client.force_login(world.practitioner_a)
 
-    response = client.post(module.url, {"action": "enrol"})
+    response = client.post(start_url(module), {"action": "enrol"})
     assert response.status_code == 302
     assert response["Location"] == first.url
     assert Enrolment.objects.filter(user=world.practitioner_a, module=module).exists()
 
-    response = client.post(first.url, right_answers(first))
+    response = client.post(submit_url(first), right_answers(first))
     attempt = KnowledgeCheckAttempt.objects.get(lesson=first)
     assert attempt.passed and (attempt.score, attempt.total) == (2, 2)
     assert response["Location"] == f"{first.url}?attempt={attempt.pk}#result"
@@ -72,7 +101,7 @@ def test_enrol_then_pass_every_lesson_completes_the_module(client, world, sectio
     assert "Right is right" in page  # the trainer's feedback on the chosen answer
     assert not Completion.objects.exists()
 
-    response = client.post(second.url, right_answers(second))
+    response = client.post(submit_url(second), right_answers(second))
     completion = Completion.objects.get(user=world.practitioner_a)
     assert response["Location"] == reverse("training-certificate", args=[completion.pk])
     today = datetime.date.today()
@@ -91,7 +120,7 @@ def test_wrong_answers_are_scored_and_do_not_pass(client, world, section):
     module = make_module(section, lessons=1, questions=2)
     (lesson,) = lessons_of(module)
     client.force_login(world.practitioner_a)
-    response = client.post(lesson.url, wrong_answers(lesson))
+    response = client.post(submit_url(lesson), wrong_answers(lesson))
     attempt = KnowledgeCheckAttempt.objects.get()
     assert (attempt.score, attempt.passed) == (0, False)
     assert not LessonProgress.objects.exists()
@@ -119,7 +148,7 @@ def test_unanswered_questions_show_an_error_summary_and_save_nothing(client, wor
     answers = right_answers(lesson)
     first_key = next(iter(answers))
     client.force_login(world.practitioner_a)
-    response = client.post(lesson.url, {first_key: answers[first_key]})
+    response = client.post(submit_url(lesson), {first_key: answers[first_key]})
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is a problem" in html
@@ -135,7 +164,7 @@ def test_tampered_answers_are_errors_not_crashes(client, world, section, bad):
     (lesson,) = lessons_of(module)
     client.force_login(world.practitioner_a)
     key = next(iter(right_answers(lesson)))
-    response = client.post(lesson.url, {key: bad})
+    response = client.post(submit_url(lesson), {key: bad})
     assert response.status_code == 200
     assert not KnowledgeCheckAttempt.objects.exists()
 
@@ -144,9 +173,9 @@ def test_a_lesson_without_questions_is_marked_done(client, world, section):
     module = make_module(section, lessons=2, questions=0)
     first, second = lessons_of(module)
     client.force_login(world.practitioner_a)
-    response = client.post(first.url)
+    response = client.post(submit_url(first))
     assert response["Location"] == second.url
-    response = client.post(second.url)
+    response = client.post(submit_url(second))
     completion = Completion.objects.get()
     assert response["Location"] == reverse("training-certificate", args=[completion.pk])
 
@@ -190,8 +219,8 @@ def test_roles_that_do_not_take_training_can_read_but_not_enrol(client, section,
     assert client.get(module.url).status_code == 200
     page = client.get(lesson.url).content.decode()
     assert "Check my answers" not in page
-    assert client.post(module.url, {"action": "enrol"}).status_code == 403
-    assert client.post(lesson.url, right_answers(lesson)).status_code == 403
+    assert client.post(start_url(module), {"action": "enrol"}).status_code == 403
+    assert client.post(submit_url(lesson), right_answers(lesson)).status_code == 403
     assert not Enrolment.objects.exists()
 
 

@@ -403,7 +403,7 @@ def test_the_referral_page_shows_the_early_help_answers(client, world):
 
 def test_the_routing_result_signposts_matching_local_offer_services(client, world, make_referral):
     from cms import services as local_offer
-    from tests.local_offer.helpers import service_data
+    from tests.cms.helpers import service_data
 
     index = local_offer.ensure_local_offer_index()
     area = world.child_a.area

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from earlyyears.management.commands.demo_data import DEFAULT_PASSWORD
 from earlyyears.models import Role, User
-from training import selectors, services, starter
+from training import services, starter
 from training.models import Completion, Enrolment, LessonProgress
 
 LEAD = "training.lead"
@@ -89,7 +89,7 @@ class Command(BaseCommand):
 
     def demo_records(self, module) -> list[str]:
         today = timezone.localdate()
-        lessons = list(selectors.live_lessons(module))
+        lessons = list(module.live_lessons())
         users = {
             u.username: u
             for u in User.objects.filter(

@@ -14,9 +14,13 @@ from .helpers import make_service
 pytestmark = pytest.mark.django_db
 
 
-def titles(response) -> list[str]:
+def titles_in(html: str) -> list[str]:
     pattern = r'<h3 class="govuk-heading-s[^"]*"><a class="govuk-link" href="[^"]*">([^<]*)</a>'
-    return re.findall(pattern, response.content.decode())
+    return re.findall(pattern, html)
+
+
+def titles(response) -> list[str]:
+    return titles_in(response.content.decode())
 
 
 def errors(response) -> list[str]:
@@ -76,6 +80,26 @@ def test_the_index_page_url_serves_the_same_directory(client, directory):
     assert directory.index.url == "/local-offer/"
     response = client.get(directory.index.url)
     assert "Search the local offer" in response.content.decode()
+
+
+def test_the_index_page_builds_the_directory_itself(rf, directory):
+    """What the admin's preview renders: the page's own context, with no view in between."""
+    request = rf.get("/local-offer/", {"need": "sensory_physical"})
+    context = directory.index.specific.get_context(request)
+    assert context["page"] == context["index"] == directory.index.specific
+    assert [hit.service.title for hit in context["hits"]] == ["Sensory play"]
+    assert context["paginator"].count == 1
+    html = directory.index.specific.serve(request).render().content.decode()
+    assert titles_in(html) == ["Sensory play"]
+
+
+def test_the_directory_works_before_an_editor_makes_the_index_page(client, places):
+    make_service(places, "Chatter group", area=places.wards[0])
+    places.index.unpublish()
+    response = client.get("/local-offer/")
+    assert response.status_code == 200
+    assert '<h1 class="govuk-heading-xl">Local offer</h1>' in response.content.decode()
+    assert titles(response) == ["Chatter group"]
 
 
 def test_full_text_search_matches_names_and_descriptions(client, directory):

@@ -1,0 +1,189 @@
+"""The local offer directory's search: the form families fill in (read from the query string),
+the query it makes, filters on a service's ages and needs, and page numbers.
+
+The index page builds its context from these, so this module imports none of the page models:
+the form is handed the way to find a postcode on the map."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.db.models import Q
+
+from earlyyears.forms import GovukForm
+from earlyyears.models import Area
+from earlyyears.needs import BroadAreaOfNeed
+
+from .places import is_postcode, normalise_postcode
+
+if TYPE_CHECKING:
+    from .models import PostcodeCentroid, ServicePage
+
+AGES = [("", "Any age"), ("0", "Under 1 year")] + [
+    (str(years), f"{years} year{'s' if years > 1 else ''}") for years in range(1, 19)
+]
+DISTANCES = [
+    ("1", "1 mile"),
+    ("3", "3 miles"),
+    ("5", "5 miles"),
+    ("10", "10 miles"),
+    ("20", "20 miles"),
+]
+COSTS = [("", "Free or paid"), ("free", "Free only")]
+
+
+@dataclass
+class DirectoryQuery:
+    text: str = ""
+    needs: tuple[str, ...] = ()
+    age_months: tuple[int, int] | None = None  # youngest and oldest, in months
+    area: Area | None = None
+    free_only: bool = False
+    near: PostcodeCentroid | None = None
+    within_miles: float | None = None
+
+
+@dataclass
+class DirectoryHit:
+    service: ServicePage
+    distance: float | None = None  # miles to the nearest location, None if it comes to you
+
+
+def age_filter(youngest: int, oldest: int | None = None) -> Q:
+    """Services whose age range overlaps youngest..oldest months (one age when oldest is None)."""
+    oldest = youngest if oldest is None else oldest
+    return (Q(minimum_age_months__isnull=True) | Q(minimum_age_months__lte=oldest)) & (
+        Q(maximum_age_months__isnull=True) | Q(maximum_age_months__gte=youngest)
+    )
+
+
+def needs_filter(codes: list[str], field: str = "needs") -> Q:
+    query = Q()
+    for code in codes:
+        query |= Q(**{f"{field}__contains": f",{code},"})
+    return query
+
+
+def parse_page_number(raw: str | None) -> int | None:
+    """A page number from a query string: 1 when there is none, None when it is not one."""
+    if raw in (None, ""):
+        return 1
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
+        return None
+    return int(raw)
+
+
+def area_choices() -> list[tuple[str, str]]:
+    """Districts, each followed by its wards, for the area filter (one query)."""
+    areas = list(Area.objects.exclude(kind=Area.Kind.COUNTY).order_by("code"))
+    by_parent: dict[int | None, list[Area]] = {}
+    for area in areas:
+        by_parent.setdefault(area.parent_id, []).append(area)
+    choices = [("", "Anywhere in the county")]
+    for area in areas:
+        if area.kind == Area.Kind.WARD and area.parent_id in {a.pk for a in areas}:
+            continue
+        choices.append((area.code, f"{area.name} ({area.get_kind_display().lower()})"))
+        for child in by_parent.get(area.pk, []):
+            choices.append((child.code, f"{child.name} ({area.name})"))
+    return choices
+
+
+class DirectoryForm(GovukForm):
+    """The directory's search box and filters, read from the query string.
+
+    `find_postcode` finds a postcode's point on the offline map (None when it is not there)."""
+
+    q = forms.CharField(
+        label="Search the local offer",
+        required=False,
+        max_length=200,
+        help_text="For example speech, portage or short breaks",
+        error_messages={"max_length": "Search words must be 200 characters or fewer"},
+    )
+    need = forms.MultipleChoiceField(
+        label="Area of need",
+        required=False,
+        choices=BroadAreaOfNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select areas of need from the list"},
+    )
+    age = forms.ChoiceField(
+        label="Child's age",
+        required=False,
+        choices=AGES,
+        error_messages={"invalid_choice": "Select the child's age from the list"},
+    )
+    area = forms.ChoiceField(
+        label="Area",
+        required=False,
+        error_messages={"invalid_choice": "Select an area from the list"},
+    )
+    cost = forms.ChoiceField(
+        label="Cost",
+        required=False,
+        choices=COSTS,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select free only, or free or paid"},
+    )
+    postcode = forms.CharField(
+        label="Near a postcode",
+        required=False,
+        max_length=10,
+        help_text="A Westmoor postcode, like WM1 2AB, or the first half, like WM3",
+        error_messages={"max_length": "Enter a real postcode, like WM1 2AB"},
+    )
+    distance = forms.ChoiceField(
+        label="Within",
+        required=False,
+        choices=DISTANCES,
+        error_messages={"invalid_choice": "Select a distance from the list"},
+    )
+
+    def __init__(
+        self, *args, find_postcode: Callable[[str], PostcodeCentroid | None], **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.find_postcode = find_postcode
+        self.fields["area"].choices = area_choices()
+        self.fields["postcode"].widget.attrs.update(
+            {"class": "govuk-input--width-10", "autocomplete": "postal-code"}
+        )
+        self.fields["q"].widget.attrs.update({"type": "search"})
+        self._point = None
+
+    def clean_postcode(self) -> str:
+        text = self.cleaned_data.get("postcode", "").strip()
+        if not text:
+            return ""
+        if not is_postcode(text):
+            raise forms.ValidationError("Enter a real postcode, like WM1 2AB")
+        self._point = self.find_postcode(text)
+        if self._point is None:
+            raise forms.ValidationError(
+                f"We do not have {normalise_postcode(text)} on our map. Enter a postcode in "
+                "Westmoor, like WM1 2AB, or leave the postcode empty"
+            )
+        return normalise_postcode(text)
+
+    def to_query(self) -> DirectoryQuery:
+        data = self.cleaned_data
+        area = Area.objects.filter(code=data["area"]).first() if data.get("area") else None
+        age = data.get("age")
+        return DirectoryQuery(
+            text=data.get("q", "").strip(),
+            needs=tuple(data.get("need") or ()),
+            age_months=(int(age) * 12, int(age) * 12 + 11) if age else None,
+            area=area,
+            free_only=data.get("cost") == "free",
+            near=self._point,
+            within_miles=float(data.get("distance") or 5) if self._point else None,
+        )
+
+    @property
+    def active(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
