@@ -8,6 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from fpdf import FPDF
 
+from earlyyears.models import display_name
+
 from .models import Completion
 
 # A Unicode font if the system has one (names such as Łukasz or Zoë), else the PDF core font.
@@ -39,7 +41,7 @@ def _long(day) -> str:
 
 
 def certificate_pdf(completion: Completion) -> bytes:
-    name = completion.user.get_full_name() or completion.user.username
+    name = display_name(completion.user)
     title = f"Certificate of completion: {completion.module_title}"
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_title(title)

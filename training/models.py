@@ -24,13 +24,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from earlyyears.models import Role
+from earlyyears.roles import LEARNER_ROLES
 
 from .blocks import LessonStreamBlock
 
-# Roles that take training; trainers, planners and administrators do not need to.
-LEARNER_ROLES = frozenset(
-    {Role.PRACTITIONER, Role.PORTAGE_WORKER, Role.SEND_OFFICER, Role.SEND_MANAGER}
-)
 # Our own pages live under /training/ next to the Wagtail pages: no module may take these slugs.
 RESERVED_SLUGS = frozenset({"coverage", "certificates"})
 STEP = 4  # characters per level in Wagtail's tree paths

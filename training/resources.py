@@ -12,7 +12,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import DateWidget, ForeignKeyWidget
 
-from earlyyears.models import Role, User
+from earlyyears.models import Role, User, display_name
 
 from .models import LEARNER_ROLES, Completion, TrainingModulePage
 
@@ -137,7 +137,7 @@ class AttendanceResource(resources.ModelResource):
             if errors:
                 self.row_errors[number] = errors
             users.append(user.pk if user else "")
-            names.append(f"{user.get_full_name() or user.username}" if user else "")
+            names.append(display_name(user, nobody=""))
             modules.append(module.pk if module else "")
             dates.append(day.isoformat() if day else "")
         dataset.append_col(users, header="user")
