@@ -166,6 +166,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id (and who is signed in) on every log line, one line a request.
+    "earlyyears.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "earlyyears.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -375,14 +377,42 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"  # a file that cannot be r
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# Logs (earlyyears/logs.py, docs/deploying.md): plain text by default (`make run`, tests);
+# LOG_FORMAT=json (the default under `make serve`) writes one JSON object a line with the request
+# id, the signed-in user's id and role and a Celery task's id, and never personal data.
+LOG_FORMAT = "json" if os.environ.get("LOG_FORMAT", "").strip().lower() == "json" else "plain"
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+# One line a request (method, path without its query string, status, time taken).
+LOG_REQUESTS = env_bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
+# A Celery worker leaves the root logger to LOGGING, so its lines have the same format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# django-axes describes a client by the address and path, never the username typed.
+AXES_CLIENT_STR_CALLABLE = "earlyyears.logs.axes_client_str"
+if LOG_FORMAT == "json" and not EMAIL_HOST:
+    # The console backend would print each email (address, text) into the log stream.
+    EMAIL_BACKEND = "earlyyears.logs.EmailNotSentBackend"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"context": {"()": "earlyyears.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "earlyyears.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Held at WARNING whatever LOG_LEVEL says, because below it they write personal data.
     "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "celery.app.trace": {"level": "WARNING"},
+        "django.db.backends": {"level": "WARNING"},  # SQL with its parameters
+        "celery.app.trace": {"level": "WARNING"},  # a task's return value
+        "twilio.http_client": {"level": "WARNING"},  # request parameters: phone numbers
+        "import_export": {"level": "WARNING"},  # the cell values a row was refused for
     },
 }

@@ -82,7 +82,7 @@ def status_callback_url() -> str | None:
 
 def send_sms(to: str, body: str) -> SentSms:
     if settings.SMS_BACKEND != "twilio":
-        logger.info("SMS to %s: %s", to, body)
+        logger.info("SMS not sent to a provider (no Twilio credentials): %d characters", len(body))
         return SentSms(provider_id=f"LOG{uuid.uuid4().hex[:30]}", status="sent")
     sender = (
         {"messaging_service_sid": settings.TWILIO_MESSAGING_SERVICE_SID}
