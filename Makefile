@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format bench bench-smoke scan clean
+.PHONY: install run serve test test-fast lint format bench bench-smoke scan clean
 
 install: $(VENV)/.installed node_modules/.installed static_build/.built
 
@@ -33,6 +33,29 @@ run: install
 	$(PY) manage.py demo_local_offer
 	$(PY) manage.py demo_training
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+# What production runs, on this machine (docs/deploying.md): collect static files, the release
+# step (refuses with DEBUG on or the embedded key; migrations, once), then the Procfile's web
+# (gunicorn), worker and beat under honcho, with JSON logs. Needs PostgreSQL and Redis.
+SERVE_NEEDS := DATABASE_URL CELERY_BROKER_URL SECRET_KEY ALLOWED_HOSTS
+serve: serve-environment install
+	export LOG_FORMAT="$${LOG_FORMAT:-json}" HOST="$(HOST)" PATH="$(CURDIR)/$(BIN):$$PATH" && \
+	$(PY) manage.py collectstatic --no-input --verbosity 0 && \
+	$(PY) manage.py release --verbosity 0 && \
+	exec $(BIN)/honcho start --no-prefix --no-colour --port $(PORT) web worker beat
+
+.PHONY: serve-environment
+serve-environment:
+	@missing="$(strip $(foreach name,$(SERVE_NEEDS),$(if $(value $(name)),,$(name))))"; \
+	if [ -n "$$missing" ]; then \
+		echo "make serve needs these set in the environment: $$missing" >&2; \
+		echo "  DATABASE_URL       PostgreSQL, e.g. postgres://user@host:5432/earlyyears" >&2; \
+		echo "  CELERY_BROKER_URL  Redis, e.g. redis://host:6379/0" >&2; \
+		echo "  SECRET_KEY         a long random value: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2; \
+		echo "  ALLOWED_HOSTS      the host names it answers to, e.g. 127.0.0.1,localhost" >&2; \
+		echo "See docs/deploying.md." >&2; \
+		exit 2; \
+	fi
 
 test: install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
