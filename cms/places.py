@@ -7,19 +7,10 @@ imports nothing else of `cms`."""
 from __future__ import annotations
 
 import math
-import re
 
 from earlyyears.models import Area
-
-OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
-FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?) ?([0-9])([A-Z]{2})$")
-
-
-def normalise_postcode(text: str) -> str:
-    compact = re.sub(r"\s+", "", text or "").upper()
-    if FULL_POSTCODE.match(compact):
-        return f"{compact[:-3]} {compact[-3:]}"
-    return compact
+from earlyyears.postcodes import FULL_POSTCODE, OUTWARD
+from earlyyears.postcodes import tidy_postcode as normalise_postcode
 
 
 def is_postcode(text: str) -> bool:

@@ -9,23 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from .dates import age_in_months
+from .postcodes import normalise_postcode
 from .roles import SEND_TEAM_ROLES, Role
 from .validators import (
-    normalise_postcode,
     normalise_uk_mobile,
     validate_nhs_number,
     validate_ofsted_urn,
     validate_postcode,
     validate_uk_mobile,
 )
-
-
-def age_in_months(date_of_birth: datetime.date, on: datetime.date) -> int:
-    """Completed months of age on a date (0 before the first month is complete)."""
-    months = (on.year - date_of_birth.year) * 12 + on.month - date_of_birth.month
-    if on.day < date_of_birth.day:
-        months -= 1
-    return max(months, 0)
 
 
 class User(AbstractUser):

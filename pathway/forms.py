@@ -16,7 +16,8 @@ from earlyyears import uploads
 from earlyyears.forms import GovukDateField, GovukForm
 from earlyyears.models import Area, Child, FamilyContact
 from earlyyears.needs import PRIME_AREAS, SPECIFIC_AREAS, BroadAreaOfNeed, ConcernLevel, EYFSArea
-from earlyyears.validators import normalise_postcode, normalise_uk_mobile, validate_nhs_number
+from earlyyears.postcodes import normalise_postcode
+from earlyyears.validators import normalise_uk_mobile, validate_nhs_number
 
 from .models import Observation, ShareWith
 from .routing import DEVELOPMENTAL_BANDS

@@ -21,8 +21,8 @@ from earlyyears.models import (
     SettingMembership,
     User,
 )
+from earlyyears.postcodes import normalise_postcode
 from earlyyears.validators import (
-    normalise_postcode,
     normalise_uk_mobile,
     validate_nhs_number,
     validate_ofsted_urn,

@@ -23,6 +23,7 @@ from import_export.fields import Field
 from import_export.instance_loaders import CachedInstanceLoader
 
 from ..accounts import services as accounts
+from ..dates import parse_uk_date, uk_date
 from ..models import (
     Area,
     CaseloadMembership,
@@ -32,15 +33,14 @@ from ..models import (
     SettingMembership,
     User,
 )
-from ..validators import normalise_postcode, normalise_uk_mobile
+from ..postcodes import normalise_postcode
+from ..validators import normalise_uk_mobile
 from .services import (
     Column,
     ResourceSpec,
     heading_key,
-    parse_uk_date,
     register,
     split_list,
-    uk_date,
 )
 
 

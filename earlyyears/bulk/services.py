@@ -10,7 +10,6 @@ half-way leaves nothing behind, and the whole file runs in one transaction.
 
 from __future__ import annotations
 
-import datetime
 import io
 import re
 import unicodedata
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
-UK_DATE = "%d/%m/%Y"
 # How many rows of each kind the preview keeps to show (every count is kept in full).
 REPORT_PROBLEM_ROWS = 500
 REPORT_OTHER_ROWS = 200
@@ -58,33 +56,6 @@ class ImportFileError(ValueError):
 
 
 # Cells --------------------------------------------------------------------------------------
-
-
-def uk_date(day: datetime.date | None) -> str:
-    return day.strftime(UK_DATE) if day else ""
-
-
-def parse_uk_date(value: Any, label: str = "Date") -> datetime.date | None:
-    """A date written day/month/year (or a real date cell from Excel); blank gives None."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value or "").strip()
-    if not text:
-        return None
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
-    if match:
-        day, month, year = (int(part) for part in match.groups())
-        try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            pass
-    raise ValidationError(
-        f"{label} must be a real date written as day/month/year, for example 14/03/2026 "
-        f"(not '{text}')",
-        code="uk_date",
-    )
 
 
 def split_list(value: Any) -> list[str]:

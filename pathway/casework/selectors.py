@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from earlyyears.dates import months_ago as _months_ago
 from earlyyears.models import Area, User
 from earlyyears.needs import AgeBand
 from earlyyears.roles import SEND_TEAM_ROLES
@@ -40,13 +41,6 @@ AGE_BAND_MONTHS = {
     AgeBand.THREE: (36, 47),
     AgeBand.FOUR_PLUS: (48, None),
 }
-
-
-def _months_ago(today: datetime.date, months: int) -> datetime.date:
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    month += 1
-    day = min(today.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
-    return datetime.date(year, month, day)
 
 
 def area_and_descendants(area_id: int) -> list[int]:

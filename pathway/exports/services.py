@@ -22,9 +22,10 @@ from django.utils.crypto import salted_hmac
 from import_export import resources
 from import_export.fields import Field
 
-from earlyyears.bulk.services import audit, uk_date
+from earlyyears.bulk.services import audit
+from earlyyears.dates import age_in_months, uk_date
 from earlyyears.exports import render_dataset
-from earlyyears.models import ImportExportAudit, Setting, age_in_months
+from earlyyears.models import ImportExportAudit, Setting
 from earlyyears.needs import BroadAreaOfNeed
 from earlyyears.roles import EXPORT_ROLES, FULL_EXPORT_ROLES
 from earlyyears.safeguarding import child_flags, postcode_for_sharing

@@ -31,7 +31,8 @@ from hypothesis import strategies as st
 
 from earlyyears.forms import GovukDateField, SignInForm
 from earlyyears.models import Child
-from earlyyears.validators import normalise_postcode, normalise_uk_mobile
+from earlyyears.postcodes import normalise_postcode
+from earlyyears.validators import normalise_uk_mobile
 from pathway import forms as pathway_forms
 from pathway.forms import (
     ChecksForm,

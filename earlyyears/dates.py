@@ -1,0 +1,56 @@
+"""Dates as the service counts and writes them: completed months of age, the same day some months
+earlier, and day/month/year in the files people exchange with us."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+UK_DATE = "%d/%m/%Y"
+
+
+def age_in_months(date_of_birth: datetime.date, on: datetime.date) -> int:
+    """Completed months of age on a date (0 before the first month is complete)."""
+    months = (on.year - date_of_birth.year) * 12 + on.month - date_of_birth.month
+    if on.day < date_of_birth.day:
+        months -= 1
+    return max(months, 0)
+
+
+def months_ago(today: datetime.date, months: int) -> datetime.date:
+    """The date `months` months before `today`: the same day of the month, or that month's last
+    day when it is shorter (February counted as 28 days)."""
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    month += 1
+    day = min(today.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
+    return datetime.date(year, month, day)
+
+
+def uk_date(day: datetime.date | None) -> str:
+    return day.strftime(UK_DATE) if day else ""
+
+
+def parse_uk_date(value: Any, label: str = "Date") -> datetime.date | None:
+    """A date written day/month/year (or a real date cell from Excel); blank gives None."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            pass
+    raise ValidationError(
+        f"{label} must be a real date written as day/month/year, for example 14/03/2026 "
+        f"(not '{text}')",
+        code="uk_date",
+    )
