@@ -55,6 +55,10 @@ serve-environment:
 		echo "  ALLOWED_HOSTS      the host names it answers to, e.g. 127.0.0.1,localhost" >&2; \
 		echo "See docs/deploying.md." >&2; \
 		exit 2; \
+	fi; \
+	if [ -z "$(value REDIS_URL)" ]; then \
+		echo "make serve: REDIS_URL is not set, so each process keeps a cache of its own" \
+			"(production sets it, e.g. redis://127.0.0.1:6379/1)." >&2; \
 	fi
 
 test: install

@@ -103,24 +103,43 @@ _MASKS = (
 )
 # A database error's DETAIL line quotes the row (`Key (nhs_number)=(...)`).
 _DETAIL = re.compile(r"^\s*DETAIL:.*$", re.MULTILINE)
-# A path segment that is a token (an invitation link), not an id; UUIDs (draft ids) stay.
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_TOKEN_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_\-:.=]{20,}(?=/|$)")
+# A path segment that looks like a random token (an invitation link's): 32 or more URL-safe
+# characters mixing upper and lower case and digits. Ids, UUIDs (lower-case hex), slugs and file
+# names (with a dot) never do.
+_TOKEN_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{32,}(?=/|$|\s|\?)")
+# URL parameters whose values are secrets, hidden in the request line by name.
+SECRET_URL_PARAMETERS = re.compile(r"token|uidb64|secret|key", re.IGNORECASE)
+
+
+def _looks_like_a_token(text: str) -> bool:
+    return (
+        any(c.isupper() for c in text)
+        and any(c.islower() for c in text)
+        and any(c.isdigit() for c in text)
+    )
+
+
+def _hide_tokens(text: str) -> str:
+    return _TOKEN_SEGMENT.sub(
+        lambda match: "[token]" if _looks_like_a_token(match.group(0)) else match.group(0), text
+    )
 
 
 def mask(text: str) -> str:
     text = _DETAIL.sub("  DETAIL: (left out of the log)", text)
     for pattern, replacement in _MASKS:
         text = pattern.sub(replacement, text)
-    return text
+    return _hide_tokens(text)
 
 
-def loggable_path(path: str) -> str:
-    """The path without its query string, with any token segment hidden."""
+def loggable_path(path: str, resolver_match=None) -> str:
+    """The path without its query string, with tokens hidden: the values of the URL's secret
+    parameters (when the URL resolved) and any segment that looks like one."""
     path = path.split("?", 1)[0]
-    return _TOKEN_SEGMENT.sub(
-        lambda match: match.group(0) if _UUID.fullmatch(match.group(0)) else "[token]", path
-    )
+    for name, value in (getattr(resolver_match, "kwargs", None) or {}).items():
+        if SECRET_URL_PARAMETERS.search(name) and isinstance(value, str) and value:
+            path = path.replace(f"/{value}/", "/[token]/")
+    return _hide_tokens(path)
 
 
 # Only these attributes of a record become fields (never the request object, never arbitrary
@@ -183,7 +202,7 @@ class RequestLogMiddleware:
             note_user(user)  # signed in (or out) during this request
         response[REQUEST_ID_HEADER] = request_id
         if settings.LOG_REQUESTS:
-            path = loggable_path(request.path)
+            path = loggable_path(request.path, getattr(request, "resolver_match", None))
             request_logger.info(
                 "%s %s %s",
                 request.method,

@@ -10,8 +10,9 @@ processes' log holds neither the child's name nor the family's number. Then ever
 
 It needs PostgreSQL (DATABASE_URL) and a Redis broker (CELERY_BROKER_URL), as CI's second leg
 has: without them it is skipped. The processes never touch the test database or the leg's
-queue: they use the database `<test database name>_serve` (made afresh, dropped after) and
-Redis database 13 on the same server (SERVE_TEST_BROKER_URL to choose another; flushed first).
+queue: they use the database `<test database name>_serve` (made afresh, dropped after), and on
+the broker's Redis server database 13 as their broker and 12 as their shared cache (REDIS_URL),
+both emptied first (SERVE_TEST_BROKER_URL and SERVE_TEST_CACHE_URL choose others).
 """
 
 from __future__ import annotations
@@ -51,11 +52,13 @@ BIN = Path(sys.executable).parent
 PASSWORD = "demo-password-2026"  # noqa: S105 - the demo's default
 FAMILY_MOBILE = "07700 900 321"
 SERVE_BROKER_DB = 13
+SERVE_CACHE_DB = 12
 
 # Run in the served database after the release step: the demo's people and places, and an
 # authenticator app for the two people who sign in (its key printed for the test's codes).
 PREPARE = """
 import json
+from base64 import b32encode
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from earlyyears.models import User
@@ -124,11 +127,12 @@ def _serve_database() -> tuple[str, Callable[[], None]]:
     return urlunsplit(parts._replace(path=f"/{name}")), drop_and_close
 
 
-def _serve_broker() -> str:
+def _serve_redis(variable: str, database: int) -> str:
+    """A Redis database of the serve processes' own on the broker's server, emptied first."""
     import redis
 
-    url = os.environ.get("SERVE_TEST_BROKER_URL") or urlunsplit(
-        urlsplit(os.environ["CELERY_BROKER_URL"])._replace(path=f"/{SERVE_BROKER_DB}")
+    url = os.environ.get(variable) or urlunsplit(
+        urlsplit(os.environ["CELERY_BROKER_URL"])._replace(path=f"/{database}")
     )
     redis.Redis.from_url(url).flushdb()
     return url
@@ -186,12 +190,13 @@ def served(tmp_path_factory):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PYTEST_", "CELERY_", "LOG_", "SECURE_", "EARLYYEARS_"))
+        if not key.startswith(("PYTEST_", "CELERY_", "LOG_", "SECURE_", "EARLYYEARS_", "REDIS_"))
         and key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "PORT", "HOST"}
     }
     env.update(
         DATABASE_URL=database_url,
-        CELERY_BROKER_URL=_serve_broker(),
+        CELERY_BROKER_URL=_serve_redis("SERVE_TEST_BROKER_URL", SERVE_BROKER_DB),
+        REDIS_URL=_serve_redis("SERVE_TEST_CACHE_URL", SERVE_CACHE_DB),
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DEBUG="false",
@@ -205,8 +210,19 @@ def served(tmp_path_factory):
     log = folder / "serve.log"
     process = None
     try:
-        _run(env, "collectstatic", "--no-input", "--verbosity", "0")
+        # make serve's two steps before the processes; collectstatic touches no database, so it
+        # runs beside the release step here, to save a few seconds of CI.
+        collecting = subprocess.Popen(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         _run(env, "release", "--verbosity", "0")
+        collected, _ = collecting.communicate(timeout=300)
+        assert collecting.returncode == 0, f"manage.py collectstatic:\n{collected}"
         printed = _run(env, "shell", "--no-imports", "-c", PREPARE)
         keys = json.loads(printed.split("KEYS ", 1)[1])
         with log.open("w") as out:
