@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 
-from .access import children_for, messages_for
-from .models import Child, OutboxMessage
+from .access import children_for
+from .models import Child
 
 
 def search_children(user, query: str = "", page_number: str | int = 1, per_page: int = 50) -> Page:
@@ -29,21 +29,4 @@ def search_children(user, query: str = "", page_number: str | int = 1, per_page:
         children = children.filter(terms)
     return Paginator(children.order_by("last_name", "first_name", "pk"), per_page).get_page(
         page_number
-    )
-
-
-def message_page(user, status: str = "", page_number: str | int = 1, per_page: int = 50) -> Page:
-    messages = messages_for(user).select_related("child", "to_user", "to_contact")
-    if status in OutboxMessage.Status.values:
-        messages = messages.filter(status=status)
-    return Paginator(messages.order_by("-created_at", "-pk"), per_page).get_page(page_number)
-
-
-def messages_about(user, child) -> list[OutboxMessage]:
-    """Messages about one child, for the SEND team's case view."""
-    return list(
-        messages_for(user)
-        .filter(child__in=children_for(user).filter(pk=child.pk))
-        .select_related("to_user", "to_contact")
-        .order_by("-created_at")[:50]
     )

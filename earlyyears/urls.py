@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .uploads import public_media
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,8 +19,6 @@ urlpatterns = [
     path("readyz/", views.readiness, name="readiness"),
     path("", include("earlyyears.accounts.urls")),
     path("", include("earlyyears.messaging.urls")),
-    path("messages/", views.message_log, name="message-log"),
-    path("messages/<int:message_id>/retry/", views.retry_message, name="retry-message"),
     path("", include("pathway.urls")),
     path("", include("dataprotection.urls")),
     path("", include("training.urls")),
@@ -29,10 +28,12 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Wagtail's images and renditions, in every mode (DEBUG or not), from the default store; nothing
+# else under MEDIA_ROOT, nothing of the private store (earlyyears.uploads.public_media).
+if settings.MEDIA_URL.startswith("/"):
+    urlpatterns += [
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", public_media, name="public-media")
+    ]
 
 # Wagtail serves the pages trainers and editors publish (training, the local offer).
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,23 +1,15 @@
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 from kombu import Connection
 
-from . import outbox, security
-from .access import messages_for
+from . import security
 from .forms import SignInForm
-from .models import OutboxMessage, Role
 from .navigation import tasks_for
-from .selectors import message_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -48,45 +40,6 @@ class SignInView(auth_views.LoginView):
         if enrolled or security.two_factor_required(user):
             return redirect(security.second_step_url(user, self.get_success_url()))
         return response
-
-
-@login_required
-def message_log(request: HttpRequest) -> HttpResponse:
-    """Every message the service has sent or tried to send, for the SEND team."""
-    if not request.user.is_send_team:
-        raise PermissionDenied
-    status = request.GET.get("status", "")
-    page = message_page(request.user, status, request.GET.get("page", 1))
-    return render(
-        request,
-        "earlyyears/message_log.html",
-        {
-            "page_title": "Messages",
-            "page": page,
-            "status": status,
-            "statuses": OutboxMessage.Status.choices,
-            "can_retry": request.user.role == Role.SEND_MANAGER,
-        },
-    )
-
-
-@login_required
-@require_POST
-def retry_message(request: HttpRequest, message_id: int) -> HttpResponse:
-    if request.user.role != Role.SEND_MANAGER:
-        raise PermissionDenied
-    message = get_object_or_404(messages_for(request.user), pk=message_id)
-    if outbox.retry_message(message):
-        messages.success(request, "The message will be sent again.")
-    else:
-        messages.error(request, "Only failed, undelivered or unknown messages can be retried.")
-    return redirect(
-        request.POST.get("next")
-        if url_has_allowed_host_and_scheme(
-            request.POST.get("next"), allowed_hosts={request.get_host()}
-        )
-        else "message-log"
-    )
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from earlyyears import uploads
 from earlyyears.access import can_see_child_records, child_for, children_for, settings_for
+from earlyyears.messaging.selectors import messages_about
 from earlyyears.models import Role, display_name
 from earlyyears.roles import HEALTH_NOTIFIER_ROLES, PORTAGE_ROLES
-from earlyyears.selectors import messages_about, search_children
+from earlyyears.selectors import search_children
 from pathway.advice import services as advice
 from pathway.casework import selectors as selectors_casework
 from pathway.casework import services as casework

@@ -12,16 +12,10 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import DateWidget, ForeignKeyWidget
 
+from earlyyears.dates import UK_DATE, uk_date
 from earlyyears.models import Role, User, display_name
 
 from .models import LEARNER_ROLES, Completion, TrainingModulePage
-
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-UK_DATE = "%d/%m/%Y"
-
-
-def _uk(day: datetime.date | None) -> str:
-    return day.strftime(UK_DATE) if day else ""
 
 
 class CompletionExportResource(resources.ModelResource):
@@ -74,10 +68,10 @@ class CompletionExportResource(resources.ModelResource):
         return completion.module.slug if completion.module else ""
 
     def dehydrate_completed(self, completion: Completion) -> str:
-        return _uk(completion.completed_at)
+        return uk_date(completion.completed_at)
 
     def dehydrate_renew_by_date(self, completion: Completion) -> str:
-        return _uk(completion.renew_by)
+        return uk_date(completion.renew_by)
 
     def dehydrate_source_label(self, completion: Completion) -> str:
         return completion.get_source_display()

@@ -44,19 +44,9 @@ from ..models import (
     SettingMembership,
     User,
 )
+from ..roles import CHILD_ROLES
 from .selectors import LABELS, hash_token
 
-# Roles whose holders see children's records (earlyyears.access and pathway.access).
-CHILD_ROLES = frozenset(
-    {
-        Role.PRACTITIONER,
-        Role.PORTAGE_WORKER,
-        Role.SEND_OFFICER,
-        Role.SEND_MANAGER,
-        Role.EARLY_HELP_COORDINATOR,
-        Role.PROFESSIONAL,
-    }
-)
 SCALAR_KEYS = ("email", "role", "is_active", "is_staff", "is_superuser")
 MANY_KEYS = ("groups", "user_permissions")
 KEYS = (*SCALAR_KEYS, *MANY_KEYS, "settings", "caseload")

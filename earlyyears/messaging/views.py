@@ -5,13 +5,27 @@ Every request must carry a valid X-Twilio-Signature for the exact public URL Twi
 unsigned or forged gets 403 and changes nothing."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from .services import HELP_REQUEST, help_reply, record_opt_out_keyword, record_provider_status
+from ..access import messages_for
+from ..models import OutboxMessage, Role
+from .selectors import message_page
+from .services import (
+    HELP_REQUEST,
+    help_reply,
+    record_opt_out_keyword,
+    record_provider_status,
+    retry_message,
+)
 
 
 def public_url(request: HttpRequest) -> str:
@@ -55,3 +69,42 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
     if keyword == HELP_REQUEST and not request.POST.get("OptOutType"):
         reply.message(help_reply())
     return HttpResponse(str(reply), content_type="text/xml")
+
+
+@login_required
+def message_log(request: HttpRequest) -> HttpResponse:
+    """Every message the service has sent or tried to send, for the SEND team."""
+    if not request.user.is_send_team:
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    page = message_page(request.user, status, request.GET.get("page", 1))
+    return render(
+        request,
+        "earlyyears/message_log.html",
+        {
+            "page_title": "Messages",
+            "page": page,
+            "status": status,
+            "statuses": OutboxMessage.Status.choices,
+            "can_retry": request.user.role == Role.SEND_MANAGER,
+        },
+    )
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, message_id: int) -> HttpResponse:
+    if request.user.role != Role.SEND_MANAGER:
+        raise PermissionDenied
+    message = get_object_or_404(messages_for(request.user), pk=message_id)
+    if retry_message(message):
+        messages.success(request, "The message will be sent again.")
+    else:
+        messages.error(request, "Only failed, undelivered or unknown messages can be retried.")
+    return redirect(
+        request.POST.get("next")
+        if url_has_allowed_host_and_scheme(
+            request.POST.get("next"), allowed_hosts={request.get_host()}
+        )
+        else "message-log"
+    )
