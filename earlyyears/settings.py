@@ -243,14 +243,56 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static_build"] if (BASE_DIR / "static_build").is_dir() else []
+# Files (earlyyears/storage.py; docs/deploying.md, "Files and caches"): every file goes through
+# Django's storage API, under two aliases. `default`: Wagtail's images (public by nature, served
+# at MEDIA_URL in every mode) and documents (streamed by Wagtail's view). `private`: child files
+# and import files, never given a URL, streamed only through the access layer. The local disk by
+# default; an S3-compatible object store when AWS_STORAGE_BUCKET_NAME is set.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # Observation photos and documents: never under MEDIA_ROOT, never given a URL.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+FILES_IN_OBJECT_STORE = bool(AWS_STORAGE_BUCKET_NAME)
+if FILES_IN_OBJECT_STORE:
+    # Child files in a bucket of their own, or (by default) under a prefix of the same bucket.
+    AWS_PRIVATE_STORAGE_BUCKET_NAME = (
+        os.environ.get("AWS_PRIVATE_STORAGE_BUCKET_NAME") or AWS_STORAGE_BUCKET_NAME
+    )
+    AWS_PRIVATE_LOCATION = os.environ.get("AWS_PRIVATE_LOCATION", "private").strip("/")
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None  # any S3-compatible
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE") or None  # "path"
+    # The access key is read from the environment by boto3 itself (AWS_ACCESS_KEY_ID and
+    # AWS_SECRET_ACCESS_KEY), or comes from the machine's role: never kept in settings.
+    AWS_S3_SERVER_SIDE_ENCRYPTION = os.environ.get("AWS_S3_SERVER_SIDE_ENCRYPTION", "AES256")
+    AWS_S3_SSE_KMS_KEY_ID = os.environ.get("AWS_S3_SSE_KMS_KEY_ID", "")
+    # Images alone are readable without credentials: by this ACL, or (empty) by a bucket policy.
+    AWS_PUBLIC_IMAGES_ACL = os.environ.get("AWS_PUBLIC_IMAGES_ACL", "public-read")
+    AWS_DEFAULT_ACL = None  # everything else: the bucket's default, private
+    AWS_QUERYSTRING_AUTH = True
+    AWS_QUERYSTRING_EXPIRE = int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "300"))
+    AWS_S3_FILE_OVERWRITE = False  # two images called photo.jpg are two files
 CONCERN_DRAFT_DAYS = int(os.environ.get("CONCERN_DRAFT_DAYS", "28"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {"BACKEND": "earlyyears.objectstore.PublicS3Storage"}
+        if FILES_IN_OBJECT_STORE
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "private": (
+        {
+            "BACKEND": "earlyyears.objectstore.PrivateS3Storage",
+            "OPTIONS": {
+                "bucket_name": AWS_PRIVATE_STORAGE_BUCKET_NAME,
+                "location": AWS_PRIVATE_LOCATION,
+                "default_acl": "private",
+            },
+        }
+        if FILES_IN_OBJECT_STORE
+        else {"BACKEND": "earlyyears.storage.PrivateFileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -260,6 +302,24 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = TESTING
+
+# Caches: Redis, shared by every web process and worker, whenever REDIS_URL is set; otherwise
+# this process's memory (the embedded default: one process). Nothing that decides access is
+# cached beyond one request (docs/deploying.md, "Files and caches").
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Test runs (one per xdist worker) never read each other's entries.
+            "KEY_PREFIX": f"earlyyears-test-{os.getpid()}" if TESTING else "earlyyears",
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Email: to the console unless an SMTP host is configured.
@@ -373,9 +433,15 @@ if os.environ.get("SEARCH_URL"):
     }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "rtf", "txt", "xlsx", "odt"]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.DocumentForm"  # content must match the extension
+# Documents are always streamed by Wagtail's view (its privacy checks first), never a redirect to
+# the store: in an object store they stay private objects.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"  # a file that cannot be read is refused
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# django-import-export's admin keeps a file between preview and confirmation: in the private
+# store, shared by every web process (never a local temporary folder).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "earlyyears.storage.ImportTemporaryStorage"
 
 # Logs (earlyyears/logs.py, docs/deploying.md): plain text by default (`make run`, tests);
 # LOG_FORMAT=json (the default under `make serve`) writes one JSON object a line with the request

@@ -5,14 +5,19 @@ served as a PNG, and a file we cannot recognise is refused."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.http import require_safe
+
+from . import storage
 
 HEAD_BYTES = 2048
 
@@ -89,15 +94,59 @@ def stored_type(field_file: FieldFile, allowed=PHOTOS_AND_DOCUMENTS) -> FileType
 
 def serve(field_file: FieldFile, name: str, allowed=PHOTOS_AND_DOCUMENTS) -> FileResponse:
     """A stored upload as a download, typed by its content, never shown in the page, never
-    cached."""
-    file_type = stored_type(field_file, allowed)
+    cached. Called only after the access layer has found the record: the file is streamed
+    through this process from whichever store holds it (the local disk or the object store's
+    private bucket), which gives it no URL of its own."""
+    handle = field_file.storage.open(field_file.name, "rb")
+    try:
+        file_type = detect(handle.read(HEAD_BYTES), allowed) or UNKNOWN
+        handle.seek(0)
+    except Exception:
+        handle.close()
+        raise
     response = FileResponse(
-        field_file.storage.open(field_file.name, "rb"),
+        handle,
         as_attachment=True,
         filename=download_name(name, file_type),
         content_type=file_type.content_type,
     )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# Images editors publish (Wagtail's images and their renditions) are public by nature: served
+# from the default store at MEDIA_URL in every mode, DEBUG or not. Nothing else under MEDIA_ROOT
+# (Wagtail's documents go through Wagtail's own view) and nothing of the private store.
+PUBLIC_IMAGE_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "avif": "image/avif",
+}
+
+
+@require_safe
+def public_media(request: HttpRequest, name: str) -> FileResponse:
+    """A Wagtail image or rendition from the `default` store, or 404."""
+    clean = posixpath.normpath(name).lstrip("/")
+    extension = clean.rsplit(".", 1)[-1].lower() if "." in clean else ""
+    if (
+        clean != name
+        or ".." in clean.split("/")
+        or not storage.is_public_image(clean)
+        or extension not in PUBLIC_IMAGE_TYPES
+    ):
+        raise Http404
+    try:
+        handle = default_storage.open(clean, "rb")
+    except (FileNotFoundError, SuspiciousFileOperation, ValueError) as missing:
+        raise Http404 from missing
+    response = FileResponse(handle, content_type=PUBLIC_IMAGE_TYPES[extension])
+    response["Cache-Control"] = "public, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

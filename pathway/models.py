@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.db import models
 from django.utils import timezone
 
+from earlyyears import storage
 from earlyyears.models import Area, Child, Setting, User
 from earlyyears.needs import EYFSArea
 
 
-class PrivateStorage(FileSystemStorage):
-    """Uploads live outside MEDIA_ROOT and have no URL: streamed only through the access layer.
-
-    The location is read from PRIVATE_MEDIA_ROOT each time, so it follows the setting."""
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no URL: stream them through the access layer")
-
-
-def private_storage() -> FileSystemStorage:
-    return PrivateStorage()
+def private_storage() -> Storage:
+    """Observation files are child files: the `private` storage alias (earlyyears.storage), on
+    the local disk outside MEDIA_ROOT or in the object store's private bucket, never given a
+    URL, streamed only through the access layer. (Named in migrations: keep the name.)"""
+    return storage.private()
 
 
 class ShareWith(models.TextChoices):

@@ -213,6 +213,7 @@ NO_CHILD_DATA: dict[str, str] = {
     "health": "liveness: database and version only",
     # accounts and deployment (tests/security checks them)
     "readiness": "readiness: database and broker status only, no sign-in",
+    "public-media": "Wagtail's images only, public by nature (tests/production/test_storage.py)",
     "two-factor-verify": "the signed-in user's own second step",
     "two-factor-set-up": "the signed-in user's own authenticator app",
     "two-factor": "the signed-in user's own two-factor status",

@@ -8,8 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve, reverse
 
+from earlyyears.storage import PrivateFileSystemStorage
 from pathway.forms import ObservationForm
-from pathway.models import Observation, PrivateStorage
+from pathway.models import Observation
 
 from .conftest import PNG
 
@@ -58,7 +59,7 @@ def test_a_stored_upload_is_outside_media_root_and_has_no_url(client, world, set
     assert stored.is_file()
     assert Path(settings.PRIVATE_MEDIA_ROOT).resolve() in stored.parents
     assert Path(settings.MEDIA_ROOT).resolve() not in stored.parents
-    assert isinstance(observation.attachment.storage, PrivateStorage)
+    assert isinstance(observation.attachment.storage, PrivateFileSystemStorage)
     with pytest.raises(ValueError, match="no URL"):
         observation.attachment.url  # noqa: B018
 
