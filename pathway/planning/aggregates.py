@@ -144,6 +144,10 @@ def figures_key(state: NeedFiguresState, year: int) -> str:
 
 # --- Reading: a year of figures, suppressed --------------------------------------------------
 
+# Kept in each process on purpose, not in the shared cache (issue 17): the key carries the
+# figures' version, read from the database on every request, so another process's rebuild or
+# refresh changes the key and an old cube is never read again; a cube holds counts by area
+# (never a child) and decides no access (the planning page checks the role first).
 _CUBES: OrderedDict[str, YearCube] = OrderedDict()
 _CUBES_KEPT = 64
 
