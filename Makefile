@@ -77,8 +77,13 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Every benchmark on PostgreSQL (pytest-django creates the test_ database and drops it after),
+# one table at the end, written to docs/performance.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/earlyyears_bench
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
 bench: install
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -o addopts="-p no:cacheprovider" -p no:randomly -s tests/benchmarks $(PYTEST_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_BROKER_URL=$(BENCH_BROKER_URL) BENCH_REPORT=docs/performance.md \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -o addopts="-p no:cacheprovider" -p no:randomly -s --create-db tests/benchmarks $(PYTEST_ARGS)
 
 # Every benchmark at tiny sizes (tests/benchmarks/__init__.py), to see that none is broken: CI
 # runs it on PostgreSQL with a broker, so each one runs; its figures mean nothing.

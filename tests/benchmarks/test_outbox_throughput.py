@@ -71,7 +71,14 @@ def wait_until_sent(prefix: str, count: int, seconds: float) -> dict[str, int]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outbox_throughput(broker_url, fake_twilio, settings, tmp_path, capsys):  # noqa: F811
+def test_outbox_throughput(
+    broker_url,
+    fake_twilio,  # noqa: F811
+    settings,
+    tmp_path,
+    capsys,
+    bench_table,
+):
     if connection.vendor != "postgresql":
         pytest.skip("the worker subprocess shares the test database: run on PostgreSQL")
     settings.CELERY_TASK_ALWAYS_EAGER = False
@@ -104,3 +111,9 @@ def test_outbox_throughput(broker_url, fake_twilio, settings, tmp_path, capsys):
             f"second (worker pool={POOL}, concurrency={CONCURRENCY}; queueing and enqueueing "
             f"took {enqueued:.1f} s; fake Twilio latency {LATENCY * 1000:.0f} ms)"
         )
+    bench_table.add(
+        f"outbox: messages sent per second ({COUNT} messages, fake Twilio at "
+        f"{LATENCY * 1000:.0f} ms)",
+        COUNT / elapsed,
+        unit="per second",
+    )
