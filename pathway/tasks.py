@@ -6,7 +6,7 @@ from pathway.tac.services import remind_actions_due
 from .services import purge_expired_drafts, remind_drafts_expiring
 
 
-@shared_task
+@shared_task(name="pathway.tasks.purge_expired_concern_drafts")
 def purge_expired_concern_drafts() -> int:
     """Expired drafts hold children's details nobody sent: delete them (hourly, by celery beat)."""
     return purge_expired_drafts()
