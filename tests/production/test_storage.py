@@ -28,6 +28,7 @@ from django.utils.module_loading import import_string
 from PIL import Image as PillowImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import Collection
 
 from dataprotection import retention
 from earlyyears.storage import ImportTemporaryStorage, PrivateFileSystemStorage
@@ -50,6 +51,14 @@ def _no_renditions_of_other_tests():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _root_collection(db):
+    """Wagtail's images and documents go in a collection: its root, made by Wagtail's migration,
+    is gone after a transactional test's flush."""
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
 
 @pytest.fixture
