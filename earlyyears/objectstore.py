@@ -6,6 +6,7 @@ Kept apart from `earlyyears.storage` so the embedded default never imports boto3
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
 
 from .storage import NO_URL, is_public_image
@@ -27,35 +28,18 @@ class EncryptedS3Storage(S3Storage):
 
 
 class PublicS3Storage(EncryptedS3Storage):
-    """The `default` alias. Objects are private (the bucket's default); Wagtail's images alone
-    are written readable by anyone (AWS_PUBLIC_IMAGES_ACL, public-read unless set otherwise;
-    empty where a bucket policy opens the image prefixes instead, as on a bucket with ACLs
-    switched off) and get plain URLs. Anything else (Wagtail's documents) gets only a short-lived
-    signed URL, though Wagtail's view streams documents and never hands one out."""
-
-    def _relative(self, name: str) -> str:
-        location = (self.location or "").strip("/")
-        name = name.lstrip("/")
-        if location and name.startswith(location + "/"):
-            return name[len(location) + 1 :]
-        return name
-
-    def get_object_parameters(self, name):
-        params = super().get_object_parameters(name)
-        acl = getattr(settings, "AWS_PUBLIC_IMAGES_ACL", "public-read")
-        if acl and is_public_image(self._relative(name)):
-            params["ACL"] = acl
-        return params
+    """The `default` alias. Every object is private (the bucket's default ACL): nothing in the
+    store is readable without credentials. Wagtail's images, public by nature, get the service's
+    own URL (MEDIA_URL), where `earlyyears.uploads.public_media` streams them from the store, so
+    pages name no other origin (the Content-Security-Policy allows images from 'self' alone) and
+    a bucket with ACLs switched off needs no policy. Anything else (Wagtail's documents) gets
+    only a short-lived signed URL, though Wagtail's view streams documents and never hands one
+    out."""
 
     def url(self, name, parameters=None, expire=None, http_method=None):
-        if not is_public_image(name):
-            return super().url(name, parameters, expire, http_method)
-        # An image's URL is the same for everyone and never expires: it goes into pages.
-        signed, self.querystring_auth = self.querystring_auth, False
-        try:
-            return super().url(name, parameters, expire, http_method)
-        finally:
-            self.querystring_auth = signed
+        if is_public_image(name):
+            return settings.MEDIA_URL + filepath_to_uri(name.lstrip("/"))
+        return super().url(name, parameters, expire, http_method)
 
 
 class PrivateS3Storage(EncryptedS3Storage):

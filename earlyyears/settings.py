@@ -245,7 +245,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static_build"] if (BASE_DIR / "static_build").is_dir() else []
 # Files (earlyyears/storage.py; docs/deploying.md, "Files and caches"): every file goes through
 # Django's storage API, under two aliases. `default`: Wagtail's images (public by nature, served
-# at MEDIA_URL in every mode) and documents (streamed by Wagtail's view). `private`: child files
+# at MEDIA_URL in every mode, from the disk or the store) and documents (streamed by Wagtail's
+# view). `private`: child files
 # and import files, never given a URL, streamed only through the access layer. The local disk by
 # default; an S3-compatible object store when AWS_STORAGE_BUCKET_NAME is set.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -267,9 +268,8 @@ if FILES_IN_OBJECT_STORE:
     # AWS_SECRET_ACCESS_KEY), or comes from the machine's role: never kept in settings.
     AWS_S3_SERVER_SIDE_ENCRYPTION = os.environ.get("AWS_S3_SERVER_SIDE_ENCRYPTION", "AES256")
     AWS_S3_SSE_KMS_KEY_ID = os.environ.get("AWS_S3_SSE_KMS_KEY_ID", "")
-    # Images alone are readable without credentials: by this ACL, or (empty) by a bucket policy.
-    AWS_PUBLIC_IMAGES_ACL = os.environ.get("AWS_PUBLIC_IMAGES_ACL", "public-read")
-    AWS_DEFAULT_ACL = None  # everything else: the bucket's default, private
+    # Every object private (the bucket's default): images are public through MEDIA_URL.
+    AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
     AWS_QUERYSTRING_EXPIRE = int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "300"))
     AWS_S3_FILE_OVERWRITE = False  # two images called photo.jpg are two files

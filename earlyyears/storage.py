@@ -7,11 +7,11 @@
   URL: they are streamed through the access layer (`earlyyears.uploads.serve`).
 
 The embedded default keeps both on the local disk (MEDIA_ROOT and PRIVATE_MEDIA_ROOT, the
-second never served by any URL); `earlyyears.uploads.public_media` serves the images from the
-first in every mode, DEBUG or not. With AWS_STORAGE_BUCKET_NAME set (settings.py), both go to an
+second never served by any URL). With AWS_STORAGE_BUCKET_NAME set (settings.py), both go to an
 S3-compatible object store (`earlyyears.objectstore`): server-side encryption is asked for on
-every object, only images are readable without credentials, and private objects sit in their
-own bucket or under their own prefix, private.
+every object, no object is readable without credentials, and child files sit in their own
+bucket or under their own prefix. In both modes `earlyyears.uploads.public_media` serves the
+images (and nothing else) at MEDIA_URL, DEBUG or not.
 
 Generated PDFs (the early help pack, "All about me", training certificates) and exports are
 made for each request and streamed; none is written anywhere.
@@ -30,7 +30,7 @@ from import_export.tmp_storages import MediaStorage
 
 PRIVATE_ALIAS = "private"
 # What Wagtail writes for images: the originals and their renditions. Nothing else in the
-# default store is readable without credentials or served by `public_media`.
+# default store is served by `public_media`.
 PUBLIC_IMAGE_PREFIXES = ("original_images/", "images/")
 NO_URL = "Private files have no URL: stream them through the access layer"
 

@@ -117,8 +117,9 @@ def serve(field_file: FieldFile, name: str, allowed=PHOTOS_AND_DOCUMENTS) -> Fil
 
 
 # Images editors publish (Wagtail's images and their renditions) are public by nature: served
-# from the default store at MEDIA_URL in every mode, DEBUG or not. Nothing else under MEDIA_ROOT
-# (Wagtail's documents go through Wagtail's own view) and nothing of the private store.
+# from the default store (the disk or the object store) at MEDIA_URL in every mode, DEBUG or
+# not. Nothing else of the default store (Wagtail's documents go through Wagtail's own view) and
+# nothing of the private store.
 PUBLIC_IMAGE_TYPES = {
     "jpg": "image/jpeg",
     "jpeg": "image/jpeg",

@@ -66,7 +66,7 @@ class Store:
 
 
 def new_store() -> Store:
-    """Two fresh buckets (public images and documents, private child files) in the emulator."""
+    """Two fresh buckets (Wagtail's images and documents, child files) in the emulator."""
     import boto3
 
     endpoint = emulator()
@@ -97,7 +97,6 @@ def use_object_store(settings) -> Store:
     settings.AWS_S3_ACCESS_KEY_ID = KEY_ID
     settings.AWS_S3_SECRET_ACCESS_KEY = SECRET
     settings.AWS_S3_SERVER_SIDE_ENCRYPTION = "AES256"
-    settings.AWS_PUBLIC_IMAGES_ACL = "public-read"
     settings.AWS_DEFAULT_ACL = None
     settings.AWS_QUERYSTRING_AUTH = True
     settings.AWS_QUERYSTRING_EXPIRE = 300

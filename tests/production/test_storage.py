@@ -1,7 +1,8 @@
 """Every file through Django's storage API, on the local disk (the embedded default) and in an
 S3-compatible object store (a local emulator, moto's server mode): child files in the private
 store, encrypted, never readable without credentials, streamed only to those the access layer
-lets see the child; Wagtail's images and documents served in both modes; import files in the
+lets see the child; Wagtail's images (at the service's own URL) and documents served in both
+modes, nothing in the store readable without credentials; import files in the
 shared private store; retention deletes a child's files from the store."""
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -174,26 +174,23 @@ def test_a_wagtail_image_and_its_rendition_are_served(files, settings):
     rendition = image.get_rendition("max-30x30")
     assert (rendition.width, rendition.height) == (30, 20)
 
-    if files is None:
-        anonymous = Client()
-        for url in (rendition.url, image.file.url):
-            assert url.startswith(settings.MEDIA_URL)
-            response = anonymous.get(url)
-            assert response.status_code == 200, url
-            assert response["Content-Type"] == "image/png"
-            assert body(response).startswith(b"\x89PNG")
-        return
+    # Served at the service's own media URL in both modes (the Content-Security-Policy allows
+    # images from 'self' alone), to anyone.
+    anonymous = Client()
+    for url in (rendition.url, image.file.url):
+        assert url.startswith(settings.MEDIA_URL), url
+        response = anonymous.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"] == "image/png"
+        assert response["Cache-Control"] == "public, max-age=3600"
+        assert body(response).startswith(b"\x89PNG")
 
-    # In the store: public by nature, a plain URL anyone can read, encrypted at rest.
-    assert rendition.url.startswith(f"{files.endpoint}/{files.public_bucket}/images/")
-    assert "Signature" not in rendition.url
-    with urllib.request.urlopen(rendition.url, timeout=10) as response:  # noqa: S310
-        assert response.status == 200
-        assert response.read().startswith(b"\x89PNG")
-    for name in (rendition.file.name, image.file.name):
-        head = files.client.head_object(Bucket=files.public_bucket, Key=name)
-        assert head["ServerSideEncryption"] == "AES256"
-        assert files.anonymous_get(files.public_bucket, name) == 200
+    if files is not None:
+        # In the store: encrypted at rest, and not readable there without credentials.
+        for name in (rendition.file.name, image.file.name):
+            head = files.client.head_object(Bucket=files.public_bucket, Key=name)
+            assert head["ServerSideEncryption"] == "AES256"
+            assert files.anonymous_get(files.public_bucket, name) == 403
 
 
 def test_a_wagtail_document_is_served_through_wagtails_view_only(files, settings):
@@ -301,7 +298,7 @@ def test_the_environment_switches_every_alias_to_the_store():
         "'private_acl': p.default_acl, 'default_bucket': d.bucket_name, "
         "'default_acl': d.default_acl, 'overwrite': d.file_overwrite, "
         "'sse': d.get_object_parameters('documents/a.pdf'), "
-        "'image': d.get_object_parameters('images/a.png'), "
+        "'image': d.get_object_parameters('images/a.png'), 'image_url': d.url('images/a.png'), "
         "'docs': settings.WAGTAILDOCS_SERVE_METHOD}))"
     )
     result = subprocess.run(  # noqa: S603 - our own settings
@@ -324,6 +321,7 @@ def test_the_environment_switches_every_alias_to_the_store():
         "default_acl": None,
         "overwrite": False,
         "sse": {"ServerSideEncryption": "AES256"},
-        "image": {"ServerSideEncryption": "AES256", "ACL": "public-read"},
+        "image": {"ServerSideEncryption": "AES256"},
+        "image_url": "/media/images/a.png",
         "docs": "serve_view",
     }
