@@ -222,6 +222,19 @@ class Referral(models.Model):
                 condition=models.Q(status__in=["submitted", "in_triage", "more_information"]),
                 name="waiting_queue_order",
             ),
+            # The queue sorted by when it was received, either way.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(status__in=["submitted", "in_triage", "more_information"]),
+                name="waiting_queue_received",
+            ),
+            # The queue's counts: every column they read, so they are an index-only scan.
+            # (Needs: a GIN index on PostgreSQL only, in migration 0011.)
+            models.Index(
+                fields=["allocated_to", "next_due_on", "next_due_soon_from", "status", "id"],
+                condition=models.Q(status__in=["submitted", "in_triage", "more_information"]),
+                name="waiting_queue_counts",
+            ),
             models.Index(fields=["status", "next_due_on", "submitted_at"]),
             models.Index(fields=["allocated_to", "status"]),
             models.Index(fields=["status", "submitted_at"]),

@@ -157,11 +157,20 @@ class NoteForm(GovukForm):
 
 
 class TriageFilterForm(GovukForm):
-    """The queue's filters, from the query string; a bad value is reported, never a 500."""
+    """The queue's filters, from the query string; a bad value is reported, never a 500.
+
+    The setting is a text field (a name or an Ofsted URN, matched on the server) so the page
+    does not list every setting in the county; an old link's `?setting=<id>` still filters."""
 
     route = forms.ChoiceField(label="Route", required=False)
     area = forms.TypedChoiceField(label="Area", required=False, coerce=int, empty_value=None)
-    setting = forms.TypedChoiceField(label="Setting", required=False, coerce=int, empty_value=None)
+    setting = forms.CharField(
+        label="Setting",
+        help_text="Name or Ofsted URN",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
     age_band = forms.ChoiceField(label="Age", required=False)
     need = forms.ChoiceField(label="Broad area of need", required=False)
     waiting = forms.ChoiceField(label="Waiting", required=False)
@@ -171,12 +180,15 @@ class TriageFilterForm(GovukForm):
         choices=[("", "Any"), ("overdue", "Overdue"), ("due_soon", "Due soon")],
     )
     allocated = forms.ChoiceField(label="Allocated to", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, areas, settings, officers, waiting, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, areas, officers, waiting, settings_matching, sorts, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.settings_matching = settings_matching
         self.fields["route"].choices = [("", "Any route"), *Route.choices]
         self.fields["area"].choices = [("", "Any area")] + [(a.pk, a.name) for a in areas]
-        self.fields["setting"].choices = [("", "Any setting")] + [(s.pk, s.name) for s in settings]
         self.fields["age_band"].choices = [("", "Any age"), *AgeBand.choices]
         self.fields["need"].choices = [("", "Any need"), *BroadAreaOfNeed.choices]
         self.fields["waiting"].choices = [("", "Any time")] + [
@@ -187,10 +199,32 @@ class TriageFilterForm(GovukForm):
             ("me", "Me"),
             ("none", "No one yet"),
         ] + [(str(o.pk), display_name(o)) for o in officers]
+        self.fields["sort"].choices = [("", "")] + [
+            (f"{way}{name}", name) for name in sorts for way in ("", "-")
+        ]
         for field in self.fields.values():
-            field.widget = QuickSelect(choices=field.choices)
+            if isinstance(field.widget, forms.Select):
+                field.widget = QuickSelect(choices=field.choices)
             label = field.label.lower()
             field.error_messages["invalid_choice"] = f"Choose a {label} from the list"
+        self.fields["sort"].error_messages["invalid_choice"] = "Choose a column to sort by"
+
+    def clean_setting(self) -> str | int | None:
+        text = " ".join(self.cleaned_data["setting"].split())
+        if not text:
+            return None
+        found = list(self.settings_matching(text).values_list("pk", "urn")[:2])
+        if not found:
+            raise forms.ValidationError(
+                "No setting matches that name or Ofsted URN", code="no_match"
+            )
+        if text.isdigit() and any(pk == int(text) for pk, _ in found):
+            # An old link's setting id: show the setting's URN in the box, filter by the id.
+            pk, urn = next((pk, urn) for pk, urn in found if pk == int(text))
+            self.data = self.data.copy()
+            self.data["setting"] = urn
+            return pk
+        return text
 
 
 class SharingForm(GovukForm):

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.db.models import Count, Exists, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from earlyyears.dates import months_ago as _months_ago
-from earlyyears.models import Area, User
+from earlyyears.models import Area, Setting, User
 from earlyyears.needs import AgeBand
 from earlyyears.roles import SEND_TEAM_ROLES
 from pathway import clocks
@@ -55,11 +57,24 @@ def area_and_descendants(area_id: int) -> list[int]:
     return sorted(ids)
 
 
+def settings_matching(text: str) -> QuerySet[Setting]:
+    """The settings a caseworker means by what they typed in the setting filter: those whose
+    Ofsted URN or name it is exactly (or, for old links, whose id), else every setting whose name
+    holds it. One query, usable as a subquery."""
+    text = text.strip()
+    exact = Q(urn__iexact=text) | Q(name__iexact=text)
+    if text.isdigit():
+        exact |= Q(pk=int(text))
+    return Setting.objects.filter(
+        exact | (Q(name__icontains=text) & ~Exists(Setting.objects.filter(exact)))
+    )
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     route: str = ""
     area: int | None = None
-    setting: int | None = None
+    setting: int | str | None = None  # a setting's id, or what was typed in the filter
     age_band: str = ""
     need: str = ""
     waiting: str = ""
@@ -76,8 +91,10 @@ def filter_queue(
         )
     if filters.area:
         queryset = queryset.filter(area_id__in=area_and_descendants(filters.area))
-    if filters.setting:
+    if isinstance(filters.setting, int):
         queryset = queryset.filter(setting_id=filters.setting)
+    elif filters.setting:
+        queryset = queryset.filter(setting_id__in=settings_matching(filters.setting).values("pk"))
     if filters.age_band in AGE_BAND_MONTHS:
         youngest, oldest = AGE_BAND_MONTHS[filters.age_band]
         queryset = queryset.filter(child__date_of_birth__lte=_months_ago(today, youngest))
@@ -85,7 +102,11 @@ def filter_queue(
             born_after = _months_ago(today, oldest + 1)
             queryset = queryset.filter(child__date_of_birth__gt=born_after)
     if filters.need:
-        queryset = queryset.filter(broad_areas_of_need__icontains=f'"{filters.need}"')
+        if connections[queryset.db].vendor == "postgresql":
+            # jsonb containment, served by the waiting_queue_needs GIN index.
+            queryset = queryset.filter(broad_areas_of_need__contains=[filters.need])
+        else:  # SQLite has no JSON containment: a text match on the stored list
+            queryset = queryset.filter(broad_areas_of_need__icontains=f'"{filters.need}"')
     if filters.waiting in WAITING_BUCKETS:
         _, fewest, most = WAITING_BUCKETS[filters.waiting]
         start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
@@ -109,20 +130,56 @@ def filter_queue(
     return queryset
 
 
-def triage_queue(user: User, filters: QueueFilters, today: datetime.date) -> QuerySet[Referral]:
-    """Waiting referrals, most urgent clock first, then the longest waiting."""
-    return (
+# The queue's sorts by column name; "-name" is the reverse. Each has an index over waiting
+# referrals (Referral.Meta.indexes), read forwards or backwards.
+QUEUE_SORTS = {
+    "clock": (F("next_due_on").asc(nulls_last=True), "submitted_at", "pk"),
+    "received": ("submitted_at", "pk"),
+    "child": ("child__last_name", "child__first_name", "pk"),
+    "setting": (F("setting__name").asc(nulls_last=True), "pk"),
+}
+DEFAULT_SORT = "clock"
+
+
+def triage_queue(
+    user: User, filters: QueueFilters, today: datetime.date, sort: str = DEFAULT_SORT
+) -> QuerySet[Referral]:
+    """Waiting referrals, most urgent clock first, then the longest waiting (or by `sort`)."""
+    descending = sort.startswith("-")
+    ordering = QUEUE_SORTS.get(sort.removeprefix("-"), QUEUE_SORTS[DEFAULT_SORT])
+    queryset = (
         filter_queue(queue_for(user), filters, user, today)
         .select_related("child", "setting", "area", "allocated_to")
         .prefetch_related(
             Prefetch("current_routes", queryset=ReferralRoute.objects.order_by("route"))
         )
-        .order_by(F("next_due_on").asc(nulls_last=True), "submitted_at", "pk")
+        .order_by(*ordering)
     )
+    return queryset.reverse() if descending else queryset
+
+
+class QueuePaginator(Paginator):
+    """Page numbers as before, with the cost of a page bounded by its distance from the nearer
+    end: a page in the second half is read backwards from the end (the last page costs what the
+    first does), and only the page's ids are found by offset, so rows are fetched for 25."""
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        queryset = self.object_list
+        if bottom > self.count - top:  # nearer the end: count back from it
+            start = self.count - top
+            ids = queryset.reverse().values("pk")[start : start + top - bottom]
+        else:
+            ids = queryset.values("pk")[bottom:top]
+        rows = list(queryset.filter(pk__in=ids))
+        return self._get_page(rows, number, self)
 
 
 def queue_counts(queryset: QuerySet[Referral], user: User, today: datetime.date) -> dict[str, int]:
-    """The numbers at the top of the queue, in one query."""
+    """The numbers at the top of the queue, in one query: unfiltered, an index-only read of
+    the waiting_queue_counts partial index."""
     return queryset.aggregate(
         waiting=Count("pk"),
         unallocated=Count("pk", filter=Q(allocated_to__isnull=True)),

@@ -6,14 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from earlyyears.models import Area, Role, Setting, display_name
+from earlyyears.models import Area, Role, display_name
 from earlyyears.roles import CHILD_RECORD_ROLES, CONSENT_RECORDER_ROLES
 from pathway.access import (
     information_request_for,
@@ -43,6 +42,23 @@ def _send_team_only(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+SORT_COLUMNS = {"child": "Child", "setting": "Setting", "received": "Received", "clock": "Clock"}
+
+
+def _sort_links(request: HttpRequest, sort: str) -> dict[str, dict[str, str]]:
+    """Each sortable column's link (the other way round if it is the current sort, from page
+    one, keeping the filters) and its aria-sort."""
+    links = {}
+    for name in SORT_COLUMNS:
+        query = request.GET.copy()
+        query.pop("page", None)
+        current = sort.removeprefix("-") == name
+        query["sort"] = name if sort == f"-{name}" or not current else f"-{name}"
+        aria = "none" if not current else "descending" if sort.startswith("-") else "ascending"
+        links[name] = {"href": f"?{query.urlencode()}", "aria": aria}
+    return links
+
+
 @login_required
 def triage_queue(request: HttpRequest) -> HttpResponse:
     _send_team_only(request)
@@ -51,21 +67,24 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     officers = list(selectors_casework.send_team_officers())
     form = TriageFilterForm(
         request.GET or None,
-        areas=Area.objects.order_by("name"),
-        settings=Setting.objects.order_by("name").only("pk", "name"),
+        # Names only: no area's boundary geometry on a page that draws no map.
+        areas=Area.objects.order_by("name").only("pk", "name"),
         officers=officers,
         waiting=selectors_casework.WAITING_BUCKETS,
+        settings_matching=selectors_casework.settings_matching,
+        sorts=selectors_casework.QUEUE_SORTS,
     )
     filters = selectors_casework.QueueFilters()
+    sort = selectors_casework.DEFAULT_SORT
     if form.is_bound and form.is_valid():
-        filters = selectors_casework.QueueFilters(
-            **{key: value for key, value in form.cleaned_data.items() if value not in ("", None)}
-        )
-    queue = selectors_casework.triage_queue(user, filters, today)
+        cleaned = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
+        sort = cleaned.pop("sort", sort)
+        filters = selectors_casework.QueueFilters(**cleaned)
+    queue = selectors_casework.triage_queue(user, filters, today, sort)
     counts = selectors_casework.queue_counts(
         selectors_casework.filter_queue(queue_for(user), filters, user, today), user, today
     )
-    paginator = Paginator(queue, QUEUE_PAGE_SIZE)
+    paginator = selectors_casework.QueuePaginator(queue, QUEUE_PAGE_SIZE)
     paginator.count = counts["waiting"]
     page = paginator.get_page(request.GET.get("page"))
     rows = [
@@ -84,6 +103,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "page": page,
             "query": query.urlencode(),
+            "sort_links": _sort_links(request, sort),
             "today": today,
             "has_errors": bool(form.errors),
         },

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from earlyyears.models import Area
 from pathway.casework import services as casework
-from pathway.casework.selectors import QueueFilters, queue_counts, triage_queue
+from pathway.casework.selectors import QueueFilters, QueuePaginator, queue_counts, triage_queue
 from pathway.models import Referral, ReferralClock
 from tests.factories import AreaFactory, ChildFactory, SettingFactory, practitioner_at
 
@@ -151,11 +151,143 @@ def test_pagination_keeps_filters(client, world, make_referral, page_number):
     assert "route=send_team" in body
 
 
-def test_filter_selects_escape_names_and_keep_the_choice(client, world, make_referral):
+def test_setting_filter_is_a_text_box_escaped_and_kept(client, world, make_referral):
     odd = SettingFactory(name='Tots & Co <script>alert("x")</script>')
     make_referral()
     client.force_login(world.send_officer)
-    body = client.get(QUEUE, {"setting": str(odd.pk)}).content.decode()
+    body = client.get(QUEUE, {"setting": odd.name}).content.decode()
+    assert "govuk-error-summary" not in body
     assert "<script>alert" not in body
-    assert "Tots &amp; Co &lt;script&gt;" in body
-    assert f'<option value="{odd.pk}" selected>' in body
+    assert 'value="Tots &amp; Co &lt;script&gt;' in body
+    assert "<option" not in body.split('name="setting"')[1].split(">")[0]
+    assert "Bluebell Pre-School</option>" not in body  # settings are not listed as options
+
+
+def test_setting_filter_by_name_urn_or_old_id(client, world, make_referral):
+    today = timezone.localdate()
+    officer = world.send_officer
+    at_a = make_referral()
+    at_b = make_referral(world.child_b)
+    setting_a, setting_b = at_a.setting, at_b.setting
+    assert setting_a != setting_b
+
+    def ids(setting):
+        return {r.pk for r in triage_queue(officer, QueueFilters(setting=setting), today)}
+
+    assert ids(setting_a.pk) == {at_a.pk}
+    assert ids(setting_a.urn.lower()) == {at_a.pk}
+    assert ids(setting_b.name.upper()) == {at_b.pk}
+    assert ids(setting_b.name[2:-2]) >= {at_b.pk}  # part of a name
+    client.force_login(officer)
+    body = client.get(QUEUE, {"setting": str(setting_a.pk)}).content.decode()  # an old link
+    assert at_a.reference in body and at_b.reference not in body
+    assert f'value="{setting_a.urn}"' in body
+    body = client.get(QUEUE, {"setting": setting_b.urn}).content.decode()
+    assert at_b.reference in body and at_a.reference not in body
+
+
+def test_setting_filter_reports_no_match(client, world, make_referral):
+    make_referral()
+    client.force_login(world.send_officer)
+    response = client.get(QUEUE, {"setting": "No such nursery anywhere"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    assert "No setting matches that name or Ofsted URN" in body
+    assert 'href="#id_setting"' in body
+
+
+@pytest.mark.parametrize("sort", ["clock", "-clock", "received", "-received", "child", "setting"])
+def test_sorts_order_every_row_not_just_the_page(client, world, make_referral, sort):
+    """Every page, read forwards or from the end, is the right slice of the whole sorted queue."""
+    today = timezone.localdate()
+    for index in range(28):
+        child = ChildFactory(
+            setting=world.setting_a if index % 3 else world.setting_b,
+            last_name=f"Name{(index * 7) % 11:02d}",
+        )
+        referral = make_referral(child, days_ago=index % 9)
+        if index % 4 == 0:
+            _overdue(referral, days=index % 5 + 1)
+    whole = list(triage_queue(world.send_officer, QueueFilters(), today, sort))
+    keys = {
+        "clock": lambda r: (r.next_due_on is None, r.next_due_on, r.submitted_at, r.pk),
+        "received": lambda r: (r.submitted_at, r.pk),
+        "child": lambda r: (r.child.last_name, r.child.first_name, r.pk),
+        "setting": lambda r: (r.setting.name, r.pk),
+    }
+    expected = sorted(whole, key=keys[sort.removeprefix("-")], reverse=sort.startswith("-"))
+    assert whole == expected
+    for per_page in (5, 10):
+        paginator = QueuePaginator(
+            whole_queryset := triage_queue(world.send_officer, QueueFilters(), today, sort),
+            per_page,
+        )
+        assert whole_queryset.count() == len(whole)
+        for number in paginator.page_range:
+            page = paginator.page(number)
+            assert list(page.object_list) == whole[(number - 1) * per_page : number * per_page]
+    client.force_login(world.send_officer)
+    body = client.get(QUEUE, {"sort": sort, "page": "2", "route": "send_team"}).content.decode()
+    assert "govuk-error-summary" not in body
+    assert "Page 2 of 2" in body
+    assert f"sort={sort.replace('-', '-')}" in body  # the filters and the sort are kept
+    assert 'aria-sort="' + ("descending" if sort.startswith("-") else "ascending") in body
+
+
+def test_bad_sort_is_reported_not_500(client, world, make_referral):
+    make_referral()
+    client.force_login(world.send_officer)
+    response = client.get(QUEUE, {"sort": "password"})
+    assert response.status_code == 200
+    assert "Choose a column to sort by" in response.content.decode()
+
+
+def test_need_filter_matches_whole_codes_only(world, make_referral):
+    today = timezone.localdate()
+    referral = make_referral()
+    Referral.objects.filter(pk=referral.pk).update(broad_areas_of_need=["sensory_physical"])
+    other = make_referral(world.child_b)
+    Referral.objects.filter(pk=other.pk).update(
+        broad_areas_of_need=["cognition_learning", "social_emotional_mental_health"]
+    )
+
+    def ids(need):
+        return {r.pk for r in triage_queue(world.send_officer, QueueFilters(need=need), today)}
+
+    assert ids("sensory_physical") == {referral.pk}
+    assert ids("cognition_learning") == {other.pk}
+    assert ids("communication_interaction") == set()
+    assert ids("sensory") == set()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"route": "send_team"},
+        {"need": "communication_interaction", "clock": "overdue"},
+        {"setting": "Acorns"},
+        {"sort": "child", "page": "2"},
+        {"sort": "-setting", "page": "999"},
+        {"sort": "received", "allocated": "none", "page": "2"},
+    ],
+)
+def test_queue_queries_stay_constant_for_every_filter_sort_and_page(
+    client, world, make_referral, params
+):
+    client.force_login(world.send_officer)
+    for index in range(3):
+        make_referral(ChildFactory(setting=world.setting_a if index % 2 else world.setting_b))
+
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(QUEUE, params)
+        assert response.status_code == 200
+        return len(captured)
+
+    few = queries_for_page()
+    for index in range(60):
+        child = ChildFactory(setting=world.setting_a if index % 2 else world.setting_b)
+        make_referral(child)
+    assert queries_for_page() == few
