@@ -2,10 +2,16 @@
 (as in Ofsted's early years register) and staff accounts. Each resource imports and exports
 the same headings, so an exported file imports back unchanged.
 
-Every resource here checks rows in plain words, runs each row in a savepoint (a row that fails
-half-way leaves nothing behind) and reports its progress. Files are read and jobs run by
-the engine (`earlyyears.bulk.services`), where each registers (below); files are written by
-`earlyyears.exports`, which neutralises formulae.
+Every resource here checks rows in plain words and reports its progress. Settings and areas use
+django-import-export's bulk mode: the lookups a file needs are read once, each row is checked in
+memory, and the rows are written a batch at a time (a batch the database refuses is written
+again row by row, so each error stays on its row). Bulk mode calls neither save() nor signals:
+neither model has any (their clean() still runs; a test checks they gain none unnoticed).
+Staff accounts run each row in a savepoint (a row that fails half-way leaves nothing behind),
+because saving an account sends invitations and writes the account audit through signals.
+
+Files are read and jobs run by the engine (`earlyyears.bulk.services`), where each registers
+(below); files are written by `earlyyears.exports`, which neutralises formulae.
 """
 
 from __future__ import annotations
@@ -14,13 +20,15 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.instance_loaders import CachedInstanceLoader
+from import_export.results import RowResult
 
 from ..accounts import services as accounts
 from ..dates import parse_uk_date, uk_date
@@ -172,24 +180,141 @@ class SafeResource(resources.ModelResource):
     """Each row in a savepoint; errors in plain words; inert cells on export; progress."""
 
     columns: tuple[Column, ...] = ()
+    # Foreign keys set only from the resource's own cache of records (bulk mode checks them
+    # without a query).
+    cached_foreign_keys: tuple[str, ...] = ()
 
     def __init__(self, user=None, progress=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
         self.progress = progress
         self.row_problems: dict[Any, dict[str, list[str]]] = {}
+        self._kept = None
+        self._before: list | None = None
+        self._waiting: dict[int, Any] = {}  # id(instance) -> its row's result, until written
 
     def import_row(self, row, instance_loader, **kwargs):
-        try:
-            with transaction.atomic():
-                row_result = super().import_row(row, instance_loader, **kwargs)
-                if row_result.errors or row_result.validation_error is not None:
-                    raise _UndoRow(row_result)
-        except _UndoRow as undo:
-            row_result = undo.row_result
+        if self._meta.use_bulk:
+            # Nothing is written row by row: a row that fails leaves nothing to undo.
+            self._kept = None
+            row_result = super().import_row(row, instance_loader, **kwargs)
+            if self._kept is not None and not (row_result.errors or row_result.validation_error):
+                self._waiting[id(self._kept)] = row_result
+        else:
+            try:
+                with transaction.atomic():
+                    row_result = super().import_row(row, instance_loader, **kwargs)
+                    if row_result.errors or row_result.validation_error is not None:
+                        raise _UndoRow(row_result)
+            except _UndoRow as undo:
+                row_result = undo.row_result
         if self.progress is not None:
             self.progress(kwargs.get("row_number", 0))
         return row_result
+
+    # Bulk mode (Meta.use_bulk): rows are checked in memory and written a batch at a time.
+    # A batch the database refuses is written again row by row, each in a savepoint, so the
+    # error is still the row's own and the other rows of the batch are kept.
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        if self._meta.use_bulk:
+            self._kept = instance
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        """With Meta.skip_diff (no copy of each record, no diff), what a record held before
+        the row, for `skip_row`."""
+        super().after_init_instance(instance, new, row, **kwargs)
+        if self._meta.skip_diff:
+            self._before = None if new else self._values(instance)
+
+    def _values(self, instance) -> list:
+        return [field.get_value(instance) for field in self._import_fields]
+
+    @cached_property
+    def _import_fields(self) -> list:
+        return self.get_import_fields()
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """An unchanged row is skipped (and reported). With Meta.skip_diff the record is
+        compared with what it held before the row (`after_init_instance`)."""
+        if not self._meta.skip_diff:
+            return super().skip_row(instance, original, row, import_validation_errors)
+        if not self._meta.skip_unchanged or import_validation_errors or self._before is None:
+            return False
+        return self._values(instance) == self._before
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """In bulk mode, without a query a row: the import id is unique by the instance loader
+        (an existing record is updated) and `note_duplicates` (twice in the file); foreign keys
+        in `cached_foreign_keys` come from the resource's own cache, so only their blank and
+        null rules are checked here. The database's constraints still hold; a row they refuse
+        is reported as its own error (`_write`)."""
+        if not self._meta.use_bulk:
+            return super().validate_instance(instance, import_validation_errors, validate_unique)
+        errors = dict(import_validation_errors or {})
+        cached = [f for f in self.cached_foreign_keys if f not in errors]
+        for name in cached:
+            model_field = instance._meta.get_field(name)
+            try:
+                models.Field.validate(model_field, getattr(instance, model_field.attname), instance)
+            except ValidationError as error:
+                errors[name] = error.error_list
+        if self._meta.clean_model_instances:
+            try:
+                instance.full_clean(exclude=[*errors, *cached], validate_unique=False)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        def one(instance):
+            instance.pk = None
+            instance._state.adding = True
+            instance.save(force_insert=True)
+
+        self._write(
+            self.create_instances,
+            lambda batch: self._meta.model.objects.bulk_create(batch, batch_size=batch_size),
+            one,
+        )
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        fields = self.get_bulk_update_fields()
+        self._write(
+            self.update_instances,
+            lambda batch: self._meta.model.objects.bulk_update(
+                batch, fields, batch_size=batch_size
+            ),
+            lambda instance: instance.save(update_fields=fields),
+        )
+
+    def _write(self, instances: list, in_bulk, one_by_one) -> None:
+        if not instances:
+            return
+        batch = list(instances)
+        instances.clear()
+        try:
+            with transaction.atomic():
+                in_bulk(batch)
+        except (DatabaseError, ValueError):
+            for instance in batch:
+                try:
+                    with transaction.atomic():
+                        one_by_one(instance)
+                except (DatabaseError, ValueError) as error:
+                    self.not_saved(instance, error)
+        for instance in batch:
+            self._waiting.pop(id(instance), None)
+
+    def not_saved(self, instance, error: Exception) -> None:
+        """A row checked in memory that the database refused when its batch was written."""
+        row_result = self._waiting.pop(id(instance), None)
+        if row_result is None:
+            raise error
+        row_result.import_type = RowResult.IMPORT_TYPE_ERROR
+        row_result.errors.append(self.get_error_result_class()(error, row=row_result.row_values))
 
     def before_import_row(self, row, **kwargs):
         problems = self.row_problems.get(row.get("line"))
@@ -235,6 +360,10 @@ class SafeResource(resources.ModelResource):
 
     class Meta:
         abstract = True
+
+
+# Rows written in one statement by the resources in bulk mode.
+BATCH_SIZE = 1000
 
 
 class SafeMeta:
@@ -288,6 +417,11 @@ class AreaResource(SafeResource):
         fields = ("code", "name", "kind", "parent", "under_5_population")
         export_order = fields
         import_id_fields = ("code",)
+        use_bulk = True
+        skip_diff = True
+        batch_size = BATCH_SIZE
+
+    cached_foreign_keys = ("parent",)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -354,6 +488,17 @@ class AreaResource(SafeResource):
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
+        parent = instance.parent
+        if parent is not None and parent.pk is None and self._meta.use_bulk:
+            # A parent made earlier in this file and still waiting for its batch: write it now.
+            self.bulk_create(False, False, False, batch_size=self._meta.batch_size)
+            if parent.pk is None:
+                raise ValidationError(
+                    {
+                        "parent": f"The area '{parent.code}' could not be saved (see its row), "
+                        "so it cannot be this area's parent"
+                    }
+                )
         if instance.parent_id and instance.parent_id == instance.pk:
             raise ValidationError({"parent": "An area cannot be its own parent"})
 
@@ -464,6 +609,11 @@ class SettingResource(SafeResource):
         )
         export_order = fields
         import_id_fields = ("urn",)
+        use_bulk = True
+        skip_diff = True
+        batch_size = BATCH_SIZE
+
+    cached_foreign_keys = ("area",)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -4,8 +4,10 @@ import and export.
 
 The file is kept in the database (`ImportJob.content`) between the preview and the import, so
 any web process or Celery worker can finish it. The preview and the import run the same code:
-the preview is the import, rolled back. Each row runs in its own savepoint, so a row that fails
-half-way leaves nothing behind, and the whole file runs in one transaction.
+the preview is the import, rolled back. The whole file runs in one transaction. Resources in
+django-import-export's bulk mode (settings, areas) check each row in memory and write the rows
+in batches, a batch the database refuses again row by row; the others run each row in its own
+savepoint. Either way a row that fails leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -312,7 +314,8 @@ def execute(
     progress: Callable[[int], None] | None = None,
     on_success: Callable[[Outcome], bool] | None = None,
 ) -> Outcome:
-    """Run the file through the resource in one transaction, each row in a savepoint.
+    """Run the file through the resource in one transaction (rows in batches or each in a
+    savepoint: see the module's note).
 
     A dry run always rolls back. For real, 'all or nothing' rolls back if any row has a
     problem; 'valid rows' keeps the rows that worked. `on_success` runs inside the transaction
