@@ -4,6 +4,7 @@ ConcernDraft row (keyed by the draft id in the URL) rather than the session."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from typing import Any
 
@@ -52,6 +53,13 @@ class DraftStorage(BaseStorage):
         super().update_response(response)
         if json.dumps(self.data, sort_keys=True, default=str) != self._saved:
             save_draft_progress(self.draft, self.data)
+
+
+# Where the draft remembers which steps were valid, and with which answers (formtools' extra data).
+VALID_STEPS = "valid_steps"
+# Steps whose validity depends on another step's answers (the child chosen decides which
+# observations may be cited as evidence).
+DEPENDS_ON = {"development": ("child",), "specific_areas": ("child",)}
 
 
 def _posted_value(wizard: ConcernWizard, step: str, field: str) -> str | None:
@@ -139,12 +147,43 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
             )
         return kwargs
 
+    def _fingerprint(self, step: str) -> str | None:
+        """A digest of the answers a step was validated with (and the steps it depends on)."""
+        stored = self.storage.data[self.storage.step_data_key]
+        if stored.get(step) is None:
+            return None
+        basis = [stored.get(name) for name in (step, *DEPENDS_ON.get(step, ()))]
+        text = json.dumps(basis, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def _remember_valid(self, step: str) -> None:
+        fingerprint = self._fingerprint(step)
+        extra = self.storage.extra_data
+        valid = dict(extra.get(VALID_STEPS) or {})
+        if fingerprint is not None and valid.get(step) != fingerprint:
+            valid[step] = fingerprint
+            self.storage.extra_data = {**extra, VALID_STEPS: valid}
+
+    def _step_is_valid(self, step: str) -> bool:
+        """Whether a step's stored answers pass its form. Remembered in the draft with a digest
+        of the answers, so each earlier step is validated once rather than on every request;
+        the submission still validates every step again (formtools' render_done)."""
+        data = self.storage.get_step_data(step)
+        if data is None:
+            return False
+        fingerprint = self._fingerprint(step)
+        if (self.storage.extra_data.get(VALID_STEPS) or {}).get(step) == fingerprint:
+            return True
+        if not self.get_form(step=step, data=data).is_valid():
+            return False
+        self._remember_valid(step)
+        return True
+
     def _first_incomplete_step(self, before: str) -> str | None:
         for step in self.get_form_list():
             if step == before:
                 return None
-            data = self.storage.get_step_data(step)
-            if data is None or not self.get_form(step=step, data=data).is_valid():
+            if not self._step_is_valid(step):
                 return step
         return None
 
@@ -192,6 +231,8 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
         return WizardView.render_done(self, form, **kwargs)
 
     def render_next_step(self, form, **kwargs):
+        # formtools has just validated and stored this step's answers.
+        self._remember_valid(self.steps.current)
         if self.request.GET.get("change") and self._first_incomplete_step("check") is None:
             self.storage.current_step = "check"
             return redirect(self.get_step_url("check"))

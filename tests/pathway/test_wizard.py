@@ -233,3 +233,59 @@ def test_development_guidance_links_to_the_training_lesson_by_tag(signed_in, dra
     page = signed_in.get(step_url(draft, "development")).content.decode()
     assert "Training: " in page
     assert "#signs-communication_language" in page
+
+
+def _validations(monkeypatch) -> list[str]:
+    """Records each step form the wizard builds for a step other than the page's own."""
+    from pathway.wizard import ConcernWizard
+
+    checked: list[str] = []
+    original = ConcernWizard.get_form
+
+    def get_form(self, step=None, data=None, files=None):
+        form = original(self, step=step, data=data, files=files)
+        if step is not None:  # formtools' own get() and post() name no step
+            checked.append(step)
+        return form
+
+    monkeypatch.setattr(ConcernWizard, "get_form", get_form)
+    return checked
+
+
+def test_earlier_steps_are_not_validated_again_on_every_request(signed_in, draft, monkeypatch):
+    walk_to_check(signed_in, draft)
+    checked = _validations(monkeypatch)
+    assert signed_in.get(step_url(draft, "family")).status_code == 200
+    post_step(signed_in, draft, "family", {})  # an invalid answer shows its errors, as before
+    # Remembered as valid in the draft, with the answers they were checked with.
+    assert checked == []
+    assert set(ConcernDraft.objects.get(pk=draft.pk).data["extra_data"]["valid_steps"]) >= {
+        "child",
+        "development",
+        "support",
+        "checks",
+        "health_family",
+    }
+
+
+def test_a_step_whose_answers_changed_is_validated_again(signed_in, draft):
+    walk_to_check(signed_in, draft)
+    # An answer changed since it was checked (another tab, an older draft): the remembered
+    # validity no longer matches the answers, so the step is checked again and sends us back.
+    stored = ConcernDraft.objects.get(pk=draft.pk)
+    stored.data["step_data"]["development"]["development-physical_level"] = [""]
+    stored.save(update_fields=["data"])
+    response = signed_in.get(step_url(draft, "check"))
+    assert response.status_code == 302
+    assert response.url == step_url(draft, "development")
+
+
+def test_a_remembered_step_is_checked_again_when_the_child_changes(
+    signed_in, draft, world, monkeypatch
+):
+    walk_to_check(signed_in, draft)
+    post_step(signed_in, draft, "child", {"child": str(world.child_a.pk)})
+    checked = _validations(monkeypatch)
+    assert signed_in.get(step_url(draft, "family")).status_code == 200
+    # The development step depends on the child (which observations may be cited as evidence).
+    assert checked == ["development"]
