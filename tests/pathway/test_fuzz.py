@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.files.storage import FileSystemStorage
 from django.forms.formsets import ManagementForm
 from django.urls import reverse
 from django.utils import timezone
@@ -567,7 +568,7 @@ def test_wizard_step_never_500s(walked, step, data):
 def test_add_observation_never_500s(world, client, settings, tmp_path, monkeypatch, data):
     settings.UPLOAD_MAX_BYTES = 1024
     field = Observation._meta.get_field("attachment")
-    monkeypatch.setattr(field, "storage", type(field.storage)(location=tmp_path))
+    monkeypatch.setattr(field, "storage", FileSystemStorage(location=tmp_path))
     client.force_login(world.practitioner_a)
     payload = as_post(data.draw(data_for(ObservationForm()), label="data"))
     upload = data.draw(st.one_of(st.none(), uploads(max_bytes=1024)), label="upload")
