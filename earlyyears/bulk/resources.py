@@ -942,19 +942,15 @@ class StaffResource(SafeResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors):
             return False
+        # The memberships as the instance loader read them (`get_queryset` prefetches them), not
+        # two queries a row: an account is on one row of a file, so nothing has changed them.
         wanted = self.wanted.get(row.get("line"), {})
         if wanted.get("settings") is not None:
-            current = {
-                (m.setting_id, m.is_senco) for m in SettingMembership.objects.filter(user=instance)
-            }
+            current = {(m.setting_id, m.is_senco) for m in instance.setting_memberships.all()}
             if current != {(s, s in wanted["senco"]) for s in wanted["settings"]}:
                 return False
         if wanted.get("caseload") is not None:
-            current = set(
-                CaseloadMembership.objects.filter(portage_worker=instance).values_list(
-                    "child_id", flat=True
-                )
-            )
+            current = {m.child_id for m in instance.caseload_memberships.all()}
             if current != wanted["caseload"]:
                 return False
         return True

@@ -10,8 +10,8 @@ from wagtail.models import TranslatableMixin
 
 from earlyyears.bulk import services as imports
 from earlyyears.bulk.resources import AreaResource, SettingResource
-from earlyyears.models import Area, ImportJob, Setting
-from tests.factories import SettingFactory
+from earlyyears.models import Area, ImportJob, Setting, SettingMembership
+from tests.factories import SettingFactory, UserFactory
 
 from .conftest import csv_bytes
 
@@ -148,3 +148,28 @@ def test_a_parent_the_database_refuses_explains_its_children(data_officer, areas
         "area's parent"
     ]
     assert not Area.objects.filter(code="W30").exists()
+
+
+def test_unchanged_staff_rows_read_their_memberships_once(data_officer, areas):
+    """Staff accounts still run row by row (their saves write the account audit through
+    signals), but an unchanged row is compared with the memberships the file's read loaded."""
+    setting = SettingFactory(urn="EY500001", area=areas["W01"], postcode="WM1 1AA")
+    for n in range(3):
+        user = UserFactory(username=f"prac{n}", email=f"prac{n}@example.com")
+        SettingMembership.objects.create(user=user, setting=setting, is_senco=n == 0)
+    content = csv_bytes(
+        "Username,Email,Role,Settings,SENCO at\n"
+        + "".join(
+            f"prac{n},prac{n}@example.com,Nursery practitioner,EY500001,"
+            f"{'EY500001' if n == 0 else ''}\n"
+            for n in range(3)
+        )
+    )
+    with CaptureQueriesContext(connection) as queries:
+        outcome = run_file(data_officer, "staff", content, ImportJob.Mode.ALL_OR_NOTHING)
+    assert outcome.skipped == 3, outcome.as_report()
+    table = SettingMembership._meta.db_table
+    reads = [q["sql"] for q in queries.captured_queries if table in q["sql"]]
+    # The instance loader's prefetch, then the account rules' own check of each row
+    # (earlyyears.accounts.review); skip_row adds none.
+    assert len(reads) == 1 + 3, reads
