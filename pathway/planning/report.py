@@ -8,11 +8,15 @@ asked for.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from earlyyears.exports import csv_bytes
@@ -20,7 +24,12 @@ from earlyyears.models import Area
 from pathway.models import NeedFiguresState
 from pathway.planning.aggregates import figures_key, figures_version, year_cube
 from pathway.planning.areas import AreaNode, AreaTree
-from pathway.planning.disclosure import SUPPRESSED, YearCube, suppression_explanation
+from pathway.planning.disclosure import (
+    SUPPRESSED,
+    YearCube,
+    suppression_explanation,
+    threshold,
+)
 from pathway.planning.figures import FIGURES, age_label, need_label
 from pathway.planning.periods import Period
 from pathway.planning.provision import services_by_area, trained_settings_by_area
@@ -189,17 +198,24 @@ def _change(trend: list[float | None], measure: str) -> float | None:
     return round(last - before, 1) if measure == "rate" else last - before
 
 
-def planning_view(query: PlanningQuery, today: datetime.date | None = None) -> PlanningView:
+def planning_view(
+    query: PlanningQuery,
+    today: datetime.date | None = None,
+    *,
+    state: NeedFiguresState | None = None,
+    provision: bool = True,
+) -> PlanningView:
     """Everything the page, the map data and the CSV show, from the aggregates: a fixed number
-    of queries whatever the number of areas or referrals."""
+    of queries whatever the number of areas or referrals. Without `provision` the services and
+    trained settings are left at 0 (the map data shows neither)."""
     today = today or timezone.localdate()
-    state = figures_version()
+    state = state or figures_version()
     tree = AreaTree.load()
     trend_periods = _trend_periods(query.period)
     years = sorted({p.year for p in trend_periods})
     cubes = {y: year_cube(query.figure, query.need, y, tree, figures_key(state, y)) for y in years}
-    services = services_by_area(tree, query.need, query.age)
-    trained = trained_settings_by_area(tree, today)
+    services = services_by_area(tree, query.need, query.age) if provision else {}
+    trained = trained_settings_by_area(tree, today) if provision else {}
 
     def row_for(node: AreaNode) -> AreaRow:
         count = figure_for(cubes, node.pk, query.age, query.period)
@@ -301,6 +317,90 @@ def geojson(view: PlanningView) -> dict[str, Any]:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+# The map data as served, kept in Django's cache (Redis wherever it is configured) under a key
+# that carries everything it is made from: the figures' versions for the years read (and when
+# they were last rebuilt), the areas' version, the suppression threshold and the query. A
+# rebuild or refresh changes the figures' version and an edit of any area (name, population,
+# boundary, parent) its version, so an old entry is never read again. It holds counts by area,
+# never a child, and decides no access: the view checks the role before it asks for it.
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def areas_version() -> str | None:
+    """Changes whenever an area is added, removed or changed in any way: on PostgreSQL the
+    row versions (`xmin`, new on every write, including bulk updates and raw SQL), in one
+    one-row query. None on other databases, which then serve the map data uncached."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), coalesce(sum(xmin::text::bigint), 0), coalesce(max(id), 0) "  # noqa: S608
+            f"FROM {Area._meta.db_table}"
+        )
+        return ".".join(str(value) for value in cursor.fetchone())
+
+
+def boundaries_json(version: str) -> dict[int, str]:
+    """Every area's boundary serialised as GeoJSON once per version of the areas, not per
+    request."""
+    key = f"planning:boundaries:{version}"
+    found = cache.get(key)
+    if found is None:
+        rows = Area.objects.exclude(boundary=None).values_list("pk", "boundary")
+        found = {pk: json.dumps(boundary) for pk, boundary in rows if boundary}
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def geojson_body(query: PlanningQuery, state: NeedFiguresState) -> bytes:
+    """The map data for the query, serialised: from the cache when nothing it is made from has
+    changed; worked out (and kept) otherwise."""
+    version = areas_version()
+    if version is None:
+        return json.dumps(geojson(planning_view(query, state=state, provision=False))).encode()
+    years = sorted({p.year for p in _trend_periods(query.period)})
+    parts = [
+        version,
+        str(state.rebuilt_at),
+        str(threshold()),
+        *(f"{year}={figures_key(state, year)}" for year in years),
+        query.need,
+        query.age,
+        query.period.key,
+        query.figure,
+        query.measure,
+        query.level,
+    ]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
+    key = f"planning:geojson:{digest}"
+    body = cache.get(key)
+    if body is None:
+        view = planning_view(query, state=state, provision=False)
+        body = _geojson_bytes(view, boundaries_json(version))
+        cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
+def _geojson_bytes(view: PlanningView, boundaries: dict[int, str]) -> bytes:
+    """`geojson(view)` serialised, with each boundary's GeoJSON put in as it was kept."""
+    features = []
+    for row in view.rows:
+        boundary = boundaries.get(row.node.pk)
+        if not boundary:
+            continue
+        properties = {
+            "code": row.node.code,
+            "name": row.node.name,
+            "value": row.shown,
+            "class": row.css_class,
+            "suppressed": row.count is None,
+        }
+        features.append(
+            f'{{"type": "Feature", "geometry": {boundary}, "properties": {json.dumps(properties)}}}'
+        )
+    return ('{"type": "FeatureCollection", "features": [' + ", ".join(features) + "]}").encode()
 
 
 def csv_rows(view: PlanningView) -> list[list[str]]:

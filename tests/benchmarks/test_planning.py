@@ -1,11 +1,13 @@
 """Benchmark: need by area with 1,000,000 concerns over 500 wards on PostgreSQL.
 
 Prints, from one run over the same rows: the full rebuild of the planning aggregates, one
-submission's refresh, the heatmap data endpoint (/planning/areas.geojson) cold (suppression
-worked out) and warm (kept in memory until the figures change), the HTML page, and, beside
-them, a live SQL GROUP BY over the referrals giving the same wards' counts. Rows are generated
-inside PostgreSQL (INSERT ... SELECT FROM generate_series, with a fixed seed): no Python loop
-over a million rows.
+submission's refresh, the heatmap data endpoint (/planning/areas.geojson) cold (after a refresh,
+suppression worked out for every year shown), right after a refresh (that year's suppression
+worked out again), and warm (the serialised response kept in the cache until the figures or the
+areas change; median and p95 of 60 requests through the whole middleware), the HTML page,
+and, beside them, a live SQL GROUP BY over the referrals giving the same wards' counts. Rows are
+generated inside PostgreSQL (INSERT ... SELECT FROM generate_series, with a fixed seed): no
+Python loop over a million rows.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/earlyyears_bench_planning \\
     DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -o addopts="-p no:cacheprovider" -s \\
@@ -152,13 +154,26 @@ def _generate(ward_ids: list[int], submitter_id: int, rule_set_id: int) -> None:
         cursor.execute("ANALYZE")
 
 
-def _time(fn, runs: int = 7) -> tuple[float, float]:
+def _time(fn, runs: int = 7, before=None) -> tuple[float, float]:
+    """Median and worst ms of `fn`, each run after `before` (not timed)."""
+    times = []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), max(times)
+
+
+def _p95(fn, runs: int = 60) -> tuple[float, float]:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), max(times)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
 
 
 @pytest.mark.timeout(3600)
@@ -189,26 +204,31 @@ def test_need_by_area_at_scale(client, capsys):
     client.force_login(UserFactory(role=Role.PLANNER))
     url = reverse("planning-geojson")
 
-    def cold():
+    def refreshed():
+        """A submission's refresh: the figures' version for the year changes, so the map data
+        kept for it is never read again."""
+        planning.refresh_need_figures_for_referral(latest)
+
+    def refreshed_cold():
+        refreshed()
         planning._CUBES.clear()
-        assert client.get(url, params).status_code == 200
 
     def warm():
         assert client.get(url, params).status_code == 200
 
-    cold_ms, cold_worst = _time(cold, runs=5)
+    cold_ms, cold_worst = _time(warm, runs=5, before=refreshed_cold)
+    after_ms, after_worst = _time(warm, runs=5, before=refreshed)
     warm()
     with CaptureQueriesContext(connection) as captured:
         warm()
     warm_queries = len(captured)
-    warm_ms, warm_worst = _time(warm)
+    warm_ms, warm_p95 = _p95(warm)
     need_params = {**params, "need": "semh", "age": "2", "measure": "rate"}
 
-    def cold_need():
-        planning._CUBES.clear()
+    def need():
         assert client.get(url, need_params).status_code == 200
 
-    need_ms, need_worst = _time(cold_need, runs=5)
+    need_ms, need_worst = _time(need, runs=5, before=refreshed_cold)
 
     def page():
         assert client.get(reverse("planning"), params).status_code == 200
@@ -258,7 +278,9 @@ def test_need_by_area_at_scale(client, capsys):
         print(f"  one submission refresh  {refresh_ms:8.1f} ms (max {refresh_worst:.1f})")
         print("  median / max ms:")
         print(f"  areas.geojson cold      {cold_ms:8.1f} / {cold_worst:8.1f}  (suppression)")
-        print(f"  areas.geojson warm      {warm_ms:8.1f} / {warm_worst:8.1f}  ({warm_queries} q)")
+        print(f"  areas.geojson refreshed {after_ms:8.1f} / {after_worst:8.1f}  (after a refresh)")
+        warm_line = f"{warm_ms:8.1f} / {warm_p95:8.1f}  (p95, {warm_queries} q)"
+        print(f"  areas.geojson warm      {warm_line}")
         print(f"  areas.geojson need+age  {need_ms:8.1f} / {need_worst:8.1f}  (cold, rate)")
         print(f"  page (HTML) warm        {page_ms:8.1f} / {page_worst:8.1f}")
         print(f"  live GROUP BY, a year   {sql_ms:8.1f} / {sql_worst:8.1f}  (referrals, children)")
