@@ -71,7 +71,7 @@ def through_the_resource(content: bytes, spec, officer, *, mode: str, dry_run: b
 
 
 @pytest.mark.django_db
-def test_import_settings_through_the_resource_beside_bulk_create():
+def test_import_settings_through_the_resource_beside_bulk_create(bench_table):
     for n in range(20):
         AreaFactory(code=f"W{n:02d}", name=f"Ward {n}")
     officer = UserFactory(username="bench.officer")
@@ -90,6 +90,14 @@ def test_import_settings_through_the_resource_beside_bulk_create():
         Setting.objects.all().delete()
         bulk_seconds = bulk_create_ceiling(content, spec)
         assert Setting.objects.count() == ROWS
+        bench_table.add(
+            f"import {ROWS:,} settings, {label}",
+            resource_seconds * 1000,
+            ceiling=bulk_seconds * 1000,
+            ceiling_name="bulk_create",
+            target="<= 5x bulk_create (3x with bulk mode)",
+            met=resource_seconds <= 3 * bulk_seconds,
+        )
         lines.append(
             f"  {label}: resource {resource_seconds:.2f} s ({ROWS / resource_seconds:,.0f} rows/s)"
             f", bulk_create {bulk_seconds:.2f} s, ratio {resource_seconds / bulk_seconds:.1f}x"

@@ -179,7 +179,7 @@ def _measures(client, districts, settings_, officers) -> dict[str, dict]:
 
 @pytest.mark.timeout(3600)
 @pytest.mark.django_db
-def test_triage_queue_at_scale(client, capsys):
+def test_triage_queue_at_scale(client, capsys, bench_table):
     rng = random.Random(4)  # noqa: S311 - benchmark data
     districts = [AreaFactory(kind=Area.Kind.DISTRICT) for _ in range(5)]
     wards = [AreaFactory(kind=Area.Kind.WARD, parent=rng.choice(districts)) for _ in range(45)]
@@ -269,6 +269,21 @@ def test_triage_queue_at_scale(client, capsys):
             f"  ratio settings: {many_settings[0] / few_settings[0]:.1f}x time, "
             f"{many_settings[3] / few_settings[3]:.2f}x bytes"
         )
+    for name, (median, _worst, queries, _size, _sql) in results[LARGE].items():
+        bench_table.add(
+            f"triage at {LARGE:,} referrals: {name} ({queries} queries)",
+            median,
+            target="< 100 ms",
+            met=median < 100,
+        )
+    bench_table.add(
+        f"triage first page with {total_settings:,} settings",
+        many_settings[0],
+        ceiling=few_settings[0],
+        ceiling_name=f"{SETTINGS} settings",
+        target="independent of the number of settings",
+        met=many_settings[0] <= 1.3 * few_settings[0] and many_settings[3] <= 1.1 * few_settings[3],
+    )
     for name in results[SMALL]:
         assert results[SMALL][name][2] == results[LARGE][name][2], name
     assert few_settings[2] == many_settings[2]
