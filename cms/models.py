@@ -4,12 +4,15 @@ service areas and taxonomy terms)."""
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import connection, models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -66,6 +69,10 @@ class Organisation(index.Indexed, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        ServicePage.objects.filter(organisation=self).update_search_vectors()
+
 
 class TaxonomyTerm(index.Indexed, models.Model):
     """A term from a published vocabulary (ORUK `taxonomy_term`), such as esd service types.
@@ -90,6 +97,10 @@ class TaxonomyTerm(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.taxonomy})" if self.taxonomy else self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        ServicePage.objects.filter(taxonomy_terms=self).update_search_vectors()
 
 
 register_snippet(Organisation)
@@ -180,8 +191,12 @@ class ServicePageQuerySet(PageQuerySet):
         if not _database_search():
             results = self.search(words, operator="and")
             return [page.pk for page in results[:SEARCH_LIMIT]]
-        results = self.search(words, operator="and", order_by_relevance=False)
-        rows = results.get_queryset().order_by().values_list("pk", "title")[:SEARCH_LIMIT]
+        if _own_vector():
+            matches = self.matching(words).order_by().values_list("pk", "title").distinct()
+            rows = matches[:SEARCH_LIMIT]
+        else:
+            results = self.search(words, operator="and", order_by_relevance=False)
+            rows = results.get_queryset().order_by().values_list("pk", "title")[:SEARCH_LIMIT]
         terms = words.lower().split()
 
         def rank(row):
@@ -189,6 +204,43 @@ class ServicePageQuerySet(PageQuerySet):
             return (-sum(term in title for term in terms), title, row[0])
 
         return [pk for pk, _ in sorted(rows, key=rank)]
+
+    def matching(self, words: str) -> ServicePageQuerySet:
+        """PostgreSQL: the services whose own search vector has every word, as Wagtail's
+        database backend matches them (the same default text search configuration, each word
+        a quoted lexeme, joined by AND), from the vector's GIN index."""
+        raw = " & ".join(f"'{word}'" for word in words.split())
+        return self.filter(search_vector=SearchQuery(raw, search_type="raw"))
+
+    def update_search_vectors(self) -> int:
+        """Work out again the search vector of these services from what Wagtail indexes for
+        them (title, description, fees, needs, organisation, taxonomy terms, locations), in
+        one statement. PostgreSQL only (elsewhere Wagtail's index is searched); returns the
+        number of services updated."""
+        if connection.vendor != "postgresql":
+            return 0
+        labels = {str(code): str(label) for code, label in BroadAreaOfNeed.choices}
+        labels |= {str(code): str(label) for code, label in EYFSArea.choices}
+        ids_sql, ids_params = self.order_by().values("pk").query.sql_with_params()
+        terms = ServicePage.taxonomy_terms.through._meta.db_table
+        sql = f"""
+            UPDATE {ServicePage._meta.db_table} AS s SET search_vector = to_tsvector(concat_ws(
+                ' ', p.title, s.description, s.fees,
+                (SELECT string_agg(%s::jsonb ->> code, ' ')
+                 FROM unnest(string_to_array(s.needs || s.eyfs_areas, ',')) AS code),
+                (SELECT o.name FROM {Organisation._meta.db_table} o
+                 WHERE o.id = s.organisation_id),
+                (SELECT string_agg(t.name, ' ') FROM {TaxonomyTerm._meta.db_table} t
+                 JOIN {terms} st ON st.taxonomyterm_id = t.id
+                 WHERE st.servicepage_id = s.page_ptr_id),
+                (SELECT string_agg(concat_ws(' ', l.name, l.city), ' ')
+                 FROM {ServiceLocation._meta.db_table} l WHERE l.page_id = s.page_ptr_id)))
+            FROM {Page._meta.db_table} AS p
+            WHERE p.id = s.page_ptr_id AND s.page_ptr_id IN ({ids_sql})
+        """  # noqa: S608 - table names from the models
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [json.dumps(labels), *ids_params])
+            return cursor.rowcount
 
     def directory_ids(self, query: DirectoryQuery) -> tuple[list[int], dict[int, float | None]]:
         """Every listed service matching the query, as ids in display order, and distances
@@ -206,13 +258,18 @@ class ServicePageQuerySet(PageQuerySet):
             services = services.filter(is_free=True)
         if query.area is not None:
             services = services.filter(service_areas__in=area_family_ids(query.area))
-        ids = list(services.order_by("title", "pk").values_list("pk", flat=True).distinct())
-        if query.text:
-            allowed = set(ids)
-            ids = [pk for pk in self.published().search_ids(query.text) if pk in allowed]
+        if search_words(query.text) and _own_vector():
+            # One query through the vector's index: the filters' matches, ranked as
+            # `search_ids` ranks them.
+            ids = services.search_ids(query.text)
+        else:
+            ids = list(services.order_by("title", "pk").values_list("pk", flat=True).distinct())
+            if query.text:
+                allowed = set(ids)
+                ids = [pk for pk in self.published().search_ids(query.text) if pk in allowed]
         distances: dict[int, float | None] = {}
         if query.near is not None:
-            distances = _distances(ids, query.near, query.within_miles)
+            distances = _distances(ids, query.near, query.within_miles, services)
             order = {pk: n for n, pk in enumerate(ids)}
             ids = sorted(
                 distances,
@@ -240,20 +297,48 @@ def _database_search() -> bool:
     return "backends.database" in type(get_search_backend()).__module__
 
 
-def _distances(ids: list[int], near: PostcodeCentroid, within: float | None) -> dict:
+def _own_vector() -> bool:
+    """Whether text search reads our own stored vector (Wagtail's database backend on
+    PostgreSQL) instead of Wagtail's index, whose `title || body` no index can serve."""
+    return connection.vendor == "postgresql" and _database_search()
+
+
+MILES_PER_DEGREE = 69.09  # of latitude, on the sphere `distance_miles` uses
+
+
+def _bounding_box(near: PostcodeCentroid, within: float) -> dict[str, float]:
+    """A box (with a margin) around every point within `within` miles of `near`: the indexed
+    first cut; the exact distance decides."""
+    dlat = within / MILES_PER_DEGREE * 1.05
+    widest = math.cos(math.radians(min(abs(near.latitude) + dlat, 89.0)))
+    dlon = min(dlat / max(widest, 0.01), 180.0)
+    return {
+        "latitude__gte": near.latitude - dlat,
+        "latitude__lte": near.latitude + dlat,
+        "longitude__gte": near.longitude - dlon,
+        "longitude__lte": near.longitude + dlon,
+    }
+
+
+def _distances(
+    ids: list[int],
+    near: PostcodeCentroid,
+    within: float | None,
+    services: models.QuerySet | None = None,
+) -> dict:
     """Distance to each service's nearest location; services with no location (they visit
-    families at home, or work by phone and online) count when they cover the postcode's area."""
+    families at home, or work by phone and online) count when they cover the postcode's area.
+
+    Only locations in a box around the postcode are read (an index on latitude and
+    longitude), then measured exactly; `services`, when given, is the query the ids came
+    from, used as a subquery instead of a long list of ids."""
     nearest: dict[int, float] = {}
-    located: set[int] = set()
     wanted = set(ids)
-    rows = ServiceLocation.objects.filter(page_id__in=ids).values_list(
-        "page_id", "latitude", "longitude"
-    )
-    for page_id, lat, lon in rows:
-        if page_id not in wanted:
-            continue
-        located.add(page_id)
-        if lat is None or lon is None:
+    pages = services.order_by().values("pk") if services is not None else ids
+    located = ServiceLocation.objects.filter(page_id__in=pages)
+    rows = located.filter(**_bounding_box(near, within)) if within is not None else located
+    for page_id, lat, lon in rows.values_list("page_id", "latitude", "longitude"):
+        if page_id not in wanted or lat is None or lon is None:
             continue
         miles = distance_miles(near.latitude, near.longitude, lat, lon)
         if page_id not in nearest or miles < nearest[page_id]:
@@ -261,14 +346,15 @@ def _distances(ids: list[int], near: PostcodeCentroid, within: float | None) -> 
     result: dict[int, float | None] = {
         pk: miles for pk, miles in nearest.items() if within is None or miles <= within
     }
-    unlocated = wanted - located
-    if unlocated:
-        covering = set(
-            ServicePage.service_areas.through.objects.filter(
-                servicepage_id__in=unlocated, area_id__in=areas_above(near.area)
-            ).values_list("servicepage_id", flat=True)
+    # Services with no location at all that serve the postcode's area or one above it.
+    covering = (
+        ServicePage.service_areas.through.objects.filter(
+            servicepage_id__in=pages, area_id__in=areas_above(near.area)
         )
-        result.update(dict.fromkeys(covering))
+        .exclude(servicepage_id__in=located.values("page_id"))
+        .values_list("servicepage_id", flat=True)
+    )
+    result.update(dict.fromkeys(pk for pk in covering if pk in wanted))
     return result
 
 
@@ -311,6 +397,11 @@ class ServicePage(Page):
     )
     taxonomy_terms = ParentalManyToManyField(TaxonomyTerm, blank=True, related_name="services")
 
+    # What Wagtail indexes for the service, as one vector with a GIN index (PostgreSQL), kept
+    # up to date on every save (`save`, which publishing and the imports go through); empty
+    # and unused on other databases. Not kept in revisions.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
+
     objects = PageManager.from_queryset(ServicePageQuerySet)()
 
     content_panels = [
@@ -339,7 +430,7 @@ class ServicePage(Page):
     ]
     parent_page_types = ["cms.LocalOfferIndexPage"]
     subpage_types: list[str] = []
-    exclude_fields_in_copy = ["oruk_id"]
+    exclude_fields_in_copy = ["oruk_id", "search_vector"]
 
     search_fields = [
         *Page.search_fields,
@@ -352,6 +443,12 @@ class ServicePage(Page):
         index.FilterField("page_ptr"),
         index.FilterField("status"),
     ]
+
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        # After the children (locations, taxonomy terms) are saved with the page.
+        ServicePage.objects.filter(pk=self.pk).update_search_vectors()
+        return result
 
     def needs_text(self) -> str:
         labels = dict(BroadAreaOfNeed.choices) | dict(EYFSArea.choices)
@@ -408,6 +505,10 @@ class ServiceLocation(Orderable):
     accessibility = models.TextField(
         blank=True, help_text="Step-free access, parking, quiet room, hearing loop"
     )
+
+    class Meta(Orderable.Meta):
+        # The first cut of a distance search: a box of latitude and longitude.
+        indexes = [models.Index(fields=["latitude", "longitude"], name="cms_location_lat_lng")]
 
     panels = [
         "name",

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import connection, transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     GroupApprovalTask,
@@ -232,6 +232,21 @@ def build_postcode_centroids() -> int:
 # --- Saving services --------------------------------------------------------------------------
 
 
+def analyze_local_offer() -> None:
+    """PostgreSQL: fresh planner statistics for the directory's tables after a load of
+    services, so its searches take their indexes at once (autovacuum comes later)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [
+        Page._meta.db_table,
+        ServicePage._meta.db_table,
+        ServicePage.service_areas.through._meta.db_table,
+        ServiceLocation._meta.db_table,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
+
+
 def set_children(page: ServicePage, data: oruk.ServiceData) -> None:
     page.locations = [ServiceLocation(**values) for values in data.locations]
     page.contacts = [ServiceContact(**values) for values in data.contacts]
@@ -364,6 +379,7 @@ def import_oruk(document: Any, user=None, dry_run: bool = False) -> ImportReport
         for data in parsed:
             save_service(data, index, user, taken)
             by_id[str(data.oruk_id)].warnings = data.warnings
+    analyze_local_offer()
     return ImportReport(reports, saved=True)
 
 
@@ -447,6 +463,8 @@ def run_csv_import(text: str, user=None, dry_run: bool = True) -> Preview:
         rows.append(preview)
     file_errors = [str(error.error) for error in result.base_errors]
     saved = not dry_run and not result.has_errors() and not result.has_validation_errors()
+    if saved:
+        analyze_local_offer()
     return Preview(rows, file_errors, saved=saved)
 
 

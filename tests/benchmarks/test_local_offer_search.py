@@ -3,9 +3,10 @@
     DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -o addopts="-p no:cacheprovider" -s \\
         tests/benchmarks/test_local_offer_search.py
 
-BENCH_LOCAL_OFFER_SERVICES (5000; 100 under BENCH_SCALE=tiny) changes the size. Runs on the
-configured database (SQLite by default; set DATABASE_URL for PostgreSQL) with the configured
-search backend.
+BENCH_LOCAL_OFFER_SERVICES (5000; 100 under BENCH_SCALE=tiny) changes the size (the target is
+under 100 ms a query at 5,000 and under 150 ms at 50,000). Runs on the configured database
+(SQLite by default; set DATABASE_URL for PostgreSQL) with the configured search backend; the
+data load ends as a bulk load must: search vectors updated, then ANALYZE.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cms import selectors
 from cms.models import PER_PAGE, ServiceLocation, ServicePage
+from cms.services import analyze_local_offer
 from earlyyears.needs import BroadAreaOfNeed
 from tests.cms.helpers import Places
 
@@ -78,6 +80,10 @@ def build(places: Places, count: int) -> None:
         batch_size=1000,
     )
     call_command("update_index", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    # What a bulk load must do after it: the services' own search vectors (PostgreSQL) for
+    # the locations added in bulk, then fresh planner statistics.
+    ServicePage.objects.all().update_search_vectors()
+    analyze_local_offer()
 
 
 def measure(action) -> tuple[float, int]:
@@ -91,6 +97,7 @@ def measure(action) -> tuple[float, int]:
     return statistics.median(timings), queries
 
 
+@pytest.mark.timeout(3600)
 @pytest.mark.django_db
 def test_local_offer_search_and_filters(client, settings, capsys):
     settings.WAGTAILSEARCH_BACKENDS = {
@@ -134,6 +141,7 @@ def test_local_offer_search_and_filters(client, settings, capsys):
             lambda: selectors.matching_services(30, ["communication_interaction"], ward),
         ),
     ]
+    get("/local-offer/")()  # warm up (templates, URL resolvers), not measured
     rows = [(label, *measure(action)) for label, action in cases]
     with capsys.disabled():
         print(f"\nLocal offer over {COUNT} services ({connection.vendor}; built in {built:.0f} s)")
