@@ -315,7 +315,7 @@ def _run(sessions, work) -> float:
     return time.perf_counter() - started
 
 
-def test_wizard_under_concurrent_users(server, capsys):
+def test_wizard_under_concurrent_users(server, capsys, bench_table):
     sessions = [_sign_in(server, n) for n in range(USERS)]
     timings: dict[str, list[float]] = defaultdict(list)
     wizard_requests: list[float] = []
@@ -414,3 +414,19 @@ def test_wizard_under_concurrent_users(server, capsys):
             f"{p95(wizard_requests) / p95(signed_in):.1f}x (target <= 2x); "
             f"/ bare p95 = {p95(wizard_requests) / p95(bare):.1f}x"
         )
+    bench_table.add(
+        f"wizard step (POST + GET) p95, {USERS} users",
+        p95(steps),
+        ceiling=p95(bare),
+        ceiling_name="bare",
+        target="<= 5x the bare ceiling",
+        met=p95(steps) <= 5 * p95(bare),
+    )
+    bench_table.add(
+        f"wizard request p95, {USERS} users",
+        p95(wizard_requests),
+        ceiling=p95(signed_in),
+        ceiling_name="signed-in",
+        target="<= 2x the signed-in ceiling",
+        met=p95(wizard_requests) <= 2 * p95(signed_in),
+    )
