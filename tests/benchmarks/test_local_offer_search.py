@@ -99,7 +99,7 @@ def measure(action) -> tuple[float, int]:
 
 @pytest.mark.timeout(3600)
 @pytest.mark.django_db
-def test_local_offer_search_and_filters(client, settings, capsys):
+def test_local_offer_search_and_filters(client, settings, capsys, bench_table):
     settings.WAGTAILSEARCH_BACKENDS = {
         "default": {**settings.WAGTAILSEARCH_BACKENDS["default"], "AUTO_UPDATE": False}
     }
@@ -148,6 +148,14 @@ def test_local_offer_search_and_filters(client, settings, capsys):
         print(f"{'':<40}{'median ms':>10}{'queries':>9}")
         for label, ms, queries in rows:
             print(f"{label:<40}{ms:>10.1f}{queries:>9}")
+    limit = 100 if COUNT <= 5000 else 150
+    for label, ms, queries in rows:
+        bench_table.add(
+            f"local offer, {COUNT:,} services: {label} ({queries} queries)",
+            ms,
+            target=f"< {limit} ms",
+            met=ms < limit,
+        )
     # Gates loose enough for a slow machine, tight enough to catch a query per service.
     assert all(queries < 25 for _, _, queries in rows)
     assert all(ms < 3000 for _, ms, _ in rows)

@@ -178,7 +178,7 @@ def _p95(fn, runs: int = 60) -> tuple[float, float]:
 
 @pytest.mark.timeout(3600)
 @pytest.mark.django_db
-def test_need_by_area_at_scale(client, capsys):
+def test_need_by_area_at_scale(client, capsys, bench_table):
     ward_ids = _areas()
     submitter = UserFactory(role=Role.SEND_OFFICER)
     started = time.perf_counter()
@@ -285,4 +285,22 @@ def test_need_by_area_at_scale(client, capsys):
         print(f"  page (HTML) warm        {page_ms:8.1f} / {page_worst:8.1f}")
         print(f"  live GROUP BY, a year   {sql_ms:8.1f} / {sql_worst:8.1f}  (referrals, children)")
         print(f"  live GROUP BY need+age  {sql_need_ms:8.1f} / {sql_need_worst:8.1f}")
+    scale = f"{referrals:,} referrals, {WARDS} wards"
+    bench_table.add(
+        f"heatmap data warm, median, {scale}",
+        warm_ms,
+        ceiling=sql_ms,
+        ceiling_name="live GROUP BY",
+        target="p50 <= 15 ms",
+        met=warm_ms <= 15,
+    )
+    bench_table.add(
+        f"heatmap data warm, p95, {scale}", warm_p95, target="<= 25 ms", met=warm_p95 <= 25
+    )
+    bench_table.add(
+        f"heatmap data right after a refresh, {scale}",
+        after_ms,
+        target="<= 300 ms",
+        met=after_ms <= 300,
+    )
     assert rebuild_s > 0
