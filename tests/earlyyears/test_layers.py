@@ -57,3 +57,13 @@ def test_the_core_names_no_url_of_an_app_above_it():
 def test_the_check_sees_a_url_named_in_a_template():
     assert NAMING.findall("""<a href="{% url 'triage-queue' %}">""") == ["triage-queue"]
     assert NAMING.findall('reverse("panel-list")') == ["panel-list"]
+
+
+def test_two_step_sign_in_is_required_of_every_role_that_sees_children():
+    """Settings cannot import the role groups (they load before Django), so they name the
+    roles again: this keeps the two lists one."""
+    from django.conf import settings
+
+    from earlyyears.roles import CHILD_ROLES
+
+    assert set(settings.TWO_FACTOR_REQUIRED_ROLES) == set(CHILD_ROLES)
