@@ -5,6 +5,7 @@ default that runs the whole service on a laptop (SQLite, Celery eager, SMS and e
 """
 
 import datetime
+import logging
 import os
 import sys
 from pathlib import Path
@@ -480,5 +481,10 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},  # a task's return value
         "twilio.http_client": {"level": "WARNING"},  # request parameters: phone numbers
         "import_export": {"level": "WARNING"},  # the cell values a row was refused for
+        # Python's warnings, routed through logging under JSON (below), by our handler.
+        "py.warnings": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+# Under JSON every line a process writes is JSON: Python's warnings too (printed as bare text
+# otherwise, such as whitenoise's when static files are not collected yet).
+logging.captureWarnings(LOG_FORMAT == "json")
