@@ -45,7 +45,14 @@ from ..browser.conftest import (  # noqa: F401 - fixtures used here
 )
 from ..otp import code_from_secret
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]
+# Transactional like the other browser tests, though it uses its own database: pytest-playwright
+# keeps the browser tests together, so one without a database among them would break
+# pytest-django's order (the suite's conftest refuses that order).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.timeout(420),
+    pytest.mark.django_db(transaction=True),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
