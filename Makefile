@@ -25,14 +25,21 @@ static_build/.built: node_modules/.installed frontend/app.scss frontend/app.js f
 	node frontend/build.mjs
 	touch $@
 
+# The demo: DEMO=1 gives every demo account a known authenticator key (refused beside a
+# production setting); emailed links follow HOST and PORT; the sign-ins print last, once the
+# server answers (demo_sign_ins --wait-for), after runserver's start-up lines.
+SITE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+SERVICE_BASE_URL ?= http://$(SITE_HOST):$(PORT)
 run: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py demo_data
-	$(PY) manage.py demo_pathway
-	$(PY) manage.py demo_casework
-	$(PY) manage.py demo_local_offer
-	$(PY) manage.py demo_training
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	export DEMO=1 SERVICE_BASE_URL="$(SERVICE_BASE_URL)" && \
+	$(PY) manage.py demo_data && \
+	$(PY) manage.py demo_pathway && \
+	$(PY) manage.py demo_casework && \
+	$(PY) manage.py demo_local_offer && \
+	$(PY) manage.py demo_training && \
+	{ $(PY) manage.py demo_sign_ins --wait-for http://$(SITE_HOST):$(PORT)/healthz/ --server-pid $$$$ & } && \
+	DEBUG=true exec $(PY) manage.py runserver $(HOST):$(PORT)
 
 # What production runs, on this machine (docs/deploying.md): collect static files, the release
 # step (refuses with DEBUG on or the embedded key; migrations, once), then the Procfile's web

@@ -83,9 +83,20 @@ def _default_site_root() -> Page:
     home = tree_root.get_first_child()
     if home is None:
         home = tree_root.add_child(instance=Page(title="Welcome", slug="home", live=True))
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+    site, _ = Site.objects.get_or_create(
+        is_default_site=True,
+        defaults={
+            "hostname": "localhost",
+            "port": 80,
+            "root_page": home,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        },
     )
+    # Wagtail's dashboard names the site by its record ("localhost" when it has no name).
+    if site.root_page_id != home.pk or not site.site_name:
+        site.root_page = home
+        site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
+        site.save(update_fields=["root_page", "site_name"])
     return home
 
 

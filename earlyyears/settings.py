@@ -412,7 +412,11 @@ SERVICE_NAME = os.environ.get("SERVICE_NAME", "Early years SEND pathway")
 AUTHORITY_NAME = os.environ.get("AUTHORITY_NAME", "Westmoor County Council")
 
 WAGTAIL_SITE_NAME = SERVICE_NAME
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Links in Wagtail's emails: the service's own origin (make run sets SERVICE_BASE_URL from HOST
+# and PORT) unless Wagtail's admin has an origin of its own.
+WAGTAILADMIN_BASE_URL = (
+    os.environ.get("WAGTAILADMIN_BASE_URL") or SERVICE_BASE_URL or "http://127.0.0.1:8000"
+)
 # Wagtail's admin calls nothing outside the service: no update check, no Gravatar (both would
 # break the Content-Security-Policy and tell third parties who uses the admin).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
@@ -420,6 +424,9 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # No administrator sets a password in Wagtail's user admin: people set their own from a link
 # (earlyyears.accounts).
 WAGTAILUSERS_PASSWORD_ENABLED = False
+# Nor does anyone reset their own: the service's sign-in page says to ask the service
+# administrator, who sends a link. Wagtail's sign-in page offers no "Forgotten password?".
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 # Search of the local offer: the database by default; OpenSearch or Elasticsearch by setting
 # SEARCH_URL (and SEARCH_BACKEND, e.g. wagtail.search.backends.elasticsearch8), then
 # `manage.py update_index`.

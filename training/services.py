@@ -74,6 +74,9 @@ def _default_site_root() -> Page:
     """The default site's root page, creating a minimal tree if the database has none."""
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is not None:
+        if not site.site_name:  # Wagtail's dashboard would say "localhost"
+            site.site_name = settings.WAGTAIL_SITE_NAME
+            site.save(update_fields=["site_name"])
         return site.root_page
     root = Page.get_first_root_node()
     if root is None:
@@ -89,7 +92,13 @@ def _default_site_root() -> Page:
             )
         )
     home = root.get_children().first() or root.add_child(instance=Page(title="Home", slug="home"))
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    Site.objects.create(
+        hostname="localhost",
+        port=80,
+        root_page=home,
+        is_default_site=True,
+        site_name=settings.WAGTAIL_SITE_NAME,  # Wagtail's dashboard names the site by this
+    )
     return home
 
 

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import random
 import uuid
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cms import oruk, services
 from cms.models import PostcodeCentroid, ServicePage
-from earlyyears.models import Area
+from earlyyears.accounts import demo
+from earlyyears.management.commands.demo_data import COUNCIL, DEFAULT_PASSWORD
+from earlyyears.models import Area, Role, User
 from earlyyears.needs import BroadAreaOfNeed as B
 from earlyyears.needs import EYFSArea as E
 
@@ -377,6 +381,20 @@ ACCESS = (
 )
 
 
+# The Family Information Service keeps the local offer: an editor drafts, a moderator approves.
+# Their role sees no child; planner is the nearest (sufficiency is the same team's duty).
+LOCAL_OFFER_STAFF = (
+    ("local.offer.editor", "Jade", "Okafor", "Family information officer", services.EDITORS),
+    (
+        "local.offer.moderator",
+        "Owen",
+        "Price",
+        "Family information service lead",
+        services.MODERATORS,
+    ),
+)
+
+
 def service_id(n: int) -> uuid.UUID:
     return uuid.uuid5(oruk.NAMESPACE, f"demo-service:{n}")
 
@@ -390,6 +408,10 @@ class Command(BaseCommand):
     def handle(self, *args, count: int, **options):
         if count < 0:
             raise CommandError("Give 0 or more services")
+        try:
+            known_keys = demo.demo_keys_allowed()  # refuses before anything is written
+        except demo.DemoRefused as refusal:
+            raise CommandError(str(refusal)) from refusal
         county = Area.objects.filter(kind=Area.Kind.COUNTY).order_by("code").first()
         if county is None:
             raise CommandError("No areas yet: run `manage.py demo_data` first")
@@ -398,7 +420,11 @@ class Command(BaseCommand):
             logging.getLogger(name).setLevel(logging.WARNING)
         with transaction.atomic():
             index = services.ensure_local_offer_index()
-            services.ensure_local_offer_groups(index)
+            editors, moderators = services.ensure_local_offer_groups(index)
+            staff = self.ensure_staff({services.EDITORS: editors, services.MODERATORS: moderators})
+            if known_keys:
+                for user in staff:
+                    demo.give_demo_key(user)
             services.build_postcode_centroids()
             specs = self.plan(county)[:count]
             existing = set(
@@ -417,10 +443,31 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Local offer: {ServicePage.objects.live().count()} published services at "
                 f"{index.url or '/local-offer/'} (created {created} this run); groups "
-                f"'{services.EDITORS}' and '{services.MODERATORS}'; workflow "
+                f"'{services.EDITORS}' ({LOCAL_OFFER_STAFF[0][0]}) and '{services.MODERATORS}' "
+                f"({LOCAL_OFFER_STAFF[1][0]}); workflow "
                 f"'{services.WORKFLOW}'."
             )
         )
+
+    def ensure_staff(self, groups: dict) -> list[User]:
+        """The demo's local offer editor and moderator (password only on first creation)."""
+        password = make_password(os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD))
+        staff = []
+        for username, first, last, job, group in LOCAL_OFFER_STAFF:
+            fields = {
+                "role": Role.PLANNER,
+                "first_name": first,
+                "last_name": last,
+                "job_title": job,
+                "organisation": COUNCIL,
+                "email": f"{username}@example.com",
+            }
+            user, _ = User.objects.get_or_create(
+                username=username, defaults={**fields, "password": password}
+            )
+            user.groups.add(groups[group])
+            staff.append(user)
+        return staff
 
     def plan(self, county: Area) -> list[tuple[Kind, Area, str]]:
         """County services first, then each district's, then every ward's local services."""

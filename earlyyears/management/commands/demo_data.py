@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from earlyyears.accounts import demo
 from earlyyears.models import (
     Area,
     CaseloadMembership,
@@ -649,13 +650,21 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("DEMO_PASSWORD: " + " ".join(error.messages)) from error
 
+        try:
+            known_keys = demo.demo_keys_allowed()  # refuses before anything is written
+        except demo.DemoRefused as refusal:
+            raise CommandError(str(refusal)) from refusal
+
         built = Built()
         with transaction.atomic():
             wards = self.build_areas(built)
             all_settings, childminders = self.build_settings(settings, wards, built)
             self.build_children(children, wards, all_settings, built)
             self.build_staff(all_settings, childminders, password, built)
-        self.report(built, password)
+            if known_keys:
+                for _, user in built.staff:
+                    demo.give_demo_key(user)
+        self.report(built, password, known_keys)
 
     # Areas ----------------------------------------------------------------------------------
 
@@ -1084,7 +1093,7 @@ class Command(BaseCommand):
 
     # Summary --------------------------------------------------------------------------------
 
-    def report(self, built: Built, password: str) -> None:
+    def report(self, built: Built, password: str, known_keys: bool = False) -> None:
         out = self.stdout.write
         child_total = Child.objects.count()
         rows = []
@@ -1132,6 +1141,17 @@ class Command(BaseCommand):
         source = "DEMO_PASSWORD" if "DEMO_PASSWORD" in os.environ else "default"
         out(f"Password for every account ({source}): {password}")
         out("(Passwords are set only when an account is first created.)")
+        if known_keys:
+            out(
+                "Two-step sign-in: each account has a known authenticator key (DEMO=1); "
+                "`manage.py demo_sign_ins` lists them and `manage.py demo_code USERNAME` "
+                "prints the current code."
+            )
+        else:
+            out(
+                "Two-step sign-in: set up an authenticator app at first sign-in (or load the "
+                "demo with DEMO=1 for known keys)."
+            )
 
         out("")
         out(self.style.MIGRATE_HEADING("What exists now"))

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from earlyyears.accounts import demo
 from earlyyears.models import (
     Child,
     FamilyContact,
@@ -430,6 +431,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        demo.check_demo_command()  # DEMO=1 beside a production setting: refuse
         self.today = timezone.localdate()
         self.users = {u.username: u for u in User.objects.filter(is_active=True)}
         self.demo_settings = set(

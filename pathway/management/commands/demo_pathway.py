@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from earlyyears.accounts import demo
 from earlyyears.models import (
     Area,
     Child,
@@ -78,6 +79,7 @@ class Command(BaseCommand):
         parser.add_argument("--referrals", type=int, default=400)
 
     def handle(self, *args, referrals: int, **options):
+        demo.check_demo_command()  # DEMO=1 beside a production setting: refuse
         rng = random.Random(2026)  # noqa: S311 - demo data, not security
         children = list(
             Child.objects.filter(setting__isnull=False)

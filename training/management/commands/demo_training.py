@@ -11,10 +11,11 @@ import os
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from earlyyears.accounts import demo
 from earlyyears.management.commands.demo_data import DEFAULT_PASSWORD
 from earlyyears.models import Role, User
 from training import services, starter
@@ -35,15 +36,25 @@ PART_WAY = (("practitioner3", 2),)
 class Command(BaseCommand):
     help = "Load the training demo (idempotent; run after demo_data)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        try:
+            known_keys = demo.demo_keys_allowed()  # refuses before anything is written
+        except demo.DemoRefused as refusal:
+            raise CommandError(str(refusal)) from refusal
+        with transaction.atomic():
+            self.load(known_keys)
+
+    def load(self, known_keys: bool) -> None:
         made: list[str] = []
         index = services.ensure_training_section()
         module, created = starter.load_starter_module(index)
         if created:
             made.append(f"module '{module.title}' with 5 lessons")
-        if self.ensure_lead():
+        lead, created = self.ensure_lead()
+        if created:
             made.append(f"user {LEAD}")
+        if known_keys:
+            demo.give_demo_key(lead)
         removed = self.leave_editors()
         if removed:
             made.append(f"{removed} trainer(s) taken out of Wagtail's Editors group")
@@ -61,7 +72,7 @@ class Command(BaseCommand):
             )
         )
 
-    def ensure_lead(self) -> bool:
+    def ensure_lead(self) -> tuple[User, bool]:
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD)
         fields = {
             "role": Role.TRAINER,
@@ -75,7 +86,7 @@ class Command(BaseCommand):
             username=LEAD, defaults={**fields, "password": make_password(password)}
         )
         lead.groups.add(*Group.objects.filter(name__in=(services.TRAINERS, services.APPROVERS)))
-        return created
+        return lead, created
 
     def leave_editors(self) -> int:
         """Wagtail's Editors group can edit every page (the local offer too): trainers work
