@@ -1,7 +1,10 @@
 """Routing that explains itself.
 
 `evaluate` is a pure function: facts about a referral and a list of rules in, the routes and the
-reasons (in plain words) out. Rules are data (RoutingRule records, versioned in rule sets); the
+reasons out. A reason is data (the rule and its version, each fact with its value and the
+threshold); `staff_sentence` and `family_sentence` write it in plain words when it is shown, so
+the words can improve without touching a referral. Rules are data (RoutingRule records,
+versioned in rule sets); the
 facts are derived once from the referral's answers and kept with it, so any rule set can be
 replayed against past referrals.
 """
@@ -12,7 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from earlyyears.needs import EYFS_TO_BROAD_AREA, PRIME_AREAS, ConcernLevel
+from earlyyears.needs import EYFS_TO_BROAD_AREA, PRIME_AREAS, BroadAreaOfNeed, ConcernLevel
+from earlyyears.templatetags.govuk_style import age, plural
 
 from .models import Route
 
@@ -34,13 +38,46 @@ DEVELOPMENTAL_BANDS: dict[str, tuple[int, int, str]] = {
 }
 
 
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def number_words(count: int) -> str:
+    """GOV.UK style writes small counts in words in running text: 'two or more prime areas'."""
+    return NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else str(count)
+
+
+def _or(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 @dataclass(frozen=True)
 class Fact:
+    """A fact rules can test, and the words for it.
+
+    `staff` and `rule` are sentences about the child with `{q}` for the value or the comparison;
+    `family` gives, for an actual value, a kind sentence for the family (no thresholds, no
+    jargon). `unit` says how a number reads: "months", "age" or a count noun ("prime area")."""
+
     label: str
     kind: type
     choices: tuple[str, ...] = ()
     ordered: bool = False  # choices run from least to most concern, so under/over make sense
-    negative: str = ""  # for yes/no facts: the words when the fact does not hold
+    unit: str = ""
+    staff: str = ""
+    rule: str = ""
+    words: Mapping[str, str] = field(default_factory=dict)  # staff words for each choice
+    family: Any = None  # a function of the actual value (and the condition's value for lists)
+    staff_yes: str = ""
+    staff_no: str = ""
+    negated: str = ""  # the sentence for "is not", where "not" cannot go before the value
 
     @property
     def operators(self) -> tuple[str, ...]:
@@ -55,45 +92,311 @@ class Fact:
     def comparable(self, value: Any) -> Any:
         return self.choices.index(value) if self.ordered and value in self.choices else value
 
+    def word(self, value: Any) -> str:
+        """One value in staff words: '18 months', 'two prime areas', 'severe'."""
+        if self.kind is bool:
+            return "yes" if value else "no"
+        if self.kind is int:
+            if self.unit == "months":
+                return plural(value, "month")
+            if self.unit == "age":
+                return age(value)
+            noun = self.unit if value == 1 else _nouns(self.unit)
+            return f"{number_words(value)} {noun}"
+        return self.words.get(value, str(value).replace("_", " "))
+
+    def bare(self, value: Any) -> str:
+        """A threshold on its own: 'two' for a count, '18 months', '3 years'."""
+        if self.kind is int and self.unit not in ("months", "age"):
+            return number_words(value)
+        return self.word(value)
+
+
+def _age_limit(months: int) -> str:
+    """'3' for 36 months (as in 'under 3'), else '30 months old'."""
+    return str(months // 12) if months and months % 12 == 0 else f"{plural(months, 'month')} old"
+
+
+def _nouns(unit: str) -> str:
+    irregular = {
+        "area of learning": "areas of learning",
+        "cycle of assess, plan, do and review": "cycles of assess, plan, do and review",
+    }
+    return irregular.get(unit, f"{unit}s")
+
+
+def compare_words(fact: Fact, op: str, value: Any) -> str:
+    """The comparison as it reads inside the fact's sentence: 'under 3', '18 months or more',
+    'two or more prime areas', 'significant or severe'."""
+    if fact.kind is int:
+        if op == "in":
+            if fact.unit in ("age", "months"):
+                tail = " months old" if fact.unit == "age" else " months"
+                return _or([str(v) for v in value]) + tail
+            return f"{_or([number_words(v) for v in value])} {_nouns(fact.unit)}"
+        if fact.unit == "age":
+            limit = _age_limit(value)
+            return {
+                "lt": f"under {limit}",
+                "lte": f"{limit} or younger",
+                "gt": f"older than {limit}",
+                "gte": f"{limit} or older",
+                "eq": f"exactly {plural(value, 'month')} old",
+                "ne": f"any age other than {plural(value, 'month')}",
+            }[op]
+        amount = fact.word(value)
+        if fact.unit == "months":
+            return {
+                "lt": f"less than {amount}",
+                "lte": f"{amount} or less",
+                "gt": f"more than {amount}",
+                "gte": f"{amount} or more",
+                "eq": f"exactly {amount}",
+                "ne": f"other than {amount}",
+            }[op]
+        nouns = _nouns(fact.unit)
+        return {
+            "lt": f"fewer than {amount}",
+            "lte": f"{number_words(value)} or fewer {nouns}",
+            "gt": f"more than {amount}",
+            "gte": f"{number_words(value)} or more {nouns}",
+            "eq": f"exactly {amount}",
+            "ne": f"a number of {nouns} other than {number_words(value)}",
+        }[op]
+    if op == "in":
+        return _or([fact.word(v) for v in value])
+    if op == "ne":
+        return f"not {fact.word(value)}"
+    if op in ("lt", "lte", "gt", "gte") and fact.ordered:
+        return _or([fact.word(v) for v in _ordered_range(fact, op, value)])
+    return fact.word(value)
+
+
+def _ordered_range(fact: Fact, op: str, value: Any) -> list[str]:
+    at = fact.choices.index(value)
+    picks = {
+        "lt": fact.choices[:at],
+        "lte": fact.choices[: at + 1],
+        "gt": fact.choices[at + 1 :],
+        "gte": fact.choices[at:],
+    }[op]
+    return list(picks) or [value]
+
+
+def threshold_words(fact: Fact, op: str, value: Any) -> str:
+    """What the rule asked for, said after the actual value; blank when saying it would only
+    repeat the value (a yes/no fact, or 'is' on a choice)."""
+    if fact.kind in (bool, list) or op == "eq":
+        return ""
+    if op == "in":
+        return f"the rule covers {_or([fact.bare(v) for v in value])}"
+    if op == "ne":
+        return f"the rule excludes {fact.bare(value)}"
+    if fact.kind is int:
+        limit = (
+            f"{value // 12} years"
+            if fact.unit == "age" and value % 12 == 0 and value
+            else fact.bare(value)
+        )
+        return (
+            "the threshold is "
+            + {
+                "lt": f"under {limit}",
+                "lte": f"{limit} or less",
+                "gt": f"more than {limit}",
+                "gte": limit,
+            }[op]
+        )
+    return f"the rule covers {_or([fact.word(v) for v in _ordered_range(fact, op, value)])}"
+
+
+def _family_count(noun: str, none: str, template: str) -> Any:
+    def words(value: Any, _: Any = None) -> str:
+        if not value:
+            return none
+        if value == 3 and "three main areas" in template:
+            return template.replace("{n} of the three", "all three")
+        return template.format(n=number_words(value), noun=noun if value == 1 else f"{noun}s")
+
+    return words
+
+
+def _family_choice(table: Mapping[Any, str]) -> Any:
+    return lambda value, _=None: table.get(value, "")
+
+
+def _family_needs(_actual: Any, item: Any = None) -> str:
+    label = dict(BroadAreaOfNeed.choices).get(item, str(item or "").replace("_", " "))
+    return f"your child may need help with {label[:1].lower()}{label[1:]}"
+
 
 FACTS: dict[str, Fact] = {
-    "age_months": Fact("the child's age in months", int),
-    "prime_areas_with_concern": Fact("the number of prime areas with a concern", int),
-    "areas_with_concern": Fact("the number of areas of learning with a concern", int),
+    "age_months": Fact(
+        "The child's age",
+        int,
+        unit="age",
+        staff="the child is {q} old",
+        rule="the child is {q}",
+        family=lambda value, _=None: f"your child is {age(value)} old",
+    ),
+    "prime_areas_with_concern": Fact(
+        "Prime areas with a concern",
+        int,
+        unit="prime area",
+        staff="the child has a concern in {q}",
+        family=_family_count(
+            "area",
+            "the setting has no concern in the three main areas of early development",
+            "your child needs some extra help in {n} of the three main areas of early development",
+        ),
+    ),
+    "areas_with_concern": Fact(
+        "Areas of learning with a concern",
+        int,
+        unit="area of learning",
+        staff="the child has a concern in {q}",
+        family=_family_count(
+            "area",
+            "the setting has not named an area where your child needs extra help",
+            "your child needs some extra help in {n} {noun} of their learning and development",
+        ),
+    ),
     "highest_level": Fact(
-        "the highest level of concern",
+        "The highest level of concern",
         str,
         tuple(level.value for level in ConcernLevel),
         ordered=True,
+        staff="the highest level of concern is {q}",
+        words={
+            "none": "none",
+            "emerging": "emerging",
+            "significant": "significant",
+            "severe": "severe",
+        },
+        family=_family_choice(
+            {
+                "none": "the setting has not raised a particular concern",
+                "emerging": "the setting has noticed some early signs that your child may need "
+                "a little extra help",
+                "significant": "the setting thinks your child needs extra help with their "
+                "development",
+                "severe": "the setting thinks your child needs a lot of extra help with their "
+                "development",
+            }
+        ),
     ),
-    "max_delay_months": Fact("the largest delay against the child's age, in months", int),
-    "support_cycles_completed": Fact("the number of complete assess-plan-do-review cycles", int),
+    "max_delay_months": Fact(
+        "The largest delay against the child's age",
+        int,
+        unit="months",
+        staff="the child's development is {q} behind their age",
+        family=lambda value, _=None: (
+            "some of your child's development is behind what we usually see at their age"
+            if value
+            else "your child's development is in line with their age"
+        ),
+    ),
+    "support_cycles_completed": Fact(
+        "Complete cycles of support in the setting",
+        int,
+        unit="cycle of assess, plan, do and review",
+        staff="the setting has completed {q}",
+        family=_family_count(
+            "round",
+            "the setting has not yet finished a round of extra support with your child",
+            "the setting has already tried {n} {noun} of extra support with your child",
+        ),
+    ),
     "family_circumstances_flagged": Fact(
-        "family circumstances may need early help",
+        "Family circumstances may need early help",
         bool,
-        negative="no family circumstances were flagged for early help",
+        staff_yes="the practitioner says the family's circumstances may need early help",
+        staff_no="the practitioner has not flagged the family's circumstances for early help",
+        family=_family_choice(
+            {
+                True: "the setting thinks your family might find some extra support helpful",
+                False: "the setting has not asked for support for your family",
+            }
+        ),
     ),
     "family_agrees_to_early_help": Fact(
-        "the family agrees to an Early Help Assessment",
+        "The family agrees to an Early Help Assessment",
         bool,
-        negative="the family has not agreed to an Early Help Assessment",
+        staff_yes="the family agrees to an Early Help Assessment",
+        staff_no="the family has not agreed to an Early Help Assessment",
+        family=_family_choice(
+            {
+                True: "you agreed to an Early Help Assessment",
+                False: "you have not agreed to an Early Help Assessment",
+            }
+        ),
     ),
     "ehc_assessment_requested": Fact(
-        "an EHC needs assessment is requested",
+        "An EHC needs assessment is requested",
         bool,
-        negative="no EHC needs assessment is requested",
+        staff_yes="an EHC needs assessment is requested",
+        staff_no="no EHC needs assessment is requested",
+        family=_family_choice(
+            {
+                True: "an Education, Health and Care needs assessment has been asked for",
+                False: "nobody has asked for an Education, Health and Care needs assessment",
+            }
+        ),
     ),
     "has_diagnosis": Fact(
-        "there is a known diagnosis", bool, negative="there is no known diagnosis"
+        "The child has a known diagnosis",
+        bool,
+        staff_yes="the child has a known diagnosis",
+        staff_no="the child has no known diagnosis",
+        family=_family_choice(
+            {True: "your child has a diagnosis", False: "your child does not have a diagnosis"}
+        ),
     ),
     "wellcomm_result": Fact(
-        "the speech and language screen result",
+        "The speech and language screen result",
         str,
         ("not_done", "green", "amber", "red"),
         ordered=True,
+        staff="the speech and language screen result is {q}",
+        words={"not_done": "none yet", "green": "green", "amber": "amber", "red": "red"},
+        family=_family_choice(
+            {
+                "not_done": "your child has not had a speech and language check yet",
+                "green": "your child's speech and language check was on track",
+                "amber": "your child's speech and language check showed they may need a "
+                "little help with talking and understanding",
+                "red": "your child's speech and language check showed they need help with "
+                "talking and understanding",
+            }
+        ),
     ),
-    "source": Fact("where the referral came from", str),
-    "broad_areas_of_need": Fact("the broad areas of need", list),
+    "source": Fact(
+        "Where the referral came from",
+        str,
+        ("setting_concern", "health_notification", "parent_request"),
+        staff="the referral came from {q}",
+        negated="the referral did not come from {q}",
+        words={
+            "setting_concern": "an early years setting",
+            "health_notification": "a health notification",
+            "parent_request": "a parent or carer",
+        },
+        family=_family_choice(
+            {
+                "setting_concern": "your child's setting shared a concern with us",
+                "health_notification": "a health professional told us about your child",
+                "parent_request": "you asked us for help",
+            }
+        ),
+    ),
+    "broad_areas_of_need": Fact(
+        "The broad areas of need",
+        list,
+        tuple(BroadAreaOfNeed.values),
+        staff="the broad areas of need include {q}",
+        words={value: label[:1].lower() + label[1:] for value, label in BroadAreaOfNeed.choices},
+        family=_family_needs,
+    ),
 }
 
 OPERATORS: dict[str, str] = {
@@ -143,22 +446,29 @@ class Condition:
             return False  # a fact of an unexpected type never matches; it never breaks routing
         raise ValueError(f"Unknown operator {self.op!r}")
 
-    def explain(self, facts: Mapping[str, Any]) -> str:
-        """E.g. 'the child's age in months is 26 (is under 36)'."""
-        fact = FACTS[self.fact]
+    def sentence(self) -> str:
+        """The condition as a rule reads it: 'the child is under 3'."""
+        return condition_words(self.fact, self.op, self.value)
+
+    def as_match(self, facts: Mapping[str, Any]) -> dict[str, Any]:
+        """What a referral keeps of this condition: the fact, the test, and the value it had."""
         actual = facts.get(self.fact)
-        if fact.kind is bool:
-            holds_as = self.value if self.op == "eq" else not self.value
-            return fact.label if holds_as else fact.negative
-        return f"{fact.label} is {_words(actual)} ({OPERATORS[self.op]} {_words(self.value)})"
+        return {
+            "fact": self.fact,
+            "op": self.op,
+            "value": list(self.value) if isinstance(self.value, tuple) else self.value,
+            "actual": list(actual) if isinstance(actual, tuple) else actual,
+        }
 
 
-def _words(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return " or ".join(_words(v) for v in value) if value else "none"
-    return str(value).replace("_", " ")
+def condition_words(fact_name: str, op: str, value: Any) -> str:
+    fact = FACTS[fact_name]
+    if fact.kind is bool:
+        holds_as = bool(value) if op == "eq" else not value
+        return fact.staff_yes if holds_as else fact.staff_no
+    if op == "ne" and fact.negated:
+        return fact.negated.format(q=fact.word(value))
+    return (fact.rule or fact.staff).format(q=compare_words(fact, op, value))
 
 
 @dataclass(frozen=True)
@@ -168,24 +478,134 @@ class RuleSpec:
     conditions: tuple[Condition, ...] = ()
     fallback: bool = False
     rule_id: int | None = None
+    version: int | None = None
 
     def matches(self, facts: Mapping[str, Any]) -> bool:
         return all(condition.holds(facts) for condition in self.conditions)
 
-    def reason(self, facts: Mapping[str, Any]) -> str:
-        route = Route(self.route).label
+    def match(self, facts: Mapping[str, Any]) -> dict[str, Any]:
+        """The structured reason a referral keeps: the rule and its version, each condition
+        with its threshold and the fact's value. Sentences are made from it when shown."""
+        return {
+            "rule": self.name,
+            "rule_id": self.rule_id,
+            "version": self.version,
+            "route": self.route,
+            "fallback": self.fallback,
+            "conditions": [condition.as_match(facts) for condition in self.conditions],
+        }
+
+    def sentence(self) -> str:
+        """The rule as a sentence for the rules page: 'Send to the portage service when the
+        child is under 3 and the child has a concern in two or more prime areas.'"""
+        action = ROUTE_ACTIONS.get(self.route, self.route)
         if not self.conditions:
-            when = "when no other rule does" if self.fallback else "to every referral"
-            return f"{route}: “{self.name}” applies {when}."
-        because = " and ".join(c.explain(facts) for c in self.conditions)
-        return f"{route}: “{self.name}”, because {because}."
+            if self.fallback:
+                return f"If no other rule applies, {action[:1].lower()}{action[1:]}."
+            return f"{action} every referral."
+        when = _and([condition.sentence() for condition in self.conditions])
+        if self.fallback:
+            return f"If no other rule applies, {action[:1].lower()}{action[1:]} when {when}."
+        return f"{action} when {when}."
+
+
+ROUTE_ACTIONS = {
+    Route.SEND_TEAM: "Send to the Early Years SEND team",
+    Route.PORTAGE: "Send to the portage service",
+    Route.EARLY_HELP: "Suggest an Early Help Assessment",
+    Route.LOCAL_OFFER: "Signpost to services in the local offer",
+}
+STAFF_ROUTES = {
+    Route.SEND_TEAM: "Sent to the Early Years SEND team",
+    Route.PORTAGE: "Sent to the portage service",
+    Route.EARLY_HELP: "Sent for an Early Help Assessment",
+    Route.LOCAL_OFFER: "Signposted to services in the local offer",
+}
+FAMILY_ROUTES = {
+    Route.SEND_TEAM: "We have asked the Early Years SEND team to look at how best to help your "
+    "child",
+    Route.PORTAGE: "We have asked the portage service, who visit families at home, to get in touch",
+    Route.EARLY_HELP: "We have suggested an Early Help Assessment, to find out what support "
+    "your family might find helpful",
+    Route.LOCAL_OFFER: "We have pointed you to services in the local offer that you can use "
+    "straight away",
+}
+
+
+def _staff_clause(condition: Mapping[str, Any], *, alone: bool) -> str:
+    fact = FACTS[condition["fact"]]
+    op, value, actual = condition["op"], condition["value"], condition.get("actual")
+    if fact.kind is bool:
+        return fact.staff_yes if actual else fact.staff_no
+    if fact.kind is list:
+        return fact.staff.format(q=fact.word(value))
+    stated = fact.staff.format(q=fact.word(actual))
+    threshold = threshold_words(fact, op, value)
+    if not threshold:
+        return stated
+    return f"{stated}, and {threshold}" if alone else f"{stated} ({threshold})"
+
+
+def staff_sentence(match: Mapping[str, Any] | str) -> str:
+    """A match as the SEND team reads it: 'Sent to the Early Years SEND team because the
+    child's development is 32 months behind their age, and the threshold is 18 months.'
+    A stored sentence (a referral from before reasons were kept as data) is shown as it is."""
+    if isinstance(match, str):
+        return match
+    lead = STAFF_ROUTES.get(match["route"], str(match["route"]))
+    conditions = match.get("conditions") or []
+    if not conditions:
+        if match.get("fallback"):
+            return f"{lead} because no other rule applied."
+        return f"{lead}, as the rules send every referral there."
+    alone = len(conditions) == 1 and not match.get("fallback")
+    clauses = [_staff_clause(condition, alone=alone) for condition in conditions]
+    if match.get("fallback"):
+        clauses.append("no other rule applied")
+    return f"{lead} because {_and(clauses)}."
+
+
+def _family_clause(condition: Mapping[str, Any]) -> str:
+    fact = FACTS[condition["fact"]]
+    return fact.family(condition.get("actual"), condition.get("value"))
+
+
+def family_sentence(match: Mapping[str, Any]) -> str:
+    """A match as the family reads it: what happens next and why, kindly, with no thresholds
+    and no jargon: 'We have asked the portage service, who visit families at home, to get in
+    touch, because your child is 2 years, 2 months old and needs some extra help in two of the
+    three main areas of early development.'"""
+    lead = FAMILY_ROUTES.get(match["route"], str(match["route"]))
+    clauses = list(dict.fromkeys(_family_clause(c) for c in match.get("conditions") or []))
+    if not clauses:
+        return f"{lead}."
+    return f"{lead}, because {_and(clauses)}."
+
+
+def reason_sentences(
+    reasons: Sequence[Mapping[str, Any] | str], routes: Sequence[str], register: str = "staff"
+) -> list[str]:
+    """The sentences for a referral's stored reasons, in the reader's register.
+
+    A referral routed before reasons were kept as data holds sentences; staff see them as
+    stored, and families see what happens next on each route (the old sentences were written
+    for staff)."""
+    if register == "family":
+        if reasons and all(not isinstance(reason, str) for reason in reasons):
+            return list(dict.fromkeys(family_sentence(reason) for reason in reasons))
+        return [f"{FAMILY_ROUTES[route]}." for route in routes if route in FAMILY_ROUTES]
+    return [staff_sentence(reason) for reason in reasons]
 
 
 @dataclass
 class RoutingDecision:
     routes: list[str] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[dict[str, Any]] = field(default_factory=list)  # one match per rule
     matched_rules: list[str] = field(default_factory=list)
+
+    @property
+    def sentences(self) -> list[str]:
+        return [staff_sentence(reason) for reason in self.reasons]
 
 
 def validate_conditions(raw: Any) -> tuple[Condition, ...]:
@@ -226,13 +646,13 @@ def evaluate(facts: Mapping[str, Any], rules: Sequence[RuleSpec]) -> RoutingDeci
         if rule.matches(facts):
             if rule.route not in decision.routes:
                 decision.routes.append(rule.route)
-            decision.reasons.append(rule.reason(facts))
+            decision.reasons.append(rule.match(facts))
             decision.matched_rules.append(rule.name)
     if not decision.routes:
         for rule in (r for r in rules if r.fallback):
             if rule.matches(facts):
                 decision.routes.append(rule.route)
-                decision.reasons.append(rule.reason(facts))
+                decision.reasons.append(rule.match(facts))
                 decision.matched_rules.append(rule.name)
                 break
     return decision
@@ -350,6 +770,7 @@ def rule_specs(rules: Iterable[Mapping[str, Any]]) -> list[RuleSpec]:
             conditions=validate_conditions(rule.get("conditions", [])),
             fallback=bool(rule.get("fallback")),
             rule_id=rule.get("id"),
+            version=rule.get("version"),
         )
         for rule in rules
     ]

@@ -26,6 +26,7 @@ def rules_of(rule_set: RoutingRuleSet):
             "route": rule.route,
             "conditions": rule.conditions,
             "fallback": rule.fallback,
+            "version": rule_set.version,
         }
         for rule in rule_set.rules.all()
     )

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -29,9 +29,8 @@ from pathway.portage import services as portage
 from pathway.tac import services as tac
 from pathway.timeline import record_event
 
-from . import rules, selectors, services
+from . import selectors, services
 from .access import (
-    can_manage_routing,
     can_raise_concerns,
     draft_for,
     drafts_for,
@@ -46,7 +45,7 @@ from .access import (
 )
 from .contacts.selectors import can_check_contacts, contacts_with_details
 from .forms import HealthNotificationForm, ObservationForm, ParentRequestForm
-from .models import Referral, ReferralEvent, Route, RoutingRuleSet
+from .models import Referral, ReferralEvent, Route
 
 # Each casework module adds its part to the referral and child pages: a `<kind>_section`
 # selector (empty for a user who may not see it) and `pathway/<module>/_<kind>_section.html`.
@@ -310,59 +309,6 @@ def notification_register(request: HttpRequest) -> HttpResponse:
             "route": route,
             "sources": Referral.Source.choices,
             "routes": Route.choices,
-        },
-    )
-
-
-@login_required
-def routing_rules(request: HttpRequest) -> HttpResponse:
-    if not can_manage_routing(request.user):
-        raise PermissionDenied
-    rule_sets = RoutingRuleSet.objects.prefetch_related("rules")[:10]
-    return render(
-        request,
-        "pathway/routing_rules.html",
-        {"page_title": "Routing rules", "rule_sets": rule_sets},
-    )
-
-
-@login_required
-@require_POST
-def copy_rule_set(request: HttpRequest, version: int) -> HttpResponse:
-    if not can_manage_routing(request.user):
-        raise PermissionDenied
-    rule_set = get_object_or_404(RoutingRuleSet, version=version)
-    draft = services.copy_rule_set(rule_set, request.user)
-    messages.success(request, f"Version {draft.version} created as a draft: edit its rules.")
-    return redirect("routing-rules")
-
-
-@login_required
-def test_rule_set(request: HttpRequest, version: int) -> HttpResponse:
-    if not can_manage_routing(request.user):
-        raise PermissionDenied
-    candidate = get_object_or_404(RoutingRuleSet, version=version)
-    if request.method == "POST" and candidate.status == RoutingRuleSet.Status.DRAFT:
-        try:
-            services.publish_rule_set(candidate, request.user)
-        except ValueError as error:
-            messages.error(request, f"Version {version} cannot be published: {error}")
-        else:
-            messages.success(request, f"Version {version} is now published.")
-        return redirect("routing-rules")
-    try:
-        comparison = selectors.compare_rule_sets(candidate, user=request.user, limit=1000)
-        error = None
-    except (ValueError, rules.RoutingNotConfigured) as problem:
-        comparison, error = None, str(problem)
-    return render(
-        request,
-        "pathway/rule_tester.html",
-        {
-            "page_title": f"Test routing rules version {version}",
-            "candidate": candidate,
-            "comparison": comparison,
-            "error": error,
         },
     )
 

@@ -43,6 +43,7 @@ from pathway.access import early_help_handoff_for, early_help_handoffs_for, is_s
 from pathway.forms import EARLY_HELP_NEEDS
 from pathway.models import EarlyHelpHandoff, Referral, ReferralEvent, Route, ShareWith
 from pathway.pdf import Look, TaggedPDF, unicode_font
+from pathway.routing import reason_sentences
 from pathway.selectors import answer_sections
 from pathway.timeline import record_event
 
@@ -59,7 +60,7 @@ PAGE_SIZE = 50
 # The sections of pathway.selectors.answer_sections that are about the family as a whole.
 FAMILY_SECTIONS = ("Health and family", "The family's views")
 
-PACK_SCHEMA_VERSION = "1.1"
+PACK_SCHEMA_VERSION = "1.2"  # 1.2: routing_matches (reasons as data)
 
 
 class EarlyHelpError(ValueError):
@@ -277,6 +278,13 @@ PACK_SCHEMA: dict[str, Any] = {
                 "source": _CODED,
                 "routes": {"type": "array", "items": _CODED},
                 "routing_reasons": {"type": "array", "items": _TEXT},
+                "routing_matches": {
+                    "description": "Each rule that matched, as data: the rule, its version, "
+                    "and each fact's value with the rule's threshold (empty for a referral "
+                    "routed before reasons were kept as data)",
+                    "type": "array",
+                    "items": {"type": "object"},
+                },
                 "rule_set_version": {"type": "integer"},
             },
         },
@@ -416,7 +424,8 @@ def pack_json(pack: Pack, generated_at: datetime.datetime | None = None) -> dict
             "routes": [
                 _coded(code, Route(code).label) for code in referral.routes if code in Route.values
             ],
-            "routing_reasons": [str(reason) for reason in referral.routing_reasons],
+            "routing_reasons": reason_sentences(referral.routing_reasons, referral.routes),
+            "routing_matches": [r for r in referral.routing_reasons if isinstance(r, dict)],
             "rule_set_version": referral.rule_set.version,
         },
         "child": {
@@ -549,7 +558,7 @@ def pack_pdf(pack: Pack) -> bytes:
             bold=True,
         )
     pdf.heading("Why it came to early help", 2)
-    pdf.bullets(referral.routing_reasons, empty="Not given.")
+    pdf.bullets(reason_sentences(referral.routing_reasons, referral.routes), empty="Not given.")
     if pack.early_help:
         pdf.heading("What the family might need help with", 2)
         pdf.bullets((label for _, label in pack.early_help["needs"]), empty="Not given.")

@@ -21,7 +21,9 @@ from pathway.routing import (
     delay_months,
     derive_facts,
     evaluate,
+    family_sentence,
     rule_specs,
+    staff_sentence,
     validate_conditions,
 )
 
@@ -37,12 +39,10 @@ CYCLES = "Two full support cycles without enough progress"
 LOCAL_OFFER = "Emerging needs only: signpost to services in the local offer"
 TRIAGE = "Otherwise the SEND team triages"
 
-TRIAGE_REASON = (
-    "Early Years SEND team: “Otherwise the SEND team triages” applies when no other rule does."
-)
+TRIAGE_REASON = "Sent to the Early Years SEND team because no other rule applied."
 LOCAL_OFFER_REASON = (
-    "Signpost to the local offer: “Emerging needs only: signpost to services in the local "
-    "offer”, because the highest level of concern is emerging (is emerging)."
+    "Signposted to services in the local offer because the highest level of concern is "
+    "emerging and no other rule applied."
 )
 
 # A child about whom nothing would trigger an ordinary rule or the emerging-needs fallback.
@@ -95,9 +95,9 @@ ROUTING_CASES = [
         ["portage"],
         [PORTAGE],
         [
-            "Portage: “Under 3 with a delay in two or more prime areas”, because the child's "
-            "age in months is 26 (is under 36) and the number of prime areas with a concern "
-            "is 2 (is at least 2)."
+            "Sent to the portage service because the child is 2 years, 2 months old (the "
+            "threshold is under 3 years) and the child has a concern in two prime areas (the "
+            "threshold is two)."
         ],
         id="portage-matches-at-26-months",
     ),
@@ -111,9 +111,9 @@ ROUTING_CASES = [
         ["portage"],
         [PORTAGE],
         [
-            "Portage: “Under 3 with a delay in two or more prime areas”, because the child's "
-            "age in months is 35 (is under 36) and the number of prime areas with a concern "
-            "is 2 (is at least 2)."
+            "Sent to the portage service because the child is 2 years, 11 months old (the "
+            "threshold is under 3 years) and the child has a concern in two prime areas (the "
+            "threshold is two)."
         ],
         id="portage-matches-at-35-months",
     ),
@@ -159,8 +159,8 @@ ROUTING_CASES = [
         ["early_help"],
         [EARLY_HELP],
         [
-            "Early Help Assessment: “Family circumstances may need early help”, because "
-            "family circumstances may need early help."
+            "Sent for an Early Help Assessment because the practitioner says the family's "
+            "circumstances may need early help."
         ],
         id="early-help-matches-when-flagged",
     ),
@@ -176,10 +176,7 @@ ROUTING_CASES = [
         facts(highest_level="severe", areas_with_concern=1),
         ["send_team"],
         [SEVERE],
-        [
-            "Early Years SEND team: “Severe needs”, because the highest level of concern is "
-            "severe (is severe)."
-        ],
+        ["Sent to the Early Years SEND team because the highest level of concern is severe."],
         id="severe-matches",
     ),
     pytest.param(
@@ -194,10 +191,7 @@ ROUTING_CASES = [
         facts(ehc_assessment_requested=True),
         ["send_team"],
         [EHC],
-        [
-            "Early Years SEND team: “EHC needs assessment requested”, because an EHC needs "
-            "assessment is requested."
-        ],
+        ["Sent to the Early Years SEND team because an EHC needs assessment is requested."],
         id="ehc-request-matches",
     ),
     pytest.param(
@@ -213,8 +207,8 @@ ROUTING_CASES = [
         ["send_team"],
         [DELAY],
         [
-            "Early Years SEND team: “Delay of 18 months or more”, because the largest delay "
-            "against the child's age, in months is 18 (is at least 18)."
+            "Sent to the Early Years SEND team because the child's development is 18 months "
+            "behind their age, and the threshold is 18 months."
         ],
         id="delay-matches-at-18",
     ),
@@ -231,8 +225,8 @@ ROUTING_CASES = [
         ["send_team"],
         [COMPLEX],
         [
-            "Early Years SEND team: “Complex needs: three or more areas of learning”, because "
-            "the number of areas of learning with a concern is 3 (is at least 3)."
+            "Sent to the Early Years SEND team because the child has a concern in three areas "
+            "of learning, and the threshold is three."
         ],
         id="complex-matches-at-three-areas",
     ),
@@ -249,9 +243,9 @@ ROUTING_CASES = [
         ["send_team"],
         [CYCLES],
         [
-            "Early Years SEND team: “Two full support cycles without enough progress”, because "
-            "the number of complete assess-plan-do-review cycles is 2 (is at least 2) and the "
-            "highest level of concern is significant (is one of significant or severe)."
+            "Sent to the Early Years SEND team because the setting has completed two cycles of "
+            "assess, plan, do and review (the threshold is two) and the highest level of "
+            "concern is significant (the rule covers significant or severe)."
         ],
         id="cycles-match-at-two-with-significant",
     ),
@@ -316,7 +310,7 @@ def test_default_rules(case_facts, routes, matched, reasons):
     assert decision.matched_rules == matched
     assert len(decision.reasons) == len(matched)
     if reasons is not None:
-        assert decision.reasons == reasons
+        assert decision.sentences == reasons
 
 
 def test_every_default_rule_has_a_matching_case_with_its_exact_reason():
@@ -342,25 +336,23 @@ def test_several_matching_rules_give_each_route_once_in_rule_order_with_every_re
     decision = evaluate(everything, DEFAULT_SPECS)
     assert decision.routes == ["portage", "early_help", "send_team"]
     assert decision.matched_rules == [PORTAGE, EARLY_HELP, SEVERE, EHC, DELAY, COMPLEX, CYCLES]
-    assert decision.reasons == [
-        "Portage: “Under 3 with a delay in two or more prime areas”, because the child's age "
-        "in months is 26 (is under 36) and the number of prime areas with a concern is 2 "
-        "(is at least 2).",
-        "Early Help Assessment: “Family circumstances may need early help”, because family "
+    assert decision.sentences == [
+        "Sent to the portage service because the child is 2 years, 2 months old (the threshold "
+        "is under 3 years) and the child has a concern in two prime areas (the threshold is "
+        "two).",
+        "Sent for an Early Help Assessment because the practitioner says the family's "
         "circumstances may need early help.",
-        "Early Years SEND team: “Severe needs”, because the highest level of concern is severe "
-        "(is severe).",
-        "Early Years SEND team: “EHC needs assessment requested”, because an EHC needs "
-        "assessment is requested.",
-        "Early Years SEND team: “Delay of 18 months or more”, because the largest delay against "
-        "the child's age, in months is 18 (is at least 18).",
-        "Early Years SEND team: “Complex needs: three or more areas of learning”, because the "
-        "number of areas of learning with a concern is 3 (is at least 3).",
-        "Early Years SEND team: “Two full support cycles without enough progress”, because the "
-        "number of complete assess-plan-do-review cycles is 2 (is at least 2) and the highest "
-        "level of concern is severe (is one of significant or severe).",
+        "Sent to the Early Years SEND team because the highest level of concern is severe.",
+        "Sent to the Early Years SEND team because an EHC needs assessment is requested.",
+        "Sent to the Early Years SEND team because the child's development is 18 months behind "
+        "their age, and the threshold is 18 months.",
+        "Sent to the Early Years SEND team because the child has a concern in three areas of "
+        "learning, and the threshold is three.",
+        "Sent to the Early Years SEND team because the setting has completed two cycles of "
+        "assess, plan, do and review (the threshold is two) and the highest level of concern "
+        "is severe (the rule covers significant or severe).",
     ]
-    assert not any("no other rule" in reason for reason in decision.reasons)
+    assert not any("no other rule" in sentence for sentence in decision.sentences)
 
 
 def test_two_send_team_rules_and_portage_give_two_routes():
@@ -421,9 +413,10 @@ def test_first_matching_fallback_wins_and_later_ones_are_not_applied():
     decision = evaluate({"highest_level": "emerging"}, rules)
     assert decision.routes == ["local_offer"]
     assert decision.matched_rules == ["First catch all"]
-    assert decision.reasons == [
-        "Signpost to the local offer: “First catch all” applies when no other rule does."
+    assert decision.sentences == [
+        "Signposted to services in the local offer because no other rule applied."
     ]
+    assert decision.reasons[0]["rule"] == "First catch all"
     assert evaluate({"highest_level": "severe"}, rules).matched_rules == ["Severe fallback"]
 
 
@@ -434,10 +427,10 @@ def test_no_rules_at_all_gives_no_route():
 
 def test_default_fallbacks_emerging_goes_to_local_offer_else_triage():
     emerging = evaluate(facts(highest_level="emerging", areas_with_concern=2), DEFAULT_SPECS)
-    assert (emerging.routes, emerging.reasons) == (["local_offer"], [LOCAL_OFFER_REASON])
+    assert (emerging.routes, emerging.sentences) == (["local_offer"], [LOCAL_OFFER_REASON])
     nothing = evaluate(facts(highest_level="none"), DEFAULT_SPECS)
-    assert (nothing.routes, nothing.reasons) == (["send_team"], [TRIAGE_REASON])
-    assert "applies when no other rule does" in nothing.reasons[0]
+    assert (nothing.routes, nothing.sentences) == (["send_team"], [TRIAGE_REASON])
+    assert "no other rule applied" in nothing.sentences[0]
 
 
 # --- explanations -------------------------------------------------------------------------
@@ -449,56 +442,58 @@ def test_default_fallbacks_emerging_goes_to_local_offer_else_triage():
         pytest.param(
             Condition("age_months", "lt", 36),
             {"age_months": 26},
-            "the child's age in months is 26 (is under 36)",
+            "the child is 2 years, 2 months old, and the threshold is under 3 years",
             id="lt",
         ),
         pytest.param(
             Condition("age_months", "lte", 36),
             {"age_months": 36},
-            "the child's age in months is 36 (is at most 36)",
+            "the child is 3 years old, and the threshold is 3 years or less",
             id="lte",
         ),
         pytest.param(
             Condition("max_delay_months", "gt", 6),
             {"max_delay_months": 7},
-            "the largest delay against the child's age, in months is 7 (is over 6)",
+            "the child's development is 7 months behind their age, and the threshold is more "
+            "than 6 months",
             id="gt",
         ),
         pytest.param(
             Condition("wellcomm_result", "ne", "green"),
             {"wellcomm_result": "not_done"},
-            "the speech and language screen result is not done (is not green)",
+            "the speech and language screen result is none yet, and the rule excludes green",
             id="ne-with-underscores-as-spaces",
         ),
         pytest.param(
             Condition("wellcomm_result", "in", ["amber", "red"]),
             {"wellcomm_result": "red"},
-            "the speech and language screen result is red (is one of amber or red)",
+            "the speech and language screen result is red, and the rule covers amber or red",
             id="in",
         ),
         pytest.param(
             Condition("broad_areas_of_need", "contains", "semh"),
             {"broad_areas_of_need": ["communication_interaction", "semh"]},
-            "the broad areas of need is communication interaction or semh (includes semh)",
+            "the broad areas of need include social, emotional and mental health",
             id="contains",
         ),
         pytest.param(
             Condition("has_diagnosis", "eq", True),
             {"has_diagnosis": True},
-            "there is a known diagnosis",
+            "the child has a known diagnosis",
             id="bool-true",
         ),
         pytest.param(
             Condition("has_diagnosis", "eq", False),
             {"has_diagnosis": False},
-            "there is no known diagnosis",
+            "the child has no known diagnosis",
             id="bool-false",
         ),
     ],
 )
 def test_condition_explanations(condition, case_facts, expected):
     assert condition.holds(case_facts)
-    assert condition.explain(case_facts) == expected
+    match = RuleSpec("Any name", "send_team", (condition,)).match(case_facts)
+    assert staff_sentence(match) == f"Sent to the Early Years SEND team because {expected}."
 
 
 def test_bool_explanation_takes_the_operator_into_account():
@@ -507,7 +502,12 @@ def test_bool_explanation_takes_the_operator_into_account():
     eq_false = Condition("has_diagnosis", "eq", False)
     assert ne_true.holds(no_diagnosis) and eq_false.holds(no_diagnosis)
     # Both hold in exactly the same circumstances, so they must say the same thing.
-    assert ne_true.explain(no_diagnosis) == eq_false.explain(no_diagnosis)
+    said = [
+        staff_sentence(RuleSpec("Any", "send_team", (c,)).match(no_diagnosis))
+        for c in (ne_true, eq_false)
+    ]
+    assert said[0] == said[1]
+    assert ne_true.sentence() == eq_false.sentence() == "the child has no known diagnosis"
 
 
 def test_ordinary_rule_without_conditions_does_not_claim_to_be_a_fallback():
@@ -517,7 +517,9 @@ def test_ordinary_rule_without_conditions_does_not_claim_to_be_a_fallback():
     ]
     decision = evaluate({"age_months": 20}, rules)
     assert decision.routes == ["portage", "send_team"]
-    assert "no other rule" not in decision.reasons[1]
+    assert decision.sentences[1] == (
+        "Sent to the Early Years SEND team, as the rules send every referral there."
+    )
 
 
 # --- conditions on missing facts ----------------------------------------------------------
@@ -981,6 +983,8 @@ def test_ordering_on_concern_levels_follows_their_rank():
 
 
 def strategy_for(fact) -> st.SearchStrategy:
+    if fact.choices and fact.kind is list:
+        return st.lists(st.sampled_from(fact.choices), max_size=4)
     if fact.choices:
         return st.sampled_from(fact.choices)
     if fact.kind is bool:
@@ -1011,7 +1015,8 @@ def test_evaluate_never_raises_and_always_routes(arbitrary):
     fallbacks = [name for name in decision.matched_rules if name in FALLBACK_NAMES]
     if fallbacks:
         assert decision.matched_rules == fallbacks[:1]  # one fallback, and only on its own
-    assert all(reason.endswith(".") for reason in decision.reasons)
+    assert all(sentence.endswith(".") for sentence in decision.sentences)
+    assert all(family_sentence(match).endswith(".") for match in decision.reasons)
 
 
 LEVELS = st.sampled_from([level.value for level in ConcernLevel])
@@ -1061,7 +1066,9 @@ def test_derived_facts_have_the_declared_types_and_always_route(answers, age, so
     assert set(derived) == set(FACTS)
     for name, fact in FACTS.items():
         assert type(derived[name]) is fact.kind, name
-        if fact.choices:
+        if fact.choices and fact.kind is list:
+            assert set(derived[name]) <= set(fact.choices), name
+        elif fact.choices:
             assert derived[name] in fact.choices, name
     assert 0 <= derived["prime_areas_with_concern"] <= min(3, derived["areas_with_concern"])
     assert derived["max_delay_months"] >= 0
