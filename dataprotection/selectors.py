@@ -36,6 +36,7 @@ from pathway.models import (
     TacAction,
     TacMeeting,
 )
+from pathway.routing import reason_sentences
 from pathway.selectors import answer_sections
 
 from .models import AccessEvent, LegalHold
@@ -266,7 +267,7 @@ def _referrals(child: Child) -> list[dict[str, Any]]:
                 "setting": r.setting.name if r.setting_id else "",
                 "status": r.get_status_display(),
                 "routes_now": [route.get_route_display() for route in r.current_routes.all()],
-                "why_it_was_routed": list(r.routing_reasons or []),
+                "why_it_was_routed": reason_sentences(r.routing_reasons or [], r.routes or []),
                 "routing_rules_version": r.rule_set.version if r.rule_set_id else None,
                 "allocated_to": display_name(r.allocated_to, nobody=""),
                 "outcome": r.outcome,
