@@ -10,16 +10,18 @@ memory are dropped whenever a figure of theirs may have changed.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
 from pathway.models import NeedFigure, NeedFiguresState, Referral
-from pathway.planning.areas import AreaTree
-from pathway.planning.disclosure import YearCube, build_cube, threshold
+from pathway.planning.areas import AreaTree, areas_version
+from pathway.planning.disclosure import CubeIndex, YearCube, build_cube, threshold
 from pathway.planning.figures import FIGURE_COLUMNS, need_slice
 from pathway.planning.periods import add_months, month_start
 from pathway.planning.sql import rebuild_sql, refresh_sql
@@ -138,41 +140,67 @@ def figures_version() -> NeedFiguresState:
 
 
 def figures_key(state: NeedFiguresState, year: int) -> str:
-    """Changes whenever a figure of the year may have changed."""
-    return f"{state.version}.{(state.year_versions or {}).get(str(year), 0)}"
+    """Changes whenever a figure of the year may have changed (and, with the time of the last
+    rebuild in it, is not the same in a database started again from nothing)."""
+    rebuilt = state.rebuilt_at.timestamp() if state.rebuilt_at else 0
+    return f"{state.version}.{(state.year_versions or {}).get(str(year), 0)}.{rebuilt}"
 
 
 # --- Reading: a year of figures, suppressed --------------------------------------------------
 
-# Kept in each process on purpose, not in the shared cache (issue 17): the key carries the
-# figures' version, read from the database on every request, so another process's rebuild or
-# refresh changes the key and an old cube is never read again; a cube holds counts by area
-# (never a child) and decides no access (the planning page checks the role first).
+# Kept in each process on purpose (issue 17): the key carries the figures' version, read from
+# the database on every request, so another process's rebuild or refresh changes the key and an
+# old cube is never read again; a cube holds counts by area (never a child) and decides no
+# access (the planning page checks the role first). On PostgreSQL each cube is also put in
+# Django's cache (Redis where configured) under the same key, so a cube worked out once, by a
+# worker after a refresh (`report.prepare_map_data`) or by another web process, is read, not
+# worked out again: suppressing a year is what made the first request after a refresh slow.
 _CUBES: OrderedDict[str, YearCube] = OrderedDict()
 _CUBES_KEPT = 64
+CUBE_CACHE_SECONDS = 24 * 60 * 60
 
 
 def year_cube(figure: str, need: str, year: int, tree: AreaTree, version: str) -> YearCube:
-    """The suppressed figures for a year, kept in memory until the figures (or the areas)
-    change: the key carries the figures' version and the shape of the area tree."""
+    """The suppressed figures for a year, kept until the figures (or the areas) change: the
+    key carries the figures' version and the shape of the area tree."""
     limit = threshold()
-    shape = hash(tuple((pk, node.parent_id) for pk, node in sorted(tree.nodes.items())))
-    key = f"{version}:{limit}:{shape}:{figure}:{need}:{year}"
+    shape = tuple((pk, node.parent_id) for pk, node in sorted(tree.nodes.items()))
+    key = f"{version}:{limit}:{hash(shape)}:{figure}:{need}:{year}"
     if key in _CUBES:
         _CUBES.move_to_end(key)
         return _CUBES[key]
-    broad, eyfs = need_slice(need)
-    rows = NeedFigure.objects.filter(
-        broad_area=broad,
-        eyfs_area=eyfs,
-        month__gte=datetime.date(year, 1, 1),
-        month__lt=datetime.date(year + 1, 1, 1),
-    ).values_list("area_id", "age_band", "month", FIGURE_COLUMNS[figure])
-    cube = build_cube(rows, tree, year, limit)
+    shared = _shared_cube_key(f"{limit}:{shape}:{figure}:{need}:{year}", version)
+    kept = cache.get(shared) if shared else None
+    if kept is not None:
+        values, hidden = kept
+        cube = YearCube(CubeIndex(tree, year), values, hidden)
+    else:
+        broad, eyfs = need_slice(need)
+        rows = NeedFigure.objects.filter(
+            broad_area=broad,
+            eyfs_area=eyfs,
+            month__gte=datetime.date(year, 1, 1),
+            month__lt=datetime.date(year + 1, 1, 1),
+        ).values_list("area_id", "age_band", "month", FIGURE_COLUMNS[figure])
+        cube = build_cube(rows, tree, year, limit)
+        if shared:
+            cache.set(shared, (cube.values, cube.hidden), CUBE_CACHE_SECONDS)
     _CUBES[key] = cube
     while len(_CUBES) > _CUBES_KEPT:
         _CUBES.popitem(last=False)
     return cube
+
+
+def _shared_cube_key(text: str, version: str) -> str | None:
+    """The cube's key in Django's cache: the figures' version, the areas' row versions (so a
+    database started again, whose versions and ids repeat, never reads another's cube) and
+    what the cube is of. None where there are no row versions (SQLite: this process's memory
+    only, as before)."""
+    areas = areas_version()
+    if areas is None:
+        return None
+    digest = hashlib.sha256(f"{version}|{areas}|{text}".encode()).hexdigest()
+    return f"planning:cube:{digest}"
 
 
 def first_year_with_figures() -> int:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from earlyyears.models import Area
 
 
@@ -76,3 +78,18 @@ class AreaTree:
     def parent_name(self, node: AreaNode) -> str:
         parent = self.nodes.get(node.parent_id)
         return parent.name if parent else ""
+
+
+def areas_version() -> str | None:
+    """Changes whenever an area is added, removed or changed in any way: on PostgreSQL the
+    row versions (`xmin`, new on every write, including bulk updates and raw SQL), in one
+    one-row query. None on other databases, which then keep no planning figures in Django's
+    cache."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), coalesce(sum(xmin::text::bigint), 0), coalesce(max(id), 0) "  # noqa: S608
+            f"FROM {Area._meta.db_table}"
+        )
+        return ".".join(str(value) for value in cursor.fetchone())

@@ -16,14 +16,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
 from earlyyears.exports import csv_bytes
 from earlyyears.models import Area
 from pathway.models import NeedFiguresState
-from pathway.planning.aggregates import figures_key, figures_version, year_cube
-from pathway.planning.areas import AreaNode, AreaTree
+from pathway.planning.aggregates import (
+    figures_key,
+    figures_version,
+    first_year_with_figures,
+    year_cube,
+)
+from pathway.planning.areas import AreaNode, AreaTree, areas_version
 from pathway.planning.disclosure import (
     SUPPRESSED,
     YearCube,
@@ -328,20 +332,6 @@ def geojson(view: PlanningView) -> dict[str, Any]:
 CACHE_SECONDS = 24 * 60 * 60
 
 
-def areas_version() -> str | None:
-    """Changes whenever an area is added, removed or changed in any way: on PostgreSQL the
-    row versions (`xmin`, new on every write, including bulk updates and raw SQL), in one
-    one-row query. None on other databases, which then serve the map data uncached."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*), coalesce(sum(xmin::text::bigint), 0), coalesce(max(id), 0) "  # noqa: S608
-            f"FROM {Area._meta.db_table}"
-        )
-        return ".".join(str(value) for value in cursor.fetchone())
-
-
 def boundaries_json(version: str) -> dict[int, str]:
     """Every area's boundary serialised as GeoJSON once per version of the areas, not per
     request."""
@@ -381,6 +371,34 @@ def geojson_body(query: PlanningQuery, state: NeedFiguresState) -> bytes:
         body = _geojson_bytes(view, boundaries_json(version))
         cache.set(key, body, CACHE_SECONDS)
     return body
+
+
+def first_year(state: NeedFiguresState) -> int:
+    """The first year with figures (the period list starts there), kept until the figures
+    change (a refresh can add an earlier year)."""
+    versions = json.dumps(state.year_versions or {}, sort_keys=True)
+    stamp = f"{state.version}|{versions}|{state.updated_at}|{state.rebuilt_at}"
+    digest = hashlib.sha256(stamp.encode()).hexdigest()
+    key = f"planning:first-year:{digest}:{timezone.localdate().year}"
+    year = cache.get(key)
+    if year is None:
+        year = first_year_with_figures()
+        cache.set(key, year, CACHE_SECONDS)
+    return year
+
+
+def prepare_map_data() -> bool:
+    """Work out, and keep, what the first planner after a refresh or a rebuild would otherwise
+    wait for: the suppressed years of the figure the page opens on (every need, this year and
+    the years its trend shows) and that view's map data, serialised. Run by the worker after
+    the figures change, so the web processes find them in the shared cache. Nothing where
+    figures are not kept in Django's cache (SQLite). Returns whether it prepared anything."""
+    if areas_version() is None:
+        return False
+    state = figures_version()
+    first_year(state)
+    geojson_body(PlanningQuery(), state)
+    return True
 
 
 def _geojson_bytes(view: PlanningView, boundaries: dict[int, str]) -> bytes:

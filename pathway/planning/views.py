@@ -4,30 +4,24 @@ from 1 to 4 is shown as [c]."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils import timezone
 
 from earlyyears.exports import download
 from earlyyears.models import User
 from earlyyears.roles import PLANNING_ROLES
-from pathway.models import NeedFiguresState
-from pathway.planning.aggregates import figures_version, first_year_with_figures
+from pathway.planning.aggregates import figures_version
 from pathway.planning.disclosure import suppression_explanation, threshold
 from pathway.planning.figures import FIGURES, age_label, need_label
 from pathway.planning.forms import PlanningForm
 from pathway.planning.report import (
-    CACHE_SECONDS,
     LEVELS,
     PlanningQuery,
     PlanningView,
     csv_content,
+    first_year,
     geojson_body,
     planning_view,
 )
@@ -40,8 +34,9 @@ def _planners_only(user: User) -> None:
 
 def _view(request: HttpRequest) -> tuple[PlanningForm, PlanningView]:
     _planners_only(request.user)
-    form = PlanningForm(request.GET or None, first_year=first_year_with_figures())
-    return form, planning_view(form.query())
+    state = figures_version()
+    form = PlanningForm(request.GET or None, first_year=first_year(state))
+    return form, planning_view(form.query(), state=state)
 
 
 @login_required
@@ -72,7 +67,7 @@ def areas_geojson(request: HttpRequest) -> HttpResponse:
     kept until the figures or the areas change (`report.geojson_body`)."""
     _planners_only(request.user)
     state = figures_version()
-    form = PlanningForm(request.GET or None, first_year=_first_year(state))
+    form = PlanningForm(request.GET or None, first_year=first_year(state))
     return HttpResponse(geojson_body(form.query(), state), content_type="application/geo+json")
 
 
@@ -81,20 +76,6 @@ def need_by_area_csv(request: HttpRequest) -> HttpResponse:
     _, view = _view(request)
     name = f"need-by-area-{view.query.period.key}-{view.query.level}.csv"
     return download(csv_content(view), "csv", name)
-
-
-def _first_year(state: NeedFiguresState) -> int:
-    """The first year with figures, kept until the figures change (a refresh can add an
-    earlier year)."""
-    versions = json.dumps(state.year_versions or {}, sort_keys=True)
-    stamp = f"{state.version}|{versions}|{state.updated_at}"
-    digest = hashlib.sha256(stamp.encode()).hexdigest()
-    key = f"planning:first-year:{digest}:{timezone.localdate().year}"
-    year = cache.get(key)
-    if year is None:
-        year = first_year_with_figures()
-        cache.set(key, year, CACHE_SECONDS)
-    return year
 
 
 def _query_string(query: PlanningQuery) -> str:

@@ -5,12 +5,13 @@ see it. On databases without row versions (SQLite) it is not kept, and the same 
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from earlyyears.models import Area, Role
-from pathway.planning import aggregates, report
+from pathway.planning import aggregates, report, tasks
 from tests.factories import UserFactory
 
 from .conftest import at
@@ -89,3 +90,54 @@ def test_the_role_is_checked_on_every_request_even_when_the_data_is_kept(client,
     planner.is_active = False
     planner.save()
     assert client.get(reverse("planning-geojson"), YEAR).status_code in (302, 403)
+
+
+def _figures_read(captured) -> bool:
+    return any('"pathway_needfigure"' in q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.django_db
+def test_after_a_refresh_the_worker_prepares_what_the_page_opens_on(client, county, planner):
+    """The first planner after a refresh finds the map data and the suppressed years ready,
+    in the shared cache, even in a process that has never worked them out; and they are the
+    figures worked out from nothing."""
+    if connection.vendor != "postgresql":
+        pytest.skip("figures are kept in Django's cache on PostgreSQL only")
+    fill(county, {"W1": 6, "W2": 12})
+    referral = county.refer(county.child("W2", on=at(2025, 3).date()), when=at(2025, 3))
+    tasks.refresh_need_figures.run(referral.pk)  # as a worker runs it: not eagerly
+    aggregates._CUBES.clear()  # another process: nothing in its memory
+    with CaptureQueriesContext(connection) as captured:
+        prepared = client.get(reverse("planning-geojson"))
+    assert prepared.status_code == 200
+    assert not _figures_read(captured)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("planning")).status_code == 200
+    assert not _figures_read(captured)
+    cache.clear()
+    aggregates._CUBES.clear()
+    with CaptureQueriesContext(connection) as captured:
+        worked_out = client.get(reverse("planning-geojson"))
+    assert _figures_read(captured)
+    assert prepared.json() == worked_out.json()
+    assert features(client, YEAR)["Ward W2"]["properties"]["value"] == "13"
+
+
+@pytest.mark.django_db
+def test_a_refresh_run_in_the_request_prepares_nothing(client, county, planner):
+    """Eager tasks (the embedded default) run in the submitter's request: no extra work there."""
+    fill(county, {"W2": 12})
+    referral = county.refer(county.child("W2", on=at(2025, 3).date()), when=at(2025, 3))
+    cache.clear()
+    aggregates._CUBES.clear()
+    tasks.refresh_need_figures.apply(args=[referral.pk]).get()
+    assert not aggregates._CUBES
+    assert features(client, YEAR)["Ward W2"]["properties"]["value"] == "13"
+
+
+@pytest.mark.django_db
+def test_without_row_versions_nothing_is_prepared(county):
+    if connection.vendor == "postgresql":
+        pytest.skip("SQLite and other databases only")
+    fill(county, {"W2": 12})
+    assert report.prepare_map_data() is False
