@@ -450,7 +450,15 @@ class EarlyHelpForm(GovukForm):
 SHARE_WITH = ShareWith.choices
 
 
+NEW_CONTACT = "new"
+
+
 class FamilyForm(GovukForm):
+    """The family's views and consent. For a child who already has contacts, the practitioner
+    chooses who gave consent from them, and names someone only when they are new (so a
+    submission adds a contact only when there is a new one, with the contact rules of
+    `pathway.contacts`)."""
+
     family_views = forms.CharField(
         label="What does the family say about their child?",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -459,6 +467,7 @@ class FamilyForm(GovukForm):
         "like to happen.",
         error_messages={"required": "Enter the family's views"},
     )
+    contact = forms.ChoiceField(label="Who gave consent?", widget=forms.RadioSelect, required=False)
     consent_given_by = forms.CharField(
         label="Name of the parent or carer who gave consent",
         max_length=200,
@@ -493,6 +502,34 @@ class FamilyForm(GovukForm):
         label="I completed this page together with the family", required=False
     )
 
+    def __init__(self, *args: Any, contacts: QuerySet[FamilyContact] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.contacts = {str(contact.pk): contact for contact in contacts or []}
+        if not self.contacts:
+            del self.fields["contact"]
+            return
+        field = self.fields["contact"]
+        field.required = True
+        field.choices = [
+            (pk, f"{contact.name} ({contact.get_relationship_display().lower()})")
+            for pk, contact in self.contacts.items()
+        ] + [(NEW_CONTACT, "Someone else")]
+        field.error_messages["required"] = "Select who gave consent, or someone else"
+        for name in ("consent_given_by", "relationship"):
+            self.fields[name].required = False
+        self.fields[
+            "consent_given_by"
+        ].label = "If someone else: name of the parent or carer who gave consent"
+        self.fields["relationship"].label = "If someone else: their relationship to the child"
+        self.fields["relationship"].choices = [("", "Choose a relationship")] + list(
+            FamilyContact.Relationship.choices
+        )
+        # The choice comes first on the page.
+        self.order_fields(["family_views", "contact"])
+
+    def chosen_contact(self) -> FamilyContact | None:
+        return self.contacts.get(self.cleaned_data.get("contact") or "")
+
     def clean_mobile_phone(self):
         value = self.cleaned_data.get("mobile_phone", "")
         return normalise_uk_mobile(value) if value else ""
@@ -501,6 +538,19 @@ class FamilyForm(GovukForm):
         cleaned = super().clean()
         if cleaned.get("consent_given_on") is None and "consent_given_on" not in self.errors:
             self.add_error("consent_given_on", "Enter the date consent was given")
+        if self.contacts and "contact" not in self.errors:
+            chosen = self.chosen_contact()
+            if chosen is not None:
+                cleaned["consent_given_by"] = chosen.name
+                cleaned["relationship"] = chosen.relationship
+            else:
+                needed = {
+                    "consent_given_by": "Enter the name of the parent or carer who gave consent",
+                    "relationship": "Select their relationship to the child",
+                }
+                for name, message in needed.items():
+                    if not cleaned.get(name) and name not in self.errors:
+                        self.add_error(name, message)
         shares = cleaned.get("share_with")
         if shares is not None and "send_team" not in shares:
             self.add_error(
@@ -524,6 +574,7 @@ class FamilyForm(GovukForm):
             "mobile_phone": data.get("mobile_phone", ""),
             "preferred_language": data["preferred_language"],
             "completed_with_family": bool(data.get("completed_with_family")),
+            "contact_id": chosen.pk if (chosen := self.chosen_contact()) else None,
         }
 
 

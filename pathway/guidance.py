@@ -5,6 +5,15 @@ Original plain-English prompts for practitioners; they point to what to observe,
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from cms.selectors import matching_services
+from earlyyears.models import Area
 from earlyyears.needs import EYFSArea
 from training.selectors import lesson_for_eyfs_area
 
@@ -73,11 +82,78 @@ def signs_for(area: str, age_months: int | None) -> list[str]:
     return SIGNS.get(area, {}).get(age_group(age_months), GENERAL)
 
 
+# --- cached published content ------------------------------------------------------------
+# The wizard's lesson links and the confirmation's signposting list are published content, the
+# same for everyone who asks (no access decision rides on them), so they are kept in the shared
+# cache. Any page saved, published, unpublished, moved or deleted starts a new version; the
+# time limit covers changes that send no signal (bulk imports) and caches that are not shared
+# (the local memory cache of the embedded default, one per process).
+PAGES_VERSION_KEY = "pathway:guidance:pages-version"
+CACHE_SECONDS = 300
+
+
+def pages_version() -> int:
+    version = cache.get(PAGES_VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(PAGES_VERSION_KEY, version, None)
+    return version
+
+
+def pages_changed(**kwargs: Any) -> None:
+    """A page changed: lessons and services are looked up again."""
+    try:
+        cache.incr(PAGES_VERSION_KEY)
+    except ValueError:  # not set yet, or evicted
+        cache.set(PAGES_VERSION_KEY, 2, None)
+
+
+page_published.connect(pages_changed, dispatch_uid="pathway.guidance.published")
+page_unpublished.connect(pages_changed, dispatch_uid="pathway.guidance.unpublished")
+post_page_move.connect(pages_changed, dispatch_uid="pathway.guidance.moved")
+post_delete.connect(pages_changed, sender=Page, dispatch_uid="pathway.guidance.deleted")
+
+
+def _page_saved(sender: type, instance: Any, **kwargs: Any) -> None:
+    # Pages saved without publishing (drafts, factories, imports one row at a time) too.
+    if isinstance(instance, Page):
+        pages_changed()
+
+
+post_save.connect(_page_saved, dispatch_uid="pathway.guidance.saved")
+
+
+def _lessons() -> dict[str, dict[str, str] | None]:
+    key = f"pathway:guidance:lessons:{pages_version()}"
+    lessons = cache.get(key)
+    if lessons is None:
+        lessons = {}
+        for area in EYFSArea.values:
+            found = lesson_for_eyfs_area(area)
+            lessons[area] = {"title": found[0], "url": found[1]} if found else None
+        cache.set(key, lessons, CACHE_SECONDS)
+    return lessons
+
+
 def training_lesson(area: str) -> dict[str, str] | None:
     """The published training lesson about this area's signs, found by its tag (so a lesson
-    renamed or moved in Wagtail still links), for the wizard's guidance."""
-    found = lesson_for_eyfs_area(area)
-    if found is None:
-        return None
-    title, url = found
-    return {"title": title, "url": url}
+    renamed or moved in Wagtail still links), for the wizard's guidance. Every area's lesson is
+    looked up once and kept in the shared cache until a page changes."""
+    return _lessons().get(area)
+
+
+def signposting(age_months: int, broad_areas: list[str], area: Area | None) -> list:
+    """`cms.selectors.matching_services`, remembered per age, needs and area until a page
+    changes: the confirmation page of every concern with the same routing facts shows the same
+    list. The ids are cached; the services are read in one query each time."""
+    from cms.models import ServicePage
+
+    needs = ",".join(sorted(broad_areas))
+    key = f"pathway:signposting:{pages_version()}:{age_months}:{needs}:{area.pk if area else ''}"
+    ids = cache.get(key)
+    if ids is None:
+        services = matching_services(age_months, broad_areas, area)
+        cache.set(key, [service.pk for service in services], CACHE_SECONDS)
+        return services
+    found = ServicePage.objects.filter(pk__in=ids).select_related("organisation").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]

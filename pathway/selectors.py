@@ -9,12 +9,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from cms.selectors import matching_services
 from earlyyears.models import Child
 from earlyyears.needs import EYFSArea
 
 from .access import referral_events_for, referrals_for
 from .forms import EARLY_HELP_NEEDS
+from .guidance import signposting
 from .models import Referral, ReferralEvent, Route, RoutingRuleSet
 from .routing import DEVELOPMENTAL_BANDS, evaluate
 from .rules import published_rule_set, rules_of
@@ -155,6 +155,6 @@ def signposting_for(referral: Referral, today: datetime.date | None = None) -> l
     """Local offer services for the child's age, needs and home area, to show beside the
     routing result: help the family can use while the referral is decided."""
     today = today or timezone.localdate()
-    return matching_services(
+    return signposting(
         referral.child.age_in_months(today), list(referral.broad_areas_of_need), referral.area
     )

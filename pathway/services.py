@@ -22,8 +22,8 @@ from earlyyears.models import (
     SettingMembership,
     User,
 )
-from pathway.planning.tasks import queue_need_figures_refresh
 
+from .after_response import refresh_planning_after_submission
 from .clocks import start_clocks
 from .contacts.services import SuppliedContact, record_supplied_contact
 from .identity.services import child_for_submission, flag_possible_matches, new_child_reference
@@ -156,7 +156,7 @@ def create_referral(
     start_clocks(referral, timezone.localdate(now))
     _record_arrival(referral, decision, rule_set.version)
     if notify:
-        queue_need_figures_refresh(referral.pk)
+        refresh_planning_after_submission(referral.pk)
         _acknowledge(referral, contact)
     return referral
 
@@ -223,6 +223,23 @@ def _supplied_contact(family: dict[str, Any]) -> SuppliedContact:
     )
 
 
+def _chosen(child: Child, family: dict[str, Any]) -> dict[str, Any]:
+    """The family answers with the chosen existing contact's own name and relationship, so the
+    contact rules find that contact rather than adding one. A contact that is not the child's,
+    or was rejected since, is not used: the answers stand as typed."""
+    contact_id = family.get("contact_id")
+    if not contact_id:
+        return family
+    contact = (
+        child.family_contacts.exclude(confirmation=FamilyContact.Confirmation.REJECTED)
+        .filter(pk=contact_id)
+        .first()
+    )
+    if contact is None:
+        return family
+    return {**family, "consent_given_by": contact.name, "relationship": contact.relationship}
+
+
 def submit_concern(
     draft: ConcernDraft, user: User, *, child_answer: dict[str, Any], answers: dict[str, Any]
 ) -> Referral:
@@ -246,7 +263,9 @@ def submit_concern(
             )
             flag_possible_matches(child)
         family = answers["family"]
-        contact = record_supplied_contact(child, _supplied_contact(family), user=user)
+        contact = record_supplied_contact(
+            child, _supplied_contact(_chosen(child, family)), user=user
+        )
         referral = create_referral(
             child=child,
             source=Referral.Source.SETTING_CONCERN,

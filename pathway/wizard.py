@@ -17,8 +17,8 @@ from django.urls import reverse
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView, WizardView
 
-from earlyyears.access import children_for
-from earlyyears.models import Role
+from earlyyears.access import children_for, family_contacts_for
+from earlyyears.models import FamilyContact, Role
 
 from . import forms as steps
 from .access import draft_for, observations_for
@@ -35,6 +35,22 @@ STEP_TITLES = {
     "early_help": "Help for the family",
     "family": "The family's views and consent",
     "check": "Check your answers before sending the concern",
+}
+
+# The caption above each question: the part of the concern it belongs to. The number of steps
+# depends on the answers (the specific areas and early help are asked only when they apply),
+# so the pages name their section rather than a "step N of M" that would change mid-way
+# (the GOV.UK pattern for question pages).
+SECTIONS = {
+    "child": "About the child",
+    "development": "Development",
+    "specific_areas": "Development",
+    "support": "Support so far",
+    "checks": "Support so far",
+    "health_family": "Health and family",
+    "early_help": "Health and family",
+    "family": "The family",
+    "check": "Check and send",
 }
 
 
@@ -59,7 +75,7 @@ class DraftStorage(BaseStorage):
 VALID_STEPS = "valid_steps"
 # Steps whose validity depends on another step's answers (the child chosen decides which
 # observations may be cited as evidence).
-DEPENDS_ON = {"development": ("child",), "specific_areas": ("child",)}
+DEPENDS_ON = {"development": ("child",), "specific_areas": ("child",), "family": ("child",)}
 
 
 def _posted_value(wizard: ConcernWizard, step: str, field: str) -> str | None:
@@ -145,7 +161,21 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
             kwargs["observations"] = (
                 observations_for(self.request.user).filter(child=child) if child else None
             )
+        elif step == "family":
+            kwargs["contacts"] = self.contact_choices()
         return kwargs
+
+    def contact_choices(self):
+        """The chosen child's contacts the user may see, to pick who gave consent from (none
+        for a child added in this concern). A contact rejected as not the family's is left out."""
+        child = self.chosen_child()
+        if child is None:
+            return None
+        return (
+            family_contacts_for(self.request.user, child)
+            .exclude(confirmation=FamilyContact.Confirmation.REJECTED)
+            .order_by("-is_primary", "name", "pk")
+        )
 
     def _fingerprint(self, step: str) -> str | None:
         """A digest of the answers a step was validated with (and the steps it depends on)."""
@@ -271,8 +301,7 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
                 "step_title": STEP_TITLES[step],
                 "draft": self.draft,
                 "child_name": self.draft.child_name or "a child",
-                "step_number": self.steps.step1,
-                "step_count": self.steps.count,
+                "section_name": SECTIONS[step],
                 "back_url": self.get_step_url(prev) if prev else reverse("my-concerns"),
                 "has_errors": _has_errors(form),
                 "form": form,
@@ -371,19 +400,25 @@ def _display(bound: forms.BoundField, value: Any) -> str:
     return str(value)
 
 
+def _support_rows(formset) -> list[tuple[str, str]]:
+    """Every answer of every support cycle given, the review date and outcome included."""
+    rows = []
+    cycles = [f for f in formset.forms if (getattr(f, "cleaned_data", None) or {}).get("tried")]
+    for number, cycle in enumerate(cycles, start=1):
+        for bound in cycle:
+            value = cycle.cleaned_data.get(bound.name)
+            if bound.name == "outcome" and not value:
+                shown = "Not reviewed yet"
+            else:
+                shown = _display(bound, value)
+            rows.append((f"Cycle {number}: {str(bound.label).lower()}", shown))
+    return rows
+
+
 def summarise(form) -> list[tuple[str, str]]:
     """Question and answer pairs for check-your-answers, in the order they were asked."""
     if isinstance(form, forms.BaseFormSet):
-        rows = []
-        for number, cycle in enumerate(form.answers() if form.is_valid() else [], start=1):
-            outcome = cycle.get("outcome") or "not reviewed yet"
-            rows.append(
-                (
-                    f"Cycle {number}",
-                    f"{cycle['tried']} (started {cycle.get('started_on') or 'not given'}, "
-                    f"outcome: {outcome.replace('_', ' ')})",
-                )
-            )
+        rows = _support_rows(form) if form.is_valid() else []
         return rows or [("Support cycles", "None recorded")]
     cleaned = getattr(form, "cleaned_data", {}) or {}
     rows = []

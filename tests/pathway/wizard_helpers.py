@@ -82,7 +82,7 @@ FAMILY = {
 }
 
 
-def walk_to_check(client, draft: ConcernDraft, child=None, health=None) -> None:
+def walk_to_check(client, draft: ConcernDraft, child=None, health=None, family=None) -> None:
     """Posts every step up to check-your-answers, asserting each moves on."""
     steps = [
         ("child", child or CHILD_NEW),
@@ -93,7 +93,7 @@ def walk_to_check(client, draft: ConcernDraft, child=None, health=None) -> None:
     ]
     if (health or HEALTH_FAMILY)["family_circumstances"] == "yes":
         steps.append(("early_help", EARLY_HELP))
-    steps.append(("family", FAMILY))
+    steps.append(("family", family or FAMILY))
     for step, fields in steps:
         response = post_step(client, draft, step, fields)
         assert response.status_code == 302, (step, _errors(response))
