@@ -3,3 +3,49 @@ import { initAll } from "../govuk/govuk-frontend.min.js";
 
 document.body.classList.add("govuk-frontend-supported");
 initAll();
+
+// A text box marked data-module="app-setting-autocomplete" becomes GOV.UK's accessible
+// autocomplete, suggesting from its data-source-url as it is typed. Without JavaScript (or if
+// this fails) it stays the plain text box, which the server matches just the same.
+const settingBoxes = document.querySelectorAll('[data-module="app-setting-autocomplete"]');
+if (settingBoxes.length) {
+  import("../accessible-autocomplete/accessible-autocomplete.min.js").then(() => {
+    settingBoxes.forEach(enhanceSettingBox);
+  });
+}
+
+function enhanceSettingBox(input) {
+  const wrapper = document.createElement("div");
+  input.parentNode.insertBefore(wrapper, input);
+  input.remove();
+  let latest = 0;
+  window.accessibleAutocomplete({
+    element: wrapper,
+    id: input.id,
+    name: input.name,
+    defaultValue: input.value,
+    minLength: 2,
+    confirmOnBlur: false,
+    inputClasses: input.classList.contains("govuk-input--error") ? "govuk-input--error" : "",
+    source(query, populateResults) {
+      const asked = ++latest;
+      const url = `${input.dataset.sourceUrl}?q=${encodeURIComponent(query)}`;
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((response) => (response.ok ? response.json() : { settings: [] }))
+        .then((data) => asked === latest && populateResults(data.settings))
+        .catch(() => asked === latest && populateResults([]));
+    },
+    templates: {
+      inputValue: (setting) => (setting ? `${setting.name} (${setting.urn})` : ""),
+      suggestion: (setting) =>
+        typeof setting === "string" ? setting : `${escapeHtml(setting.name)} (${setting.urn})`,
+    },
+    tNoResults: () => "No setting starts with that name or URN",
+  });
+}
+
+function escapeHtml(text) {
+  const span = document.createElement("span");
+  span.textContent = text;
+  return span.innerHTML;
+}

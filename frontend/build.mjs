@@ -8,6 +8,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "static_build");
 const govuk = join(root, "node_modules", "govuk-frontend", "dist", "govuk");
 const leaflet = join(root, "node_modules", "leaflet", "dist");
+const autocomplete = join(root, "node_modules", "accessible-autocomplete", "dist");
 
 mkdirSync(join(out, "app"), { recursive: true });
 const css = sass.compile(join(root, "frontend", "app.scss"), {
@@ -22,4 +23,7 @@ cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.
 cpSync(join(govuk, "assets", "images"), join(out, "govuk", "assets", "images"), { recursive: true });
 cpSync(join(govuk, "assets", "manifest.json"), join(out, "govuk", "assets", "manifest.json"));
 cpSync(leaflet, join(out, "leaflet"), { recursive: true });
+for (const name of ["accessible-autocomplete.min.js", "accessible-autocomplete.min.css"]) {
+  cpSync(join(autocomplete, name), join(out, "accessible-autocomplete", name));
+}
 console.log("front end built into static_build/");

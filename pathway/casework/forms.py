@@ -160,7 +160,8 @@ class TriageFilterForm(GovukForm):
     """The queue's filters, from the query string; a bad value is reported, never a 500.
 
     The setting is a text field (a name or an Ofsted URN, matched on the server) so the page
-    does not list every setting in the county; an old link's `?setting=<id>` still filters."""
+    does not list every setting in the county; with JavaScript it suggests settings as it is
+    typed (GOV.UK's accessible autocomplete), and an old link's `?setting=<id>` still filters."""
 
     route = forms.ChoiceField(label="Route", required=False)
     area = forms.TypedChoiceField(label="Area", required=False, coerce=int, empty_value=None)
@@ -183,10 +184,22 @@ class TriageFilterForm(GovukForm):
     sort = forms.ChoiceField(label="Sort by", required=False, widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, areas, officers, waiting, settings_matching, sorts, **kwargs: Any
+        self,
+        *args: Any,
+        areas,
+        officers,
+        waiting,
+        settings_matching,
+        sorts,
+        setting_search_url: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.settings_matching = settings_matching
+        if setting_search_url:  # suggestions as it is typed, where JavaScript runs
+            self.fields["setting"].widget.attrs.update(
+                {"data-module": "app-setting-autocomplete", "data-source-url": setting_search_url}
+            )
         self.fields["route"].choices = [("", "Any route"), *Route.choices]
         self.fields["area"].choices = [("", "Any area")] + [(a.pk, a.name) for a in areas]
         self.fields["age_band"].choices = [("", "Any age"), *AgeBand.choices]

@@ -7,15 +7,28 @@ queries whether the table holds a hundred referrals or a hundred thousand."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import json
+import re
+from base64 import urlsafe_b64decode, urlsafe_b64encode
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Count, Exists, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OrderBy,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
+from earlyyears.access import settings_for
 from earlyyears.dates import months_ago as _months_ago
 from earlyyears.models import Area, Setting, User
 from earlyyears.needs import AgeBand
@@ -57,17 +70,42 @@ def area_and_descendants(area_id: int) -> list[int]:
     return sorted(ids)
 
 
+CHOSEN_SETTING = re.compile(r"(?P<name>.+) \((?P<urn>[A-Za-z0-9]{1,10})\)")
+
+
 def settings_matching(text: str) -> QuerySet[Setting]:
     """The settings a caseworker means by what they typed in the setting filter: those whose
     Ofsted URN or name it is exactly (or, for old links, whose id), else every setting whose name
-    holds it. One query, usable as a subquery."""
+    holds it; a chosen suggestion ("Name (URN)") is that URN's setting. One query, usable as a
+    subquery."""
     text = text.strip()
     exact = Q(urn__iexact=text) | Q(name__iexact=text)
+    if chosen := CHOSEN_SETTING.fullmatch(text):  # "Name (URN)", as the autocomplete fills it
+        exact |= Q(name__iexact=chosen["name"], urn__iexact=chosen["urn"])
     if text.isdigit():
         exact |= Q(pk=int(text))
     return Setting.objects.filter(
         exact | (Q(name__icontains=text) & ~Exists(Setting.objects.filter(exact)))
     )
+
+
+SETTING_SEARCH_LIMIT = 10
+
+
+def settings_starting(user: User, text: str) -> list[dict[str, str]]:
+    """Up to ten settings the user may see whose name or Ofsted URN starts with `text`, by name:
+    what the setting filter suggests as it is typed. Prefix matches, so that the upper-case name
+    and URN indexes (migration 0013) serve them however many settings the county has."""
+    text = " ".join(text.split())[:200]
+    if not text:
+        return []
+    found = (
+        settings_for(user)
+        .filter(Q(name__istartswith=text) | Q(urn__istartswith=text))
+        .order_by("name", "pk")
+        .values("urn", "name")[:SETTING_SEARCH_LIMIT]
+    )
+    return list(found)
 
 
 @dataclass(frozen=True)
@@ -130,51 +168,242 @@ def filter_queue(
     return queryset
 
 
-# The queue's sorts by column name; "-name" is the reverse. Each has an index over waiting
-# referrals (Referral.Meta.indexes), read forwards or backwards.
+# The queue's sorts by column name; "-name" is the reverse. Each is a list of keys ending in the
+# referral's id, so every row has one place in the order and a page can start after any row
+# (keyset pagination). Each is served by an index read forwards or backwards: clock and received
+# by partial indexes over waiting referrals (Referral.Meta.indexes), child and setting by the
+# name indexes of migration 0012, walked in order with each name's referrals looked up.
+@dataclass(frozen=True)
+class QueueSort:
+    keys: tuple[str, ...]
+    nullable: bool = False  # the first key may be empty: those rows come last (first reversed)
+    empty: str = ""  # the column that is empty when it is (the setting, not its name)
+
+
 QUEUE_SORTS = {
-    "clock": (F("next_due_on").asc(nulls_last=True), "submitted_at", "pk"),
-    "received": ("submitted_at", "pk"),
-    "child": ("child__last_name", "child__first_name", "pk"),
-    "setting": (F("setting__name").asc(nulls_last=True), "pk"),
+    "clock": QueueSort(("next_due_on", "submitted_at", "pk"), nullable=True, empty="next_due_on"),
+    "received": QueueSort(("submitted_at", "pk")),
+    "child": QueueSort(("child__last_name", "child__first_name", "pk")),
+    "setting": QueueSort(("setting__name", "pk"), nullable=True, empty="setting"),
 }
 DEFAULT_SORT = "clock"
+# How a cursor's values are read back, by key; any other key is text.
+_KEY_TYPES = {
+    "next_due_on": datetime.date.fromisoformat,
+    "submitted_at": datetime.datetime.fromisoformat,
+    "pk": int,
+}
+
+
+def _sort_of(sort: str) -> tuple[QueueSort, bool]:
+    return QUEUE_SORTS.get(sort.removeprefix("-"), QUEUE_SORTS[DEFAULT_SORT]), sort.startswith("-")
+
+
+def _ordering(keys: tuple[str, ...], descending: bool, nullable: bool) -> list[OrderBy]:
+    """ORDER BY for these keys one way: empty first keys last going up, first going down."""
+    ordering = []
+    for index, key in enumerate(keys):
+        expression = F(key)
+        if index == 0 and nullable:
+            ordering.append(
+                expression.desc(nulls_first=True) if descending else expression.asc(nulls_last=True)
+            )
+        else:
+            ordering.append(expression.desc() if descending else expression.asc())
+    return ordering
 
 
 def triage_queue(
     user: User, filters: QueueFilters, today: datetime.date, sort: str = DEFAULT_SORT
 ) -> QuerySet[Referral]:
     """Waiting referrals, most urgent clock first, then the longest waiting (or by `sort`)."""
-    descending = sort.startswith("-")
-    ordering = QUEUE_SORTS.get(sort.removeprefix("-"), QUEUE_SORTS[DEFAULT_SORT])
-    queryset = (
+    order, descending = _sort_of(sort)
+    return (
         filter_queue(queue_for(user), filters, user, today)
         .select_related("child", "setting", "area", "allocated_to")
-        .prefetch_related(
-            Prefetch("current_routes", queryset=ReferralRoute.objects.order_by("route"))
-        )
-        .order_by(*ordering)
+        # The area's name only: no boundary geometry on a page that draws no map.
+        .defer("area__boundary")
+        .order_by(*_ordering(order.keys, descending, order.nullable))
     )
-    return queryset.reverse() if descending else queryset
 
 
-class QueuePaginator(Paginator):
-    """Page numbers as before, with the cost of a page bounded by its distance from the nearer
-    end: a page in the second half is read backwards from the end (the last page costs what the
-    first does), and only the page's ids are found by offset, so rows are fetched for 25."""
+def _beyond(keys: tuple[str, ...], values: list[Any], descending: bool) -> Q:
+    """Rows after these key values going one way: (k1, k2, ...) > (v1, v2, ...), written so an
+    index on the keys can start at v1 (the leading k1 >= v1) and stop after a page."""
+    more, at_least = ("lt", "lte") if descending else ("gt", "gte")
+    after = Q()
+    for index, key in enumerate(keys):
+        equal = {keys[i]: values[i] for i in range(index)}
+        after |= Q(**equal, **{f"{key}__{more}": values[index]})
+    return Q(**{f"{keys[0]}__{at_least}": values[0]}) & after
 
-    def page(self, number: Any) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        queryset = self.object_list
-        if bottom > self.count - top:  # nearer the end: count back from it
-            start = self.count - top
-            ids = queryset.reverse().values("pk")[start : start + top - bottom]
+
+def _walk(
+    queryset: QuerySet[Referral],
+    order: QueueSort,
+    descending: bool,
+    values: list[Any] | None,
+    limit: int,
+) -> list[Referral]:
+    """Up to `limit` rows going one way, from the start (`values` None) or after the row whose
+    keys are `values`. With an empty first key allowed, the order is two runs (rows with it,
+    then rows without; the reverse going down), each read as its own query so that the index on
+    the names can lead (a row without a setting would otherwise need an outer join, which a
+    walk of the setting names cannot serve); the second run is read for what the page still
+    needs (at least one row, so the number of queries does not depend on the data)."""
+    keys = order.keys
+    queryset = queryset.order_by(*_ordering(keys, descending, order.nullable))
+    if not order.nullable:
+        where = Q() if values is None else _beyond(keys, values, descending)
+        return list(queryset.filter(where)[:limit])
+    with_key = Q(**{f"{keys[0]}__isnull": False})
+    without_key = Q(**{f"{order.empty}__isnull": True})
+    runs = [without_key, with_key] if descending else [with_key, without_key]
+    if values is not None:
+        if values[0] is None:  # in the run without the first key
+            runs = [without_key & _beyond(keys[1:], values[1:], descending)]
+            if descending:
+                runs.append(with_key)
         else:
-            ids = queryset.values("pk")[bottom:top]
-        rows = list(queryset.filter(pk__in=ids))
-        return self._get_page(rows, number, self)
+            runs = [_beyond(keys, values, descending)] + ([] if descending else [without_key])
+    rows: list[Referral] = []
+    for condition in runs:  # each run read even when the page is full: constant queries
+        rows += queryset.filter(condition)[: max(1, limit - len(rows))]
+    return rows[:limit]
+
+
+def _key_values(referral: Referral, keys: tuple[str, ...]) -> list[Any]:
+    values = []
+    for key in keys:
+        value: Any = referral
+        for part in key.split("__"):
+            value = None if value is None else getattr(value, part)
+        values.append(value)
+    return values
+
+
+def queue_cursor(referral: Referral, sort: str = DEFAULT_SORT) -> str:
+    """Where a page starts or ends, for a link: the row's sort keys, opaque to the reader."""
+    order, _ = _sort_of(sort)
+    values = [
+        v.isoformat() if isinstance(v, datetime.date) else v
+        for v in _key_values(referral, order.keys)
+    ]
+    return (
+        urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode().rstrip("=")
+    )
+
+
+def _read_cursor(cursor: str, order: QueueSort) -> list[Any] | None:
+    """A cursor's key values, or None if it is not one of ours (a mangled link: page one)."""
+    try:
+        raw = json.loads(urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(raw, list) or len(raw) != len(order.keys):
+            return None
+        values = []
+        for index, (key, value) in enumerate(zip(order.keys, raw, strict=True)):
+            if value is None:
+                if not (index == 0 and order.nullable):
+                    return None
+                values.append(None)
+            elif isinstance(value, str | int) and not isinstance(value, bool):
+                values.append(_KEY_TYPES.get(key, str)(value))
+            else:
+                return None
+        return values
+    except (ValueError, TypeError):
+        return None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue and the cursors of its links. `number` is known only for pages
+    reached by number (the first, the last, near either end)."""
+
+    rows: list[Referral]
+    has_previous: bool
+    has_next: bool
+    previous_cursor: str = ""
+    next_cursor: str = ""
+    number: int | None = None
+    pages: int = 1
+    too_far: int | None = None  # a page number asked for that is not opened directly
+
+
+# A page number (from an old link) is opened by counting rows from the nearer end only this
+# near either end, so its cost stays bounded; the links themselves always use cursors.
+NUMBERED_PAGES_FROM_EACH_END = 10
+
+
+def queue_page(
+    queryset: QuerySet[Referral],
+    sort: str,
+    *,
+    count: int,
+    per_page: int,
+    after: str = "",
+    before: str = "",
+    number: str = "",
+) -> QueuePage:
+    """The page of the queue a link asks for: after a row, before a row, the last page, a page
+    number near either end, else the first. One query for the rows (two when a page crosses
+    from referrals with a clock or a setting to those without), one for their routes."""
+    order, descending = _sort_of(sort)
+    pages = max(1, -(-count // per_page))
+    wanted = int(number) if number.isdigit() else (pages if number == "last" else 1)
+    wanted = min(max(wanted, 1), pages)
+    if (cursor := _read_cursor(after or before, order)) is not None:
+        going_back = not after
+        rows = _walk(queryset, order, descending ^ going_back, cursor, per_page + 1)
+        more = len(rows) > per_page
+        rows = rows[:per_page]
+        if going_back:
+            rows.reverse()
+        if rows and (more or not going_back):
+            return _finish(
+                QueuePage(rows, has_previous=more or not going_back, has_next=more or going_back),
+                sort,
+                pages,
+            )
+        wanted = 1 if going_back else pages  # back at the start, or past the end
+    too_far = None
+    if min(wanted - 1, pages - wanted) > NUMBERED_PAGES_FROM_EACH_END:
+        too_far, wanted = wanted, 1
+    if wanted == 1:
+        rows = _walk(queryset, order, descending, None, per_page + 1)
+        page = QueuePage(rows[:per_page], False, len(rows) > per_page, number=1, too_far=too_far)
+    elif wanted == pages:  # read from the end: the last page costs what the first does
+        size = count - (pages - 1) * per_page
+        rows = _walk(queryset, order, not descending, None, size + 1)
+        page = QueuePage(rows[:size][::-1], len(rows) > size, False, number=pages)
+    elif wanted - 1 <= pages - wanted:  # count from the start
+        start = (wanted - 1) * per_page
+        rows = list(queryset[start : start + per_page + 1])
+        page = QueuePage(
+            rows[:per_page], wanted > 1, len(rows) > per_page, number=wanted, too_far=too_far
+        )
+    else:  # count back from the end, so the last page costs what the first does
+        last_size = count - (pages - 1) * per_page
+        size = last_size if wanted == pages else per_page
+        start = 0 if wanted == pages else last_size + (pages - wanted - 1) * per_page
+        rows = list(queryset.reverse()[start : start + size + 1])
+        page = QueuePage(rows[:size][::-1], len(rows) > size, wanted < pages, number=wanted)
+    return _finish(page, sort, pages)
+
+
+def _finish(page: QueuePage, sort: str, pages: int) -> QueuePage:
+    """The page with its routes (one query) and the cursors its Previous and Next links carry."""
+    prefetch_related_objects(
+        page.rows, Prefetch("current_routes", queryset=ReferralRoute.objects.order_by("route"))
+    )
+    if not page.rows:
+        return replace(page, pages=pages)
+    return replace(
+        page,
+        pages=pages,
+        previous_cursor=queue_cursor(page.rows[0], sort),
+        next_cursor=queue_cursor(page.rows[-1], sort),
+    )
 
 
 def queue_counts(queryset: QuerySet[Referral], user: User, today: datetime.date) -> dict[str, int]:

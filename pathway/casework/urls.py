@@ -6,6 +6,7 @@ from pathway.casework import views as views
 
 urlpatterns = [
     path("triage/", views.triage_queue, name="triage-queue"),
+    path("triage/settings/", views.setting_search, name="triage-setting-search"),
     path("caseloads/", views.caseloads, name="caseloads"),
     path("funding/", views.funding, name="funding"),
     path("referrals/<int:referral_id>/claim/", views.claim_referral, name="claim-referral"),

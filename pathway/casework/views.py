@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,13 +45,50 @@ def _send_team_only(request: HttpRequest) -> None:
 SORT_COLUMNS = {"child": "Child", "setting": "Setting", "received": "Received", "clock": "Clock"}
 
 
+# Where a page is in the queue: links carry a cursor (after or before a row) or a page number.
+PAGE_PARAMS = ("page", "after", "before")
+SORT_LABELS = {
+    "clock": "clock, most urgent first",
+    "-clock": "clock, least urgent first",
+    "received": "date received, oldest first",
+    "-received": "date received, newest first",
+    "child": "child's name, A to Z",
+    "-child": "child's name, Z to A",
+    "setting": "setting, A to Z",
+    "-setting": "setting, Z to A",
+}
+
+
+def _query_without_page(request: HttpRequest) -> QueryDict:
+    query = request.GET.copy()
+    for name in PAGE_PARAMS:
+        query.pop(name, None)
+    return query
+
+
+def _page_links(request: HttpRequest, page: selectors_casework.QueuePage) -> dict[str, str | None]:
+    """The queue's Previous, Next, first and last links: the filters and sort kept, the page
+    given by a cursor so that a page costs the same wherever it is in the queue."""
+
+    def link(**where: str) -> str:
+        query = _query_without_page(request)
+        query.update(where)
+        return f"?{query.urlencode()}"
+
+    return {
+        "previous": link(before=page.previous_cursor) if page.has_previous else None,
+        "next": link(after=page.next_cursor) if page.has_next else None,
+        "first": link() if page.has_previous else None,
+        "last": link(page="last") if page.has_next else None,
+    }
+
+
 def _sort_links(request: HttpRequest, sort: str) -> dict[str, dict[str, str]]:
     """Each sortable column's link (the other way round if it is the current sort, from page
     one, keeping the filters) and its aria-sort."""
     links = {}
     for name in SORT_COLUMNS:
-        query = request.GET.copy()
-        query.pop("page", None)
+        query = _query_without_page(request)
         current = sort.removeprefix("-") == name
         query["sort"] = name if sort == f"-{name}" or not current else f"-{name}"
         aria = "none" if not current else "descending" if sort.startswith("-") else "ascending"
@@ -73,6 +110,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
         waiting=selectors_casework.WAITING_BUCKETS,
         settings_matching=selectors_casework.settings_matching,
         sorts=selectors_casework.QUEUE_SORTS,
+        setting_search_url=reverse("triage-setting-search"),
     )
     filters = selectors_casework.QueueFilters()
     sort = selectors_casework.DEFAULT_SORT
@@ -84,15 +122,19 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     counts = selectors_casework.queue_counts(
         selectors_casework.filter_queue(queue_for(user), filters, user, today), user, today
     )
-    paginator = selectors_casework.QueuePaginator(queue, QUEUE_PAGE_SIZE)
-    paginator.count = counts["waiting"]
-    page = paginator.get_page(request.GET.get("page"))
+    page = selectors_casework.queue_page(
+        queue,
+        sort,
+        count=counts["waiting"],
+        per_page=QUEUE_PAGE_SIZE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        number=request.GET.get("page", ""),
+    )
     rows = [
         {"referral": referral, "clock": selectors_casework.clock_state(referral, today)}
-        for referral in page.object_list
+        for referral in page.rows
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "pathway/casework/triage_queue.html",
@@ -102,12 +144,22 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "rows": rows,
             "page": page,
-            "query": query.urlencode(),
+            "page_links": _page_links(request, page),
             "sort_links": _sort_links(request, sort),
+            "sort_label": SORT_LABELS[sort],
             "today": today,
             "has_errors": bool(form.errors),
         },
     )
+
+
+@login_required
+def setting_search(request: HttpRequest) -> JsonResponse:
+    """Settings whose name or Ofsted URN starts with what was typed, for the queue's setting
+    filter as it is typed (the accessible autocomplete). The SEND team only."""
+    _send_team_only(request)
+    found = selectors_casework.settings_starting(request.user, request.GET.get("q", ""))
+    return JsonResponse({"settings": found})
 
 
 @login_required

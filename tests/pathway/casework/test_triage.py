@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from earlyyears.models import Area
 from pathway.casework import services as casework
-from pathway.casework.selectors import QueueFilters, QueuePaginator, queue_counts, triage_queue
+from pathway.casework.selectors import (
+    QueueFilters,
+    queue_counts,
+    queue_cursor,
+    queue_page,
+    triage_queue,
+)
 from pathway.models import Referral, ReferralClock
 from tests.factories import AreaFactory, ChildFactory, SettingFactory, practitioner_at
 
@@ -147,7 +153,7 @@ def test_pagination_keeps_filters(client, world, make_referral, page_number):
         make_referral(ChildFactory(setting=world.setting_a))
     client.force_login(world.send_officer)
     body = client.get(QUEUE, {"route": "send_team", "page": page_number}).content.decode()
-    assert "Page 2 of 2" in body
+    assert "page 2 of 2" in body
     assert "route=send_team" in body
 
 
@@ -197,10 +203,18 @@ def test_setting_filter_reports_no_match(client, world, make_referral):
     assert 'href="#id_setting"' in body
 
 
-@pytest.mark.parametrize("sort", ["clock", "-clock", "received", "-received", "child", "setting"])
-def test_sorts_order_every_row_not_just_the_page(client, world, make_referral, sort):
-    """Every page, read forwards or from the end, is the right slice of the whole sorted queue."""
-    today = timezone.localdate()
+SORT_KEYS = {
+    "clock": lambda r: (r.next_due_on is None, r.next_due_on, r.submitted_at, r.pk),
+    "received": lambda r: (r.submitted_at, r.pk),
+    "child": lambda r: (r.child.last_name, r.child.first_name, r.pk),
+    "setting": lambda r: (r.setting is None, r.setting.name if r.setting else "", r.pk),
+}
+
+
+def _mixed_queue(world, make_referral):
+    """28 waiting referrals with shared names and dates, some overdue, two with no running
+    clock and two with no setting (the runs the clock and setting sorts put last)."""
+    made = []
     for index in range(28):
         child = ChildFactory(
             setting=world.setting_a if index % 3 else world.setting_b,
@@ -209,30 +223,143 @@ def test_sorts_order_every_row_not_just_the_page(client, world, make_referral, s
         referral = make_referral(child, days_ago=index % 9)
         if index % 4 == 0:
             _overdue(referral, days=index % 5 + 1)
+        made.append(referral)
+    Referral.objects.filter(pk__in=[made[3].pk, made[17].pk]).update(
+        next_due_on=None, next_due_soon_from=None
+    )
+    Referral.objects.filter(pk__in=[made[5].pk, made[18].pk]).update(setting=None)
+    return made
+
+
+SORTS = ["clock", "-clock", "received", "-received", "child", "-child", "setting", "-setting"]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_sorts_order_every_row_not_just_the_page(client, world, make_referral, sort):
+    """Every page, read forwards from the first by its Next cursor or backwards from the last by
+    its Previous cursor, or by a page number, is the right slice of the whole sorted queue."""
+    today = timezone.localdate()
+    _mixed_queue(world, make_referral)
     whole = list(triage_queue(world.send_officer, QueueFilters(), today, sort))
-    keys = {
-        "clock": lambda r: (r.next_due_on is None, r.next_due_on, r.submitted_at, r.pk),
-        "received": lambda r: (r.submitted_at, r.pk),
-        "child": lambda r: (r.child.last_name, r.child.first_name, r.pk),
-        "setting": lambda r: (r.setting.name, r.pk),
-    }
-    expected = sorted(whole, key=keys[sort.removeprefix("-")], reverse=sort.startswith("-"))
+    expected = sorted(whole, key=SORT_KEYS[sort.removeprefix("-")], reverse=sort.startswith("-"))
     assert whole == expected
-    for per_page in (5, 10):
-        paginator = QueuePaginator(
-            whole_queryset := triage_queue(world.send_officer, QueueFilters(), today, sort),
-            per_page,
-        )
-        assert whole_queryset.count() == len(whole)
-        for number in paginator.page_range:
-            page = paginator.page(number)
-            assert list(page.object_list) == whole[(number - 1) * per_page : number * per_page]
+    queryset = triage_queue(world.send_officer, QueueFilters(), today, sort)
+    for per_page in (5, 10, 28, 30):
+        pages = -(-len(whole) // per_page)
+
+        def page(per_page=per_page, **where):
+            return queue_page(queryset, sort, count=len(whole), per_page=per_page, **where)
+
+        forwards, current = [], page()
+        while True:
+            forwards += current.rows
+            assert current.has_previous == bool(forwards[: -len(current.rows)])
+            if not current.has_next:
+                break
+            current = page(after=current.next_cursor)
+        assert forwards == whole
+        backwards, current = [], page(number="last")
+        assert len(current.rows) == len(whole) - (pages - 1) * per_page
+        while True:
+            backwards = current.rows + backwards
+            if not current.has_previous:
+                break
+            current = page(before=current.previous_cursor)
+        assert backwards == whole
+        for number in range(1, pages + 1):
+            numbered = page(number=str(number))
+            assert numbered.rows == whole[(number - 1) * per_page : number * per_page]
+            assert numbered.number == number and numbered.pages == pages
     client.force_login(world.send_officer)
     body = client.get(QUEUE, {"sort": sort, "page": "2", "route": "send_team"}).content.decode()
     assert "govuk-error-summary" not in body
-    assert "Page 2 of 2" in body
-    assert f"sort={sort.replace('-', '-')}" in body  # the filters and the sort are kept
+    assert "page 2 of 2" in body
+    assert f"sort={sort}" in body  # the filters and the sort are kept
     assert 'aria-sort="' + ("descending" if sort.startswith("-") else "ascending") in body
+
+
+def _links(body: str) -> dict[str, str]:
+    """The queue's pagination links by their words."""
+    nav = body.split('aria-label="Pages of the queue"')[1].split("</nav>")[0]
+    found = {}
+    for part in nav.split("<a ")[1:]:
+        href = part.split('href="')[1].split('"')[0].replace("&amp;", "&")
+        words = part.split("</a>")[0]
+        for name in ("Previous", "Next", "First page", "Last page"):
+            if name in words:
+                found[name] = href
+    return found
+
+
+def test_next_and_previous_links_walk_the_whole_queue(client, world, make_referral):
+    """Through the page itself: Next from the first page to the end, Previous back, each page
+    keeping the filters and sort, every referral once."""
+    made = _mixed_queue(world, make_referral)
+    client.force_login(world.send_officer)
+    seen, url = [], f"{QUEUE}?sort=child&route=send_team"
+    for _ in range(10):
+        body = client.get(url).content.decode()
+        seen += [r.reference for r in made if f">{r.reference}</a>" in body]
+        links = _links(body)
+        if "Next" not in links:
+            break
+        assert "sort=child" in links["Next"] and "route=send_team" in links["Next"]
+        assert "after=" in links["Next"] and "page=" not in links["Next"]
+        url = QUEUE + links["Next"]
+    assert sorted(seen) == sorted(r.reference for r in made)
+    assert "First page" in links and "Last page" not in links
+    assert "before=" in links["Previous"]
+    back = client.get(QUEUE + links["Previous"]).content.decode()
+    assert "page 1 of 2" in back  # back at the start: numbered, with no way further back
+    assert "Previous" not in _links(back) and "Next" in _links(back)
+    first = client.get(QUEUE + links["First page"]).content.decode()
+    assert "page 1 of 2" in first
+    last = client.get(QUEUE + _links(first)["Last page"]).content.decode()
+    assert "page 2 of 2" in last and "Next" not in _links(last)
+
+
+def test_a_mangled_cursor_shows_the_first_page(client, world, make_referral):
+    referral = make_referral()
+    client.force_login(world.send_officer)
+    for bad in ("nonsense", "W10", "WyJ4Il0", "eyJhIjogMX0", "WzEsMiwzXQ", "%%%"):
+        for name in ("after", "before"):
+            response = client.get(QUEUE, {name: bad})
+            assert response.status_code == 200
+            assert referral.reference in response.content.decode()
+
+
+def test_a_cursor_past_the_end_shows_the_last_page(client, world, make_referral):
+    today = timezone.localdate()
+    referral = make_referral()
+    client.force_login(world.send_officer)
+    gone = make_referral(world.child_b, days_ago=30)
+    cursor = queue_cursor(gone, "received")
+    casework.decide(gone, "close", by=world.send_officer, reason="Known")
+    body = client.get(QUEUE, {"sort": "-received", "after": cursor}).content.decode()
+    assert referral.reference in body  # nothing is after the oldest: the last page instead
+    assert list(triage_queue(world.send_officer, QueueFilters(), today)) == [referral]
+
+
+def test_a_page_number_far_from_both_ends_is_not_opened(client, world, make_referral, settings):
+    for _ in range(3):
+        make_referral(ChildFactory(setting=world.setting_a))
+    client.force_login(world.send_officer)
+    from pathway.casework import selectors
+
+    original = selectors.NUMBERED_PAGES_FROM_EACH_END
+    selectors.NUMBERED_PAGES_FROM_EACH_END = 0
+    try:
+        from pathway.casework import views
+
+        views.QUEUE_PAGE_SIZE, size = 1, views.QUEUE_PAGE_SIZE
+        body = client.get(QUEUE, {"page": "2"}).content.decode()
+        near_end = client.get(QUEUE, {"page": "3"}).content.decode()
+    finally:
+        selectors.NUMBERED_PAGES_FROM_EACH_END = original
+        views.QUEUE_PAGE_SIZE = size
+    assert "Page 2 is too far from the start and the end of the queue" in body
+    assert "page 1 of 3" in body
+    assert "page 3 of 3" in near_end and "too far" not in near_end
 
 
 def test_bad_sort_is_reported_not_500(client, world, make_referral):
