@@ -15,9 +15,15 @@ RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
 
 
 class HeadingBlock(blocks.StructBlock):
-    text = blocks.CharBlock(max_length=120)
+    """A section heading or a subheading. On the page a subheading with no section heading
+    before it is shown as a section heading, so headings never skip a level (LessonPage)."""
+
+    text = blocks.CharBlock(max_length=120, label="Heading text")
     level = blocks.ChoiceBlock(
-        choices=[("h2", "Section heading"), ("h3", "Subheading")], default="h2"
+        choices=[("h2", "Section heading"), ("h3", "Subheading")],
+        default="h2",
+        label="Level",
+        help_text="A subheading belongs under a section heading.",
     )
 
     class Meta:
@@ -34,7 +40,7 @@ class ImageBlock(blocks.StructBlock):
         max_length=250,
         help_text="What the image shows, for people who cannot see it.",
     )
-    caption = blocks.CharBlock(required=False, max_length=250)
+    caption = blocks.CharBlock(required=False, max_length=250, label="Caption")
 
     class Meta:
         icon = "image"
@@ -44,9 +50,13 @@ class ImageBlock(blocks.StructBlock):
 class VideoBlock(blocks.StructBlock):
     """A video must carry its transcript, so the lesson works without sound or the video."""
 
-    title = blocks.CharBlock(max_length=120)
-    video = EmbedBlock(help_text="A link to the video, for example on YouTube or Vimeo.")
-    transcript = blocks.TextBlock(help_text="Everything said and shown, in words.")
+    title = blocks.CharBlock(max_length=120, label="Video title")
+    video = EmbedBlock(
+        label="Video link", help_text="A link to the video, for example on YouTube or Vimeo."
+    )
+    transcript = blocks.TextBlock(
+        label="Transcript", help_text="Everything said and shown, in words."
+    )
 
     class Meta:
         icon = "media"
@@ -63,16 +73,28 @@ class SignsValue(blocks.StructValue):
         return BroadAreaOfNeed(self["broad_area_of_need"]).label
 
 
+class SignBlock(blocks.CharBlock):
+    """One sign in the list. Wagtail shows a list's items without their block's label, so the
+    input carries its name itself (axe: every input has a label)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field.widget.attrs["aria-label"] = "Sign to look out for"
+
+
 class SignsCalloutBlock(blocks.StructBlock):
     """Signs to look out for, tagged so the concern wizard can link here by area."""
 
-    title = blocks.CharBlock(max_length=120, default="Signs to look out for")
+    title = blocks.CharBlock(max_length=120, default="Signs to look out for", label="Title")
     eyfs_area = blocks.ChoiceBlock(choices=EYFSArea.choices, label="EYFS area")
     broad_area_of_need = blocks.ChoiceBlock(
         choices=BroadAreaOfNeed.choices, label="Broad area of need"
     )
-    signs = blocks.ListBlock(blocks.CharBlock(max_length=300), min_num=1)
-    note = blocks.TextBlock(required=False, help_text="Shown under the list of signs.")
+    # Each item's own label: without it Wagtail renders the list's inputs unlabelled.
+    signs = blocks.ListBlock(SignBlock(max_length=300, label="Sign"), min_num=1, label="Signs")
+    note = blocks.TextBlock(
+        required=False, label="Note", help_text="Shown under the list of signs."
+    )
 
     class Meta:
         icon = "warning"
@@ -81,8 +103,8 @@ class SignsCalloutBlock(blocks.StructBlock):
 
 
 class ResourceBlock(blocks.StructBlock):
-    document = DocumentChooserBlock()
-    description = blocks.CharBlock(required=False, max_length=250)
+    document = DocumentChooserBlock(label="Document")
+    description = blocks.CharBlock(required=False, max_length=250, label="Description")
 
     class Meta:
         icon = "doc-full"
@@ -90,20 +112,37 @@ class ResourceBlock(blocks.StructBlock):
 
 
 class AnswerBlock(blocks.StructBlock):
-    text = blocks.CharBlock(max_length=300)
-    correct = blocks.BooleanBlock(required=False)
+    text = blocks.CharBlock(max_length=300, label="Answer text")
+    correct = blocks.BooleanBlock(required=False, label="This is the right answer")
     feedback = blocks.TextBlock(
-        required=False, help_text="Why this answer is right or not, shown after answering."
+        required=False,
+        label="Feedback",
+        help_text="Why this answer is right or not, shown after answering.",
     )
+
+    class Meta:
+        label = "Answer"
+
+
+EMPTY_ANSWER = {"text": "", "correct": False, "feedback": ""}
 
 
 class QuestionBlock(blocks.StructBlock):
     """A knowledge-check question with one right answer, scored on the server."""
 
-    question = blocks.CharBlock(max_length=300)
-    answers = blocks.ListBlock(AnswerBlock(), min_num=2, max_num=6)
+    question = blocks.CharBlock(max_length=300, label="Question")
+    # A new question starts with the two answers it needs at least.
+    answers = blocks.ListBlock(
+        AnswerBlock(),
+        min_num=2,
+        max_num=6,
+        label="Answers",
+        default=[EMPTY_ANSWER, EMPTY_ANSWER],
+    )
     explanation = blocks.TextBlock(
-        required=False, help_text="Shown after answering, whatever the answer."
+        required=False,
+        label="Explanation",
+        help_text="Shown after answering, whatever the answer.",
     )
 
     class Meta:
@@ -122,11 +161,11 @@ class QuestionBlock(blocks.StructBlock):
 
 class LessonStreamBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
-        features=RICH_TEXT_FEATURES, template="training/blocks/text.html"
+        features=RICH_TEXT_FEATURES, template="training/blocks/text.html", label="Paragraph"
     )
-    heading = HeadingBlock()
-    image = ImageBlock()
-    video = VideoBlock()
+    heading = HeadingBlock(label="Heading")
+    image = ImageBlock(label="Image")
+    video = VideoBlock(label="Video")
     signs = SignsCalloutBlock(label="Signs to look out for")
     resource = ResourceBlock(label="Downloadable resource")
     question = QuestionBlock()

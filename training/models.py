@@ -299,17 +299,29 @@ class LessonPage(SignedInPageMixin, Page):
 
     def body_blocks(self) -> list[tuple]:
         """The lesson's blocks without its questions, each with the anchor the pathway links to
-        (on the first "signs to look out for" callout of each EYFS area), or None."""
+        (on the first "signs to look out for" callout of each EYFS area), or None, and the
+        heading level its heading is shown at, or None.
+
+        Headings never skip a level under the page's h1: a subheading with no section heading
+        before it is shown as a section heading, and the headings of callouts and videos sit
+        one level under the section they are in (h2 before any section heading)."""
         used: set[str] = set()
         body = []
+        in_section = False
         for block in self.body:
             if block.block_type == "question":
                 continue
             anchor = None
+            level = None
+            if block.block_type == "heading":
+                level = 3 if block.value["level"] == "h3" and in_section else 2
+                in_section = True
+            elif block.block_type in ("signs", "video"):
+                level = 3 if in_section else 2
             if block.block_type == "signs" and block.value["eyfs_area"] not in used:
                 used.add(block.value["eyfs_area"])
                 anchor = f"signs-{block.value['eyfs_area']}"
-            body.append((block, anchor))
+            body.append((block, anchor, level))
         return body
 
     def learner_context(self, request) -> dict:

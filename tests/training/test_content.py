@@ -180,7 +180,8 @@ def test_every_block_renders_on_the_lesson_page(client, world, section, settings
     lesson.save_revision().publish()
     client.force_login(world.practitioner_a)
     html = client.get(lesson.url).content.decode()
-    assert '<h3 class="govuk-heading-s">A heading</h3>' in html
+    # a subheading with no section heading before it is shown as one (no skipped level)
+    assert '<h2 class="govuk-heading-m">A heading</h2>' in html
     assert "Observation checklist" in html and "PDF" in html
     assert "Read the transcript" in html and "Parent: Hi." in html
     assert "https://example.com/not-a-provider" in html
