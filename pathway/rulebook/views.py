@@ -43,7 +43,7 @@ def copy_rule_set(request: HttpRequest, version: int) -> HttpResponse:
     _manager(request)
     draft = services.copy_rule_set(rulebook.rule_set_by_version(version), request.user)
     messages.success(request, f"Version {draft.version} created as a draft: edit its rules.")
-    return redirect(f"{reverse('routing-rules')}#version-{draft.version}")
+    return redirect("routing-rules")
 
 
 @login_required
@@ -79,7 +79,9 @@ def test_rule_set(request: HttpRequest, version: int) -> HttpResponse:
 def edit_notes(request: HttpRequest, version: int) -> HttpResponse:
     _manager(request)
     rule_set = rulebook.rule_set_by_version(version, draft=True)
-    form = NotesForm(request.POST or None, initial={"notes": rule_set.notes})
+    form = NotesForm(
+        request.POST if request.method == "POST" else None, initial={"notes": rule_set.notes}
+    )
     if request.method == "POST" and form.is_valid():
         edits.save_notes(rule_set, form.cleaned_data["notes"])
         messages.success(request, f"Notes for version {version} saved.")
@@ -96,7 +98,9 @@ def add_rule(request: HttpRequest, version: int) -> HttpResponse:
     _manager(request)
     rule_set = rulebook.rule_set_by_version(version, draft=True)
     last = max((rule.position for rule in rule_set.rules.all()), default=0)
-    form = RuleForm(request.POST or None, initial={"position": last + 1})
+    form = RuleForm(
+        request.POST if request.method == "POST" else None, initial={"position": last + 1}
+    )
     if request.method == "POST" and form.is_valid():
         rule = edits.save_rule(rule_set, **form.cleaned_data)
         messages.success(request, "Rule added: now add its conditions.")
@@ -113,7 +117,7 @@ def edit_rule(request: HttpRequest, version: int, rule_id: int) -> HttpResponse:
     _manager(request)
     rule = rulebook.draft_rule(version, rule_id)
     form = RuleForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "name": rule.name,
             "route": rule.route,
@@ -158,7 +162,7 @@ def delete_rule(request: HttpRequest, version: int, rule_id: int) -> HttpRespons
 def choose_fact(request: HttpRequest, version: int, rule_id: int) -> HttpResponse:
     _manager(request)
     rule = rulebook.draft_rule(version, rule_id)
-    form = FactForm(request.POST or None)
+    form = FactForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         return redirect(
             "add-condition", version=version, rule_id=rule.pk, fact=form.cleaned_data["fact"]
@@ -181,7 +185,7 @@ def _condition_page(
         fact, initial = condition["fact"], ConditionForm.initial_for(condition)
     if fact not in FACTS:
         return redirect("choose-fact", version=version, rule_id=rule.pk)
-    form = ConditionForm(fact, request.POST or None, initial=initial)
+    form = ConditionForm(fact, request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             edits.save_condition(rule, form.condition, index)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 
-from ..routing import family_sentence, reason_sentences, staff_sentence
+from ..routing import reason_sentences, staff_sentence
 
 register = template.Library()
 
@@ -42,8 +42,6 @@ def routing_reasons(referral: Any, register_: str = "staff") -> dict:
 
 
 @register.simple_tag
-def reasons_of(reasons: list[Any], register_: str = "staff") -> list[str]:
-    """The sentences alone (for a table cell): `{% reasons_of change.reasons as sentences %}`."""
-    if register_ == "family":
-        return [family_sentence(r) for r in reasons if not isinstance(r, str)]
-    return [staff_sentence(r) for r in reasons]
+def reasons_of(reasons: list[Any], register_: str = "staff") -> list[dict]:
+    """Reasons not on a referral (the rule tester's replay): `{% reasons_of r as items %}`."""
+    return reason_items(list(reasons or []), [], register_)

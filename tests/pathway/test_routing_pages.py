@@ -1,15 +1,13 @@
 """The routing rules pages: who may manage them, copying, testing a draft against the referrals
-already made, publishing, and the Django-admin rules editor."""
+already made, publishing. The editor itself: tests/pathway/rulebook/."""
 
 from __future__ import annotations
 
 import datetime
 import html
-import json
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -299,7 +297,10 @@ def test_tester_shows_which_referrals_a_changed_rule_would_reroute(client, world
     }
     moved = change_rows[referrals["portage_at_30"].reference]
     assert moved[:2] == ["Portage", "Early Years SEND team"]
-    assert "Otherwise the SEND team triages" in moved[2]
+    assert moved[2] == (
+        "Sent to the Early Years SEND team because no other rule applied. "
+        "Rule: Otherwise the SEND team triages"
+    )
     both = change_rows[referrals["portage_and_early_help_at_30"].reference]
     assert both[:2] == ["Portage, Early Help Assessment", "Early Help Assessment"]
     assert "Family circumstances may need early help" in both[2]
@@ -338,7 +339,14 @@ def test_publishing_routes_new_referrals_by_the_new_version(client, world, refer
     assert new.rule_set.version == 2
     assert new.routes == ["send_team"]
     assert new.routing_reasons == [
-        "Early Years SEND team: “Otherwise the SEND team triages” applies when no other rule does."
+        {
+            "rule": "Otherwise the SEND team triages",
+            "rule_id": version(2).rules.get(name="Otherwise the SEND team triages").pk,
+            "version": 2,
+            "route": "send_team",
+            "fallback": True,
+            "conditions": [],
+        }
     ]
     assert list(new.current_routes.values_list("route", flat=True)) == ["send_team"]
     assert new.events.get(kind="routed").detail["rule_set_version"] == 2
@@ -442,168 +450,3 @@ def test_a_draft_with_a_dict_for_conditions_is_not_published(client, world):
     RoutingRule.objects.filter(rule_set=draft, name=PORTAGE_RULE).update(conditions={})
     client.post(reverse("test-rule-set", args=[2]))
     assert version(1).status == RoutingRuleSet.Status.PUBLISHED
-
-
-# --- the Django-admin rules editor ----------------------------------------------------------
-
-
-@pytest.fixture
-def editor(world):
-    manager = world.send_manager
-    manager.is_staff = True
-    manager.save()
-    manager.groups.add(Group.objects.get(name="Routing rule editors"))
-    return manager
-
-
-def change_url(rule_set: RoutingRuleSet) -> str:
-    return reverse("admin:pathway_routingruleset_change", args=[rule_set.pk])
-
-
-def admin_form_data(rule_set: RoutingRuleSet, **conditions_by_name) -> dict[str, str]:
-    """The change form as the browser would post it, with some rules' conditions replaced."""
-    rules = list(rule_set.rules.all())
-    data = {
-        "notes": rule_set.notes,
-        "rules-TOTAL_FORMS": str(len(rules)),
-        "rules-INITIAL_FORMS": str(len(rules)),
-        "rules-MIN_NUM_FORMS": "0",
-        "rules-MAX_NUM_FORMS": "1000",
-        "_save": "Save",
-    }
-    for index, rule in enumerate(rules):
-        prefix = f"rules-{index}-"
-        conditions = conditions_by_name.get(rule.name, rule.conditions)
-        data.update(
-            {
-                f"{prefix}id": str(rule.pk),
-                f"{prefix}rule_set": str(rule_set.pk),
-                f"{prefix}position": str(rule.position),
-                f"{prefix}name": rule.name,
-                f"{prefix}route": rule.route,
-                f"{prefix}conditions": conditions
-                if isinstance(conditions, str)
-                else json.dumps(conditions),
-            }
-        )
-        if rule.fallback:
-            data[f"{prefix}fallback"] = "on"
-    return data
-
-
-def test_the_editor_saves_a_valid_change_to_a_draft(client, world, editor):
-    draft = copy_of_version_1(client, world)
-    client.force_login(editor)
-    assert client.get(change_url(draft)).status_code == 200
-    data = admin_form_data(draft, **{PORTAGE_RULE: PORTAGE_UNDER_24})
-    data["notes"] = "Portage from birth to two"
-    response = client.post(change_url(draft), data)
-    assert response.status_code == 302, response.context and response.context.get("errors")
-    draft.refresh_from_db()
-    assert draft.notes == "Portage from birth to two"
-    assert draft.rules.get(name=PORTAGE_RULE).conditions == PORTAGE_UNDER_24
-    assert draft.status == RoutingRuleSet.Status.DRAFT
-
-
-@pytest.mark.parametrize(
-    ("conditions", "error"),
-    [
-        pytest.param(
-            [{"fact": "shoe_size", "op": "lt", "value": 3}],
-            "Unknown fact 'shoe_size'",
-            id="unknown-fact",
-        ),
-        pytest.param(
-            [{"fact": "age_months", "op": "between", "value": 3}],
-            "Unknown operator 'between'",
-            id="unknown-operator",
-        ),
-        pytest.param(
-            [{"fact": "age_months", "op": "lt", "value": True}],
-            "age_months needs a whole number",
-            id="bool-for-int",
-        ),
-        pytest.param(
-            [{"fact": "highest_level", "op": "in", "value": "severe"}],
-            "“is one of” needs a list of values for highest_level",
-            id="in-without-a-list",
-        ),
-        pytest.param({"fact": "age_months"}, "Conditions must be a list", id="dict-not-a-list"),
-        pytest.param("[{not json", "Enter a valid JSON.", id="not-json"),
-    ],
-)
-def test_the_editor_refuses_invalid_conditions_and_saves_nothing(
-    client, world, editor, conditions, error
-):
-    draft = copy_of_version_1(client, world)
-    before = rules_snapshot(draft)
-    client.force_login(editor)
-    data = admin_form_data(draft, **{PORTAGE_RULE: conditions})
-    data["notes"] = "Should not be saved"
-    response = client.post(change_url(draft), data)
-    assert response.status_code == 200
-    page = html.unescape(response.content.decode())
-    assert error in page
-    assert "Please correct the error below." in page or "Please correct the errors below." in page
-    draft.refresh_from_db()
-    assert draft.notes == "Copied from version 1"
-    assert rules_snapshot(draft) == before
-
-
-def test_published_versions_are_read_only_in_the_editor(client, world, editor):
-    published = version(1)
-    before = rules_snapshot(published)
-    client.force_login(editor)
-    page = client.get(change_url(published))
-    assert page.status_code == 200  # may be viewed
-    assert 'name="_save"' not in page.content.decode()
-    data = admin_form_data(published, **{PORTAGE_RULE: PORTAGE_UNDER_24})
-    data["notes"] = "Sneaky change"
-    response = client.post(change_url(published), data)
-    assert response.status_code == 403
-    published.refresh_from_db()
-    assert published.notes == "Default rules shipped with the service."
-    assert published.status == RoutingRuleSet.Status.PUBLISHED
-    assert rules_snapshot(published) == before
-
-
-def test_retired_versions_are_read_only_in_the_editor(client, world, editor):
-    copy_of_version_1(client, world)
-    client.post(reverse("test-rule-set", args=[2]))
-    retired = version(1)
-    before = rules_snapshot(retired)
-    client.force_login(editor)
-    response = client.post(
-        change_url(retired), admin_form_data(retired, **{PORTAGE_RULE: PORTAGE_UNDER_24})
-    )
-    assert response.status_code == 403
-    assert rules_snapshot(version(1)) == before
-
-
-def test_rule_sets_are_not_added_or_deleted_in_the_editor(client, world, editor):
-    client.force_login(editor)
-    assert client.get(reverse("admin:pathway_routingruleset_add")).status_code == 403
-    published = version(1)
-    delete = reverse("admin:pathway_routingruleset_delete", args=[published.pk])
-    assert client.post(delete, {"post": "yes"}).status_code == 403
-    assert RoutingRuleSet.objects.filter(pk=published.pk).exists()
-
-
-def test_the_editor_needs_the_group(client, world):
-    draft = copy_of_version_1(client, world)
-    world.send_manager.is_staff = True
-    world.send_manager.save()
-    client.force_login(world.send_manager)
-    assert client.get(change_url(draft)).status_code == 403
-    data = admin_form_data(draft, **{PORTAGE_RULE: PORTAGE_UNDER_24})
-    assert client.post(change_url(draft), data).status_code == 403
-    assert draft.rules.get(name=PORTAGE_RULE).conditions == DEFAULT_RULES[0]["conditions"]
-
-
-def test_the_editor_needs_staff_status(client, world):
-    draft = copy_of_version_1(client, world)
-    world.send_manager.groups.add(Group.objects.get(name="Routing rule editors"))
-    client.force_login(world.send_manager)
-    response = client.get(change_url(draft))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("admin:login"))
