@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test test-fast lint format bench bench-smoke scan clean
+.PHONY: install run serve test test-fast lint format bench bench-data bench-smoke scan clean
 
 install: $(VENV)/.installed node_modules/.installed static_build/.built
 
@@ -84,13 +84,20 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Every benchmark on PostgreSQL (pytest-django creates the test_ database and drops it after),
-# one table at the end, written to docs/performance.md.
+# Every benchmark on PostgreSQL, one table at the end, written to docs/performance.md. The data
+# (10x county scale: manage.py bench_data) is kept as a template database, built when missing
+# or out of date (a migration or the generator changed) and copied for each run in seconds;
+# `make bench-data` (or BENCH_REBUILD=1) builds it again. See docs/performance.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/earlyyears_bench
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
+BENCH_TEMPLATE ?= earlyyears_bench_template
 bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_template --name $(BENCH_TEMPLATE)
 	DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_BROKER_URL=$(BENCH_BROKER_URL) BENCH_REPORT=docs/performance.md \
-	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -o addopts="-p no:cacheprovider" -p no:randomly -s --create-db tests/benchmarks $(PYTEST_ARGS)
+	  BENCH_TEMPLATE=$(BENCH_TEMPLATE) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -o addopts="-p no:cacheprovider" -p no:randomly -s tests/benchmarks $(PYTEST_ARGS)
+
+bench-data: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_template --rebuild --name $(BENCH_TEMPLATE)
 
 # Every benchmark at tiny sizes (tests/benchmarks/__init__.py), to see that none is broken: CI
 # runs it on PostgreSQL with a broker, so each one runs; its figures mean nothing.

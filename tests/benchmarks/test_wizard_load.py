@@ -10,6 +10,11 @@ in through both steps, as staff do: the password, then the code their authentica
 
 BENCH_USERS (20), BENCH_SUBMISSIONS (5 each) and BENCH_WORKERS (4 gunicorn workers) change the
 run; BENCH_SCALE=tiny (`make bench-smoke`) makes it 2 users x 1 concern on 1 worker.
+
+The server's database (BENCH_DATABASE_URL) is made afresh each run: under `make bench` a copy of
+the benchmark template (10x county scale, pathway/benchdata.py), so each submission lands among
+1,000,000 referrals and 400,000 children, dropped afterwards; otherwise migrated and filled with
+the demo data.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import pytest
 import requests
 from django_otp.oath import TOTP
 
-from . import size
+from . import TEMPLATE, size
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = size("BENCH_USERS", 20, tiny=2)
@@ -146,11 +151,16 @@ def server():
     name = DATABASE_URL.rsplit("/", 1)[1]
     import psycopg
 
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    _manage("migrate", "--no-input", env=env)
-    _manage("demo_data", env=env)
+    if TEMPLATE:
+        from pathway import benchtemplate
+
+        benchtemplate.clone(TEMPLATE, name)
+    else:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        _manage("migrate", "--no-input", env=env)
+        _manage("demo_data", env=env)
     _manage("shell", "--no-imports", "-c", SETUP, env=env)
     port = _free_port()
     env["DJANGO_SETTINGS_MODULE"] = "tests.benchmarks.bench_settings"
@@ -188,6 +198,10 @@ def server():
     finally:
         process.terminate()
         process.wait(timeout=20)
+        if TEMPLATE:
+            from pathway import benchtemplate
+
+            benchtemplate.drop(name)
 
 
 def _percentile(values: list[float], pct: float) -> float:
