@@ -283,3 +283,49 @@ def start_again(user: User, module: TrainingModulePage) -> Enrolment:
     enrolment = enrol(user, module)
     enrolment.progress.all().delete()
     return enrolment
+
+
+# --- A module and its lessons go through approval together ----------------------------------
+
+
+def lessons_awaiting_submission(module: TrainingModulePage) -> list[LessonPage]:
+    """The module's lessons with changes not yet published and not already in a workflow."""
+    lessons = LessonPage.objects.child_of(module).filter(has_unpublished_changes=True)
+    return [lesson for lesson in lessons.order_by("path") if not lesson.workflow_in_progress]
+
+
+@transaction.atomic
+def submit_lessons_with_module(module: TrainingModulePage, user: User | None) -> list[LessonPage]:
+    """When a module is submitted for approval, its lessons with unpublished changes go with
+    it: a trainer writes a module and its lessons together, and the approver sees them all.
+    Returns the lessons submitted."""
+    submitted = []
+    for lesson in lessons_awaiting_submission(module):
+        workflow = lesson.get_workflow()
+        if workflow is None:
+            continue
+        if lesson.get_latest_revision() is None:
+            lesson.save_revision(user=user)
+        workflow.start(lesson, user)
+        submitted.append(lesson)
+    return submitted
+
+
+@transaction.atomic
+def approve_lessons_with_module(module: TrainingModulePage, user: User | None) -> list[LessonPage]:
+    """When a module is approved, its lessons waiting on the same approval step are approved
+    (and so published) by the same approver, if they may approve them. Returns them."""
+    approved = []
+    lessons = LessonPage.objects.child_of(module).order_by("path")
+    for lesson in lessons:
+        state = lesson.current_workflow_task_state
+        task = lesson.current_workflow_task
+        if state is None or task is None:
+            continue
+        task = task.specific
+        actions = {name for name, *_ in task.get_actions(lesson, user)} if user else set()
+        if "approve" not in actions:
+            continue
+        task.on_action(state, user, "approve")
+        approved.append(lesson)
+    return approved

@@ -75,3 +75,35 @@ def test_wagtail_sign_in_offers_no_password_reset(page, live_server, assert_acce
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     expect(page.get_by_text("Forgotten password?")).to_have_count(0)
     assert page.request.get(f"{live_server.url}/admin/password_reset/").status == 404
+
+
+def test_a_module_and_its_lessons_are_submitted_and_approved_together(page, live_server):
+    from django.contrib.auth.models import Group
+
+    from training.models import LessonPage, TrainingModulePage
+
+    section = services.ensure_training_section()
+    author = UserFactory(role=Role.TRAINER, username="author")
+    lead = UserFactory(role=Role.TRAINER, username="lead")
+    lead.groups.add(Group.objects.get(name=services.APPROVERS))
+    module, _ = load_starter_module(section)
+    module.unpublish()
+    for lesson in LessonPage.objects.child_of(module):
+        lesson.unpublish()
+        lesson.save_revision(user=author)
+    lessons = LessonPage.objects.child_of(module).count()
+
+    admin_sign_in(page, live_server, "author")
+    page.goto(f"{live_server.url}/admin/pages/{module.pk}/edit/")
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Submit to Training approval").click()
+    expect(page.get_by_text(f"for approval with {lessons} lessons")).to_be_visible()
+
+    admin_sign_in(page, live_server, "lead")
+    page.goto(f"{live_server.url}/admin/pages/{module.pk}/edit/")
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Approve and Publish", exact=True).click()
+    expect(page.get_by_text(f"Approved '{module.title}': it is published")).to_be_visible()
+    expect(page.get_by_text(f"{lessons} lessons approved and published with it")).to_be_visible()
+    assert TrainingModulePage.objects.get(pk=module.pk).live
+    assert all(lesson.live for lesson in LessonPage.objects.child_of(module))
