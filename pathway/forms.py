@@ -13,7 +13,7 @@ from django.conf import settings as django_settings
 from django.db.models import QuerySet
 
 from earlyyears import uploads
-from earlyyears.forms import GovukDateField, GovukForm
+from earlyyears.forms import GovukBoundField, GovukDateField, GovukForm, QuickSelect
 from earlyyears.models import Area, Child, FamilyContact
 from earlyyears.needs import PRIME_AREAS, SPECIFIC_AREAS, BroadAreaOfNeed, ConcernLevel, EYFSArea
 from earlyyears.postcodes import normalise_postcode
@@ -71,9 +71,50 @@ class ObservationForm(GovukForm):
 
 # --- The concern wizard -------------------------------------------------------------------
 
+# A question rendered empty is the same HTML for everyone: its label, hint, input names and
+# choices come from the code. The wizard renders most of its pages empty (each step is seen
+# first without answers), so that HTML is made once per process and reused. Never for a field
+# whose choices come from the data (children, observations, contacts: `per_request_fields`),
+# nor for a form with answers or errors, which are rendered each time.
+_EMPTY_FIELDS: dict[tuple, str] = {}
+_EMPTY_FIELDS_MAX = 2000
 
-class ChildStepForm(GovukForm):
+
+class WizardBoundField(GovukBoundField):
+    def as_field_group(self):
+        form = self.form
+        if form.is_bound or self.name in getattr(form, "per_request_fields", ()):
+            return super().as_field_group()
+        field = self.field
+        key = (
+            type(form).__qualname__,
+            self.html_name,
+            self.auto_id,
+            str(self.label),
+            str(self.help_text),
+            field.required,
+            type(field.widget).__qualname__,
+            tuple(getattr(field, "choices", ())),
+        )
+        html = _EMPTY_FIELDS.get(key)
+        if html is None:
+            html = super().as_field_group()
+            if len(_EMPTY_FIELDS) < _EMPTY_FIELDS_MAX:
+                _EMPTY_FIELDS[key] = html
+        return html
+
+
+class WizardStepForm(GovukForm):
+    """A step of the concern wizard: rendered empty from `_EMPTY_FIELDS` where it can be."""
+
+    bound_field_class = WizardBoundField
+    per_request_fields: tuple[str, ...] = ()
+
+
+class ChildStepForm(WizardStepForm):
     """Pick one of the setting's children, or add a new one (checked for duplicates)."""
+
+    per_request_fields = ("child",)
 
     child = forms.ChoiceField(label="Which child is this concern about?", widget=forms.RadioSelect)
     first_name = forms.CharField(label="First name", max_length=100, required=False)
@@ -145,8 +186,10 @@ def _band_choices() -> list[tuple[str, str]]:
     ]
 
 
-class DevelopmentForm(GovukForm):
+class DevelopmentForm(WizardStepForm):
     """For each area: is there a concern, how much, the child's developmental age, evidence."""
+
+    per_request_fields = ("evidence_observations",)
 
     areas: tuple[EYFSArea, ...] = PRIME_AREAS
 
@@ -164,6 +207,7 @@ class DevelopmentForm(GovukForm):
             self.fields[f"{area.value}_age_band"] = forms.ChoiceField(
                 label=f"{area.label}: the age band the child is working within",
                 choices=_band_choices(),
+                widget=QuickSelect,
                 required=False,
                 help_text="From your Development Matters assessment",
             )
@@ -232,7 +276,7 @@ class SpecificAreasForm(DevelopmentForm):
     areas = SPECIFIC_AREAS
 
 
-class SupportCycleForm(GovukForm):
+class SupportCycleForm(WizardStepForm):
     started_on = GovukDateField(label="Plan started", past_only=True, required=False)
     reviewed_on = GovukDateField(label="Plan reviewed", past_only=True, required=False)
     tried = forms.CharField(
@@ -249,6 +293,7 @@ class SupportCycleForm(GovukForm):
             ("some_progress", "Some progress"),
             ("no_progress", "Little or no progress"),
         ],
+        widget=QuickSelect,
         required=False,
     )
 
@@ -296,7 +341,7 @@ SupportCycleFormSet = forms.formset_factory(
 )
 
 
-class ChecksForm(GovukForm):
+class ChecksForm(WizardStepForm):
     progress_check = forms.ChoiceField(
         label="Has the child had their 2-year progress check?",
         choices=[
@@ -353,7 +398,7 @@ PROFESSIONALS = [
 ]
 
 
-class HealthFamilyForm(GovukForm):
+class HealthFamilyForm(WizardStepForm):
     diagnoses = forms.CharField(
         label="Known diagnoses or medical needs",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -416,7 +461,7 @@ EARLY_HELP_NEEDS = [
 ]
 
 
-class EarlyHelpForm(GovukForm):
+class EarlyHelpForm(WizardStepForm):
     needs = forms.MultipleChoiceField(
         label="What might the family need help with?",
         choices=EARLY_HELP_NEEDS,
@@ -453,12 +498,13 @@ SHARE_WITH = ShareWith.choices
 NEW_CONTACT = "new"
 
 
-class FamilyForm(GovukForm):
+class FamilyForm(WizardStepForm):
     """The family's views and consent. For a child who already has contacts, the practitioner
     chooses who gave consent from them, and names someone only when they are new (so a
     submission adds a contact only when there is a new one, with the contact rules of
     `pathway.contacts`)."""
 
+    per_request_fields = ("contact",)
     family_views = forms.CharField(
         label="What does the family say about their child?",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -474,7 +520,9 @@ class FamilyForm(GovukForm):
         error_messages={"required": "Enter the name of the parent or carer who gave consent"},
     )
     relationship = forms.ChoiceField(
-        label="Their relationship to the child", choices=FamilyContact.Relationship.choices
+        label="Their relationship to the child",
+        choices=FamilyContact.Relationship.choices,
+        widget=QuickSelect,
     )
     consent_given_on = GovukDateField(label="Date consent was given", past_only=True)
     share_with = forms.MultipleChoiceField(
@@ -496,7 +544,9 @@ class FamilyForm(GovukForm):
         label="Mobile number for text messages", max_length=20, required=False
     )
     preferred_language = forms.ChoiceField(
-        label="Language for text messages", choices=FamilyContact.Language.choices
+        label="Language for text messages",
+        choices=FamilyContact.Language.choices,
+        widget=QuickSelect,
     )
     completed_with_family = forms.BooleanField(
         label="I completed this page together with the family", required=False
@@ -578,7 +628,7 @@ class FamilyForm(GovukForm):
         }
 
 
-class CheckAnswersForm(GovukForm):
+class CheckAnswersForm(WizardStepForm):
     """The last step: nothing to fill in; posting it submits the concern."""
 
 

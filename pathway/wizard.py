@@ -3,7 +3,6 @@ ConcernDraft row (keyed by the draft id in the URL) rather than the session."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from typing import Any
@@ -14,6 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView, WizardView
 
@@ -60,13 +60,16 @@ class DraftStorage(BaseStorage):
     def __init__(self, prefix, request=None, file_storage=None):
         super().__init__(prefix, request, file_storage)
         self.draft = request.concern_draft
-        self.data = copy.deepcopy(self.draft.data) if self.draft.data else None
+        # The draft was read for this request alone: its answers need no copy.
+        self.data = self.draft.data or None
         if not self.data:
             self.init_data()
         self._saved = json.dumps(self.data, sort_keys=True, default=str)
 
     def update_response(self, response):
         super().update_response(response)
+        if self.draft.submitted_at is not None:
+            return  # sent: the answers are the referral's now, and a sent draft is never saved
         if json.dumps(self.data, sort_keys=True, default=str) != self._saved:
             save_draft_progress(self.draft, self.data)
 
@@ -145,10 +148,17 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
         return children.order_by("last_name", "first_name")
 
     def chosen_child(self):
+        """The child the child step names, read once per request (this view instance lives for
+        one request; nothing about who may see a child is kept beyond it, DESIGN.md rule 8)."""
         value = _posted_value(self, "child", "child")
-        if value and value.isascii() and value.isdigit():
-            return self.child_choices().filter(pk=int(value)).first()
-        return None
+        if not (value and value.isascii() and value.isdigit()):
+            return None
+        remembered = getattr(self, "_chosen_child", None)
+        if remembered is not None and remembered[0] == value:
+            return remembered[1]
+        child = self.child_choices().filter(pk=int(value)).first()
+        self._chosen_child = (value, child)
+        return child
 
     def get_form_kwargs(self, step=None):
         kwargs = super().get_form_kwargs(step)
@@ -362,6 +372,8 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
         referral = submit_concern(
             self.draft, self.request.user, child_answer=child_answer, answers=_jsonable(answers)
         )
+        # Sent (now or by an earlier click): the storage must not save the draft again.
+        self.draft.submitted_at = timezone.now()
         # Every submission is in the audit trail, with who sent it and the child it named.
         self.request.audit = {
             "child_id": referral.child_id,
