@@ -178,13 +178,14 @@ class QueueSort:
     keys: tuple[str, ...]
     nullable: bool = False  # the first key may be empty: those rows come last (first reversed)
     empty: str = ""  # the column that is empty when it is (the setting, not its name)
+    joined: bool = False  # the first key is on another table (then each run is its own query)
 
 
 QUEUE_SORTS = {
     "clock": QueueSort(("next_due_on", "submitted_at", "pk"), nullable=True, empty="next_due_on"),
     "received": QueueSort(("submitted_at", "pk")),
     "child": QueueSort(("child__last_name", "child__first_name", "pk")),
-    "setting": QueueSort(("setting__name", "pk"), nullable=True, empty="setting"),
+    "setting": QueueSort(("setting__name", "pk"), nullable=True, empty="setting", joined=True),
 }
 DEFAULT_SORT = "clock"
 # How a cursor's values are read back, by key; any other key is text.
@@ -246,16 +247,19 @@ def _walk(
     limit: int,
 ) -> list[Referral]:
     """Up to `limit` rows going one way, from the start (`values` None) or after the row whose
-    keys are `values`. With an empty first key allowed, the order is two runs (rows with it,
-    then rows without; the reverse going down), each read as its own query so that the index on
-    the names can lead (a row without a setting would otherwise need an outer join, which a
-    walk of the setting names cannot serve); the second run is read for what the page still
-    needs (at least one row, so the number of queries does not depend on the data)."""
+    keys are `values`. With an empty first key allowed, a page after a row is two runs (rows
+    with it, then rows without; the reverse going down), each its own query, since one
+    condition for both could not start the index at the row; so are the first and last pages
+    by setting, so that the index on the names can lead (a row without a setting would
+    otherwise need an outer join, which a walk of the setting names cannot serve). The second
+    run is read for what the page still needs, and at least one row, so that the number of
+    queries does not depend on the data."""
     keys = order.keys
     queryset = queryset.order_by(*_ordering(keys, descending, order.nullable))
+    if values is None and not order.joined:  # one index on the referral holds the whole order
+        return list(queryset[:limit])
     if not order.nullable:
-        where = Q() if values is None else _beyond(keys, values, descending)
-        return list(queryset.filter(where)[:limit])
+        return list(queryset.filter(_beyond(keys, values, descending))[:limit])
     with_key = Q(**{f"{keys[0]}__isnull": False})
     without_key = Q(**{f"{order.empty}__isnull": True})
     runs = [without_key, with_key] if descending else [with_key, without_key]
