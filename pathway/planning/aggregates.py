@@ -17,10 +17,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from pathway.models import NeedFigure, NeedFiguresState, Referral
-from pathway.planning.areas import AreaTree, areas_version
+from pathway.planning.areas import AREAS_VERSION_SQL, AreaTree, areas_version
 from pathway.planning.disclosure import CubeIndex, YearCube, build_cube, threshold
 from pathway.planning.figures import FIGURE_COLUMNS, need_slice
 from pathway.planning.periods import add_months, month_start
@@ -139,6 +140,21 @@ def figures_version() -> NeedFiguresState:
     return NeedFiguresState.objects.filter(pk=1).first() or NeedFiguresState(pk=1)
 
 
+def figures_and_areas_version() -> tuple[NeedFiguresState, str | None]:
+    """The two versions the map data is kept under (`figures_version`, `areas_version`), in
+    one query on PostgreSQL: the heatmap's warm request reads nothing else of its own."""
+    if connection.vendor != "postgresql":
+        return figures_version(), None
+    state = (
+        NeedFiguresState.objects.filter(pk=1)
+        .annotate(areas_version=RawSQL(AREAS_VERSION_SQL, ()))  # noqa: S611 - no parameters
+        .first()
+    )
+    if state is None:
+        return NeedFiguresState(pk=1), areas_version()
+    return state, state.areas_version
+
+
 def figures_key(state: NeedFiguresState, year: int) -> str:
     """Changes whenever a figure of the year may have changed (and, with the time of the last
     rebuild in it, is not the same in a database started again from nothing)."""
@@ -176,12 +192,14 @@ def year_cube(figure: str, need: str, year: int, tree: AreaTree, version: str) -
         cube = YearCube(CubeIndex(tree, year), values, hidden)
     else:
         broad, eyfs = need_slice(need)
+        column = FIGURE_COLUMNS[figure]
         rows = NeedFigure.objects.filter(
             broad_area=broad,
             eyfs_area=eyfs,
             month__gte=datetime.date(year, 1, 1),
             month__lt=datetime.date(year + 1, 1, 1),
-        ).values_list("area_id", "age_band", "month", FIGURE_COLUMNS[figure])
+            **{f"{column}__gt": 0},  # a missing cell is a zero: no need to read them
+        ).values_list("area_id", "age_band", "month", column)
         cube = build_cube(rows, tree, year, limit)
         if shared:
             cache.set(shared, (cube.values, cube.hidden), CUBE_CACHE_SECONDS)

@@ -88,8 +88,12 @@ def areas_version() -> str | None:
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*), coalesce(sum(xmin::text::bigint), 0), coalesce(max(id), 0) "  # noqa: S608
-            f"FROM {Area._meta.db_table}"
-        )
-        return ".".join(str(value) for value in cursor.fetchone())
+        cursor.execute(AREAS_VERSION_SQL)
+        return cursor.fetchone()[0]
+
+
+# PostgreSQL: the areas' count, the sum of their row versions and the largest id, as one text.
+AREAS_VERSION_SQL = (
+    "SELECT count(*) || '.' || coalesce(sum(xmin::text::bigint), 0) || '.' "  # noqa: S608
+    f"|| coalesce(max(id), 0) FROM {Area._meta.db_table}"
+)

@@ -22,12 +22,13 @@ from earlyyears.exports import csv_bytes
 from earlyyears.models import Area
 from pathway.models import NeedFiguresState
 from pathway.planning.aggregates import (
+    figures_and_areas_version,
     figures_key,
     figures_version,
     first_year_with_figures,
     year_cube,
 )
-from pathway.planning.areas import AreaNode, AreaTree, areas_version
+from pathway.planning.areas import AreaNode, AreaTree
 from pathway.planning.disclosure import (
     SUPPRESSED,
     YearCube,
@@ -344,10 +345,10 @@ def boundaries_json(version: str) -> dict[int, str]:
     return found
 
 
-def geojson_body(query: PlanningQuery, state: NeedFiguresState) -> bytes:
+def geojson_body(query: PlanningQuery, state: NeedFiguresState, version: str | None) -> bytes:
     """The map data for the query, serialised: from the cache when nothing it is made from has
-    changed; worked out (and kept) otherwise."""
-    version = areas_version()
+    changed (`version` is the areas' version, None where it cannot be known); worked out (and
+    kept) otherwise."""
     if version is None:
         return json.dumps(geojson(planning_view(query, state=state, provision=False))).encode()
     years = sorted({p.year for p in _trend_periods(query.period)})
@@ -393,11 +394,11 @@ def prepare_map_data() -> bool:
     the years its trend shows) and that view's map data, serialised. Run by the worker after
     the figures change, so the web processes find them in the shared cache. Nothing where
     figures are not kept in Django's cache (SQLite). Returns whether it prepared anything."""
-    if areas_version() is None:
+    state, version = figures_and_areas_version()
+    if version is None:
         return False
-    state = figures_version()
     first_year(state)
-    geojson_body(PlanningQuery(), state)
+    geojson_body(PlanningQuery(), state, version)
     return True
 
 

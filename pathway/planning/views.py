@@ -12,7 +12,7 @@ from django.shortcuts import render
 from earlyyears.exports import download
 from earlyyears.models import User
 from earlyyears.roles import PLANNING_ROLES
-from pathway.planning.aggregates import figures_version
+from pathway.planning.aggregates import figures_and_areas_version, figures_version
 from pathway.planning.disclosure import suppression_explanation, threshold
 from pathway.planning.figures import FIGURES, age_label, need_label
 from pathway.planning.forms import PlanningForm
@@ -66,9 +66,10 @@ def areas_geojson(request: HttpRequest) -> HttpResponse:
     """The heatmap's data: the role checked on every request, then the serialised map data,
     kept until the figures or the areas change (`report.geojson_body`)."""
     _planners_only(request.user)
-    state = figures_version()
+    state, areas = figures_and_areas_version()
     form = PlanningForm(request.GET or None, first_year=first_year(state))
-    return HttpResponse(geojson_body(form.query(), state), content_type="application/geo+json")
+    body = geojson_body(form.query(), state, areas)
+    return HttpResponse(body, content_type="application/geo+json")
 
 
 @login_required
