@@ -30,6 +30,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from earlyyears.accounts import demo
+from earlyyears.messaging.services import render as render_message
 from earlyyears.models import (
     Child,
     FamilyContact,
@@ -376,6 +377,14 @@ EARLY_HELP_ACCEPT = [
     "Accepted for an Early Help Assessment; the health visitor will join the first visit.",
     "Accepted: the family hub already knows the family and will lead the assessment.",
 ]
+# Hand-offs younger than this still wait for the coordinator's answer in the demo.
+EARLY_HELP_WAITING_DAYS = 14
+EARLY_HELP_DECLINE = [
+    "The family already has a social worker: early help would duplicate the support they "
+    "have. Passed to the allocated social worker.",
+    "The family told the family hub they do not want early help at the moment; they have "
+    "the hub's number if that changes.",
+]
 EARLY_HELP_OUTCOMES = [
     (
         EarlyHelpHandoff.Outcome.EHA_COMPLETED,
@@ -386,6 +395,20 @@ EARLY_HELP_OUTCOMES = [
         EarlyHelpHandoff.Outcome.FAMILY_SUPPORT,
         "Six sessions of family support on routines and sleep; the family felt no full "
         "assessment was needed.",
+    ),
+    (
+        EarlyHelpHandoff.Outcome.EHA_COMPLETED,
+        "Assessment completed; the family plan covers housing and a nursery place, and the "
+        "family hub leads the reviews.",
+    ),
+    (
+        EarlyHelpHandoff.Outcome.NO_FURTHER_ACTION,
+        "After two visits the family's worries were resolved with the nursery's support; no "
+        "further action.",
+    ),
+    (
+        EarlyHelpHandoff.Outcome.FAMILY_DECLINED,
+        "The family chose not to go ahead after the first visit; the nursery keeps in touch.",
     ),
 ]
 
@@ -402,7 +425,8 @@ class Tally:
     advice: int = 0
     handoffs_accepted: int = 0
     outcomes: int = 0
-    messages_not_sent: int = 0
+    handoffs_declined: int = 0
+    messages_logged: int = 0
     skipped: list[str] = field(default_factory=list)
 
 
@@ -451,22 +475,54 @@ class Command(BaseCommand):
             self.advice(tally)  # before the meetings: a professional asked may own actions
             self.early_help(tally)
             self.team_around_the_child(tally)
-            tally.messages_not_sent = self.unsend(last_message)
+            tally.messages_logged = self.settle_messages(last_message)
         self.stdout.write(self.summary(tally))
 
     # Messages --------------------------------------------------------------------------------
 
-    def unsend(self, after_pk: int) -> int:
-        """Stop the messages this run's services queued. Marked not sent now, so the sending
-        after commit finds nothing pending; deleted after that sending has run."""
+    def settle_messages(self, after_pk: int) -> int:
+        """The messages this run's services queued, recorded as a service in use would have
+        sent them at the time, so the message log has a history; nothing is sent now. Each
+        one waiting to send is marked delivered (with the words it had) when its visit or
+        request happened; the rest (no consent, no number, held) stay as the service left
+        them. Marked before commit, so the sending after commit finds nothing to send."""
         prefixes = Q()
         for prefix in MESSAGE_KEY_PREFIXES:
             prefixes |= Q(idempotency_key__startswith=prefix)
-        ours = OutboxMessage.objects.filter(prefixes, pk__gt=after_pk)
-        ids = list(ours.values_list("pk", flat=True))
-        ours.update(status=OutboxMessage.Status.SUPPRESSED, failure_reason="Demo data: not sent")
-        transaction.on_commit(lambda: OutboxMessage.objects.filter(pk__in=ids).delete())
-        return len(ids)
+        ours = list(
+            OutboxMessage.objects.filter(
+                prefixes, pk__gt=after_pk, status=OutboxMessage.Status.PENDING
+            )
+        )
+        for message in ours:
+            text, used = render_message(message.template, message.language, message.context)
+            moment = self.message_moment(message) or message.created_at
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                status=OutboxMessage.Status.DELIVERED,
+                body=text,
+                language=used,
+                attempts=1,
+                created_at=moment,
+                sent_at=moment + datetime.timedelta(seconds=20),
+                status_updated_at=moment + datetime.timedelta(minutes=1),
+                next_attempt_at=None,
+            )
+        return len(ours)
+
+    def message_moment(self, message: OutboxMessage) -> datetime.datetime | None:
+        """When the record that queued the message was made (a visit, an advice request)."""
+        parts = message.idempotency_key.split(":")
+        if parts[0] == "portage-visit" and len(parts) >= 3:
+            visit = (
+                PortageVisit.objects.filter(child_id=parts[1], next_visit_on=parts[2])
+                .order_by("visited_on")
+                .first()
+            )
+            return at_hour(visit.visited_on, 16) if visit else None
+        if parts[0] == "advice" and len(parts) >= 2:
+            advice_request = AdviceRequest.objects.filter(pk=parts[1]).first()
+            return advice_request.requested_at if advice_request else None
+        return None
 
     # Panels ----------------------------------------------------------------------------------
 
@@ -849,34 +905,40 @@ class Command(BaseCommand):
     # Early help ------------------------------------------------------------------------------
 
     def early_help(self, tally: Tally) -> None:
-        """The coordinator accepted the two longest-waiting hand-offs long ago and has recorded
-        their outcomes, and accepted the two most recent a few days after they came in."""
+        """A coordinator who keeps up: every hand-off older than EARLY_HELP_WAITING_DAYS was
+        answered within a few days of arriving (most accepted, some declined with a reason,
+        the ones accepted more than two months ago closed with an outcome); only the last
+        fortnight's wait for an answer, as they would in a service in use."""
         if EarlyHelpHandoff.objects.filter(coordinator__isnull=False).exists():
             tally.skipped.append("early help")
             return
         coordinator = self.users["early.help"]
-        waiting = EarlyHelpHandoff.objects.filter(
-            status=EarlyHelpHandoff.Status.AWAITING,
-            referral__submitted_at__lt=at_hour(self.today - datetime.timedelta(days=5)),
-        ).select_related("referral")
-        oldest = list(waiting.order_by("referral__submitted_at", "pk")[:2])
-        newest = list(
-            waiting.exclude(pk__in=[h.pk for h in oldest]).order_by(
-                "-referral__submitted_at", "-pk"
-            )[:2]
+        cutoff = at_hour(self.today - datetime.timedelta(days=EARLY_HELP_WAITING_DAYS))
+        answered = (
+            EarlyHelpHandoff.objects.filter(
+                status=EarlyHelpHandoff.Status.AWAITING, referral__submitted_at__lt=cutoff
+            )
+            .select_related("referral")
+            .order_by("referral__submitted_at", "pk")
         )
-        for index, handoff in enumerate([*oldest, *newest]):
+        for index, handoff in enumerate(answered):
+            rng = random.Random(f"early-help:{handoff.pk}")  # noqa: S311 - demo data
             submitted = timezone.localdate(handoff.referral.submitted_at)
-            responded = at_hour(submitted + datetime.timedelta(days=4), 10)
+            responded = at_hour(submitted + datetime.timedelta(days=rng.randint(1, 6)), 11)
+            accept = index % 6 != 5  # about one in six declined
+            reason = (
+                EARLY_HELP_ACCEPT[index % len(EARLY_HELP_ACCEPT)]
+                if accept
+                else EARLY_HELP_DECLINE[index % len(EARLY_HELP_DECLINE)]
+            )
             with happened_at(responded):
-                early_help.respond(
-                    handoff, by=coordinator, accept=True, reason=EARLY_HELP_ACCEPT[index]
-                )
+                early_help.respond(handoff, by=coordinator, accept=accept, reason=reason)
             EarlyHelpHandoff.objects.filter(pk=handoff.pk).update(responded_at=responded)
-            tally.handoffs_accepted += 1
-            closed_on = submitted + datetime.timedelta(days=45)
-            if handoff in oldest and closed_on < self.today:
-                outcome, notes = EARLY_HELP_OUTCOMES[index]
+            tally.handoffs_accepted += accept
+            tally.handoffs_declined += not accept
+            closed_on = submitted + datetime.timedelta(days=rng.randint(42, 90))
+            if accept and closed_on < self.today - datetime.timedelta(days=7):
+                outcome, notes = EARLY_HELP_OUTCOMES[index % len(EARLY_HELP_OUTCOMES)]
                 closed = at_hour(closed_on, 15)
                 with happened_at(closed):
                     early_help.record_outcome(handoff, by=coordinator, outcome=outcome, notes=notes)
@@ -897,5 +959,6 @@ class Command(BaseCommand):
             f"{t.visits} home visits for {t.families} families, {t.paperwork} All about me, "
             f"{t.tac_meetings} Team Around the Child meetings ({t.tac_actions} actions), "
             f"{t.advice} advice requests, {t.handoffs_accepted} early help hand-offs accepted "
-            f"({t.outcomes} with outcomes); {t.messages_not_sent} messages not sent{skipped}."
+            f"({t.outcomes} with outcomes) and {t.handoffs_declined} declined; "
+            f"{t.messages_logged} messages in the log as sent at the time{skipped}."
         )

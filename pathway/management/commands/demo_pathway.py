@@ -195,6 +195,25 @@ class Command(BaseCommand):
                 )
                 refuge.family_contacts.filter(is_primary=False).update(do_not_contact=True)
 
+    def budgets(self, financial_year: int) -> None:
+        """Inclusion funding budgets as an authority sets them: the county's, each district's
+        and each ward's (the funding page shows awards by the setting's area, a ward), shared
+        by under-5 population, so no area says "No budget set"."""
+        county = Decimal("250000")
+        FundingBudget.objects.get_or_create(
+            financial_year=financial_year, area=None, defaults={"amount": county}
+        )
+        areas = list(Area.objects.filter(kind__in=(Area.Kind.DISTRICT, Area.Kind.WARD)))
+        for kind in (Area.Kind.DISTRICT, Area.Kind.WARD):
+            of_kind = [a for a in areas if a.kind == kind]
+            people = sum(a.under_5_population for a in of_kind) or len(of_kind) or 1
+            for area in of_kind:
+                share = Decimal(area.under_5_population or 1) / Decimal(people)
+                amount = (county * Decimal("0.9") * share / 500).quantize(Decimal(1)) * 500
+                FundingBudget.objects.get_or_create(
+                    financial_year=financial_year, area=area, defaults={"amount": amount}
+                )
+
     def casework(self, rng: random.Random, now: datetime.datetime) -> int:
         """Decide the older demo referrals as the SEND team would have, back-dated; leave the
         last month's waiting, half of them claimed; set this year's inclusion funding budgets."""
@@ -202,13 +221,8 @@ class Command(BaseCommand):
         if not officers:
             return 0
         year = casework.financial_year_of(now.date())
-        FundingBudget.objects.get_or_create(
-            financial_year=year, area=None, defaults={"amount": Decimal("250000")}
-        )
-        for district in Area.objects.filter(kind=Area.Kind.DISTRICT):
-            FundingBudget.objects.get_or_create(
-                financial_year=year, area=district, defaults={"amount": Decimal("40000")}
-            )
+        for financial_year in (year - 1, year):
+            self.budgets(financial_year)
         waiting = (
             Referral.objects.filter(answers__has_key="demo_key", status__in=Referral.WAITING)
             .select_related("setting")

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Q
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -80,10 +81,24 @@ def test_running_twice_adds_nothing_the_second_time(demo):
     assert counts() == after_first
 
 
-def test_nothing_is_sent_and_no_message_is_left(demo):
+def test_nothing_is_sent_now_and_the_message_log_has_the_messages_of_the_time(demo):
+    """The message log looks like a service in use: the texts and emails the casework would
+    have sent are there, delivered when their visit or request happened, with their words;
+    no sender ever claimed one (nothing was sent by loading the demo)."""
     before, first = demo
-    assert "messages not sent" in first and " 0 messages" not in first
-    assert OutboxMessage.objects.count() == before["OutboxMessage"]
+    assert "messages in the log as sent at the time" in first and " 0 messages" not in first
+    logged = OutboxMessage.objects.filter(status=OutboxMessage.Status.DELIVERED)
+    assert logged.count() > 0
+    assert OutboxMessage.objects.count() > before["OutboxMessage"]
+    assert not OutboxMessage.objects.filter(claimed_at__isnull=False).exists()
+    casework_messages = OutboxMessage.objects.filter(
+        Q(idempotency_key__startswith="portage-visit:") | Q(idempotency_key__startswith="advice:")
+    )
+    assert not casework_messages.filter(status=OutboxMessage.Status.PENDING).exists()
+    now = timezone.now()
+    for message in logged:
+        assert message.body and message.sent_at and message.sent_at <= now
+    assert len({timezone.localdate(m.sent_at) for m in logged}) > 1  # over time, not today
 
 
 def test_a_held_panel_with_minutes_and_two_upcoming_with_members_and_an_agenda(demo):
@@ -150,10 +165,20 @@ def test_advice_to_the_professional_answered_open_and_overdue(demo):
     assert still_open.filter(due_on__gte=timezone.localdate()).exists()
 
 
-def test_early_help_accepted_some_hand_offs_and_closed_one_or_two(demo):
+def test_early_help_keeps_up_only_the_last_fortnight_waits(demo):
+    """A service in use: no year-old hand-off still waiting; older ones answered within days
+    (most accepted, some declined with a reason), the older accepted ones closed."""
+    cutoff = timezone.now() - datetime.timedelta(days=15)
+    old = EarlyHelpHandoff.objects.filter(referral__submitted_at__lt=cutoff)
+    assert old.exists()
+    assert not old.filter(status=EarlyHelpHandoff.Status.AWAITING).exists()
     answered = EarlyHelpHandoff.objects.filter(coordinator__username="early.help")
     assert answered.filter(status=EarlyHelpHandoff.Status.ACCEPTED).exists()
-    assert 1 <= answered.filter(status=EarlyHelpHandoff.Status.CLOSED).count() <= 2
+    assert answered.filter(status=EarlyHelpHandoff.Status.CLOSED).exists()
+    declined = answered.filter(status=EarlyHelpHandoff.Status.DECLINED)
+    assert declined.exists() and all(h.response_reason for h in declined)
+    for handoff in answered.select_related("referral"):
+        assert handoff.responded_at - handoff.referral.submitted_at < datetime.timedelta(days=8)
 
 
 @pytest.mark.parametrize(
@@ -182,3 +207,16 @@ def test_without_the_demo_people_it_says_what_to_run(demo):
     User.objects.filter(username="early.help").update(is_active=False)
     with pytest.raises(CommandError, match="demo_data"):
         run("demo_casework")
+
+
+def test_the_funding_page_has_a_budget_for_every_area(demo):
+    """Demo budgets: the county's and every area's that has awards, this year and last."""
+    from pathway.casework.selectors import funding_totals
+    from pathway.casework.services import financial_year_of
+
+    manager = User.objects.get(username="send.manager")
+    year = financial_year_of(timezone.localdate())
+    for financial_year in (year - 1, year):
+        totals = funding_totals(manager, financial_year)
+        assert totals["county"].budget is not None
+        assert totals["areas"] and all(line.budget is not None for line in totals["areas"])
