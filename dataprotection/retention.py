@@ -246,7 +246,7 @@ def _delete_observations(observations) -> dict[str, int]:
 
 def _anonymise_messages(messages) -> dict[str, int]:
     count = messages.update(
-        to_phone="", to_email="", to_contact=None, context={}, failure_reason=""
+        to_phone="", to_email="", to_contact=None, context={}, body="", failure_reason=""
     )
     return {"earlyyears.OutboxMessage": count}
 

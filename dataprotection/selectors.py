@@ -443,7 +443,7 @@ def _messages(child: Child) -> list[dict[str, Any]]:
             {
                 "created": m.created_at,
                 "channel": m.get_channel_display(),
-                "message": m.template,
+                "message": m.body or m.template,  # the words sent; older rows kept only the code
                 "to": recipient,
                 "status": m.get_status_display(),
                 "sent": m.sent_at,

@@ -448,6 +448,9 @@ class OutboxMessage(models.Model):
     template = models.CharField(max_length=80)
     language = models.CharField(max_length=5, default="en")
     context = models.JSONField(default=dict, blank=True)
+    body = models.TextField(
+        blank=True, help_text="The words sent, in the language used, as they were at sending"
+    )
     to_phone = models.CharField(max_length=16, blank=True)
     to_email = models.EmailField(blank=True)
     to_user = models.ForeignKey(

@@ -240,6 +240,10 @@ def send_now(message_id: int) -> OutboxMessage:
         if not message.to_contact.sms_consent:  # withdrawn since it was queued
             return _finish(message, Status.SUPPRESSED, failure_reason="Consent withdrawn")
     text, used = render(message.template, message.language, message.context)
+    # Kept before sending, so the log shows the words as sent even if the send's outcome is
+    # unknown, and even if the template is reworded later.
+    OutboxMessage.objects.filter(pk=message.pk).update(body=text)
+    message.body = text
     try:
         if message.channel == OutboxMessage.Channel.SMS:
             sent = send_sms(message.to_phone, text)

@@ -65,7 +65,10 @@ def test_send_team_see_the_message_log(client, world, role, messages_of_every_st
     assert response.status_code == 200
     html = response.content.decode()
     for _message, phone in messages_of_every_status.values():
-        assert phone in html
+        assert f"mobile ending {phone[-3:]}" in html
+        assert phone not in html  # masked: enough to tell numbers apart, not to ring
+    assert "concern_received_family" not in html  # the words, never the template's code
+    assert "Reference R-0000" in html
 
 
 @pytest.mark.parametrize(
@@ -90,12 +93,12 @@ def test_anonymous_is_sent_to_sign_in(client, messages_of_every_status):
 def test_filter_by_status(client, world, messages_of_every_status):
     client.force_login(world.send_officer)
     html = client.get(reverse("message-log"), {"status": "failed"}).content.decode()
-    assert messages_of_every_status["failed"][1] in html
+    assert f"ending {messages_of_every_status['failed'][1][-3:]}" in html
     for status, (_message, phone) in messages_of_every_status.items():
         if status != "failed":
-            assert phone not in html
+            assert f"ending {phone[-3:]}" not in html
     everything = client.get(reverse("message-log"), {"status": "nonsense"}).content.decode()
-    assert all(phone in everything for _m, phone in messages_of_every_status.values())
+    assert all(f"ending {p[-3:]}<" in everything for _m, p in messages_of_every_status.values())
 
 
 # -- retry -----------------------------------------------------------------------------------------
@@ -212,13 +215,18 @@ def referral(world, fake_twilio, django_capture_on_commit_callbacks):
 def test_referral_page_shows_messages_about_the_child_to_the_send_team(
     client, world, referral, role
 ):
-    other = make_message("sent", "+447700900888", child=world.child_b)
+    make_message("sent", "+447700900888", child=world.child_b)
     client.force_login(getattr(world, role))
     html = client.get(reverse("referral-detail", args=[referral.pk])).content.decode()
     assert "Messages about this child" in html
-    assert "Text message to Ada Okafor" in html
-    assert "concern_received_family" in html and "concern_submitted_staff" in html
-    assert other.to_phone not in html
+    assert "Text message to Ada Okafor (" in html
+    assert "mobile ending 246" in html and "+447700900246" not in html
+    assert "concern_received_family" not in html and "concern_submitted_staff" not in html
+    sms = OutboxMessage.objects.get(child=world.child_a, channel="sms")
+    assert sms.body and sms.body in html.replace("&#x27;", "'")  # the words as sent
+    assert "has shared a concern about your child's development" in sms.body
+    assert "In English" in html
+    assert "ending 888" not in html
 
 
 def test_referral_page_shows_no_messages_to_the_practitioner(client, world, referral):
@@ -396,3 +404,60 @@ def test_no_reminder_about_a_draft_at_a_setting_the_owner_left(world):
     draft.save(update_fields=["expires_at"])
     world.practitioner_a.setting_memberships.all().delete()
     assert remind_drafts_expiring() == 0
+
+
+# -- messages as sent ------------------------------------------------------------------------
+
+
+def test_the_log_keeps_the_words_sent_even_when_the_template_is_reworded_later(
+    client, world, referral
+):
+    from earlyyears.models import MessageTemplate
+
+    sms = OutboxMessage.objects.get(child=world.child_a, channel="sms")
+    assert sms.status == Status.SENT and referral.reference in sms.body
+    MessageTemplate.objects.filter(key="concern_received_family").update(
+        body="Reworded {reference}"
+    )
+    client.force_login(world.send_officer)
+    html = client.get(reverse("message-log")).content.decode().replace("&#x27;", "'")
+    assert sms.body in html
+    assert f"Reworded {referral.reference}" not in html
+
+
+def test_a_message_not_yet_sent_shows_the_words_it_would_have_in_its_language(client, world):
+    contact = FamilyContactFactory(child=world.child_a, name="Dai Jones", preferred_language="cy")
+    OutboxMessage.objects.create(
+        idempotency_key="held:cy",
+        channel=OutboxMessage.Channel.SMS,
+        template="concern_received_family",
+        language="cy",
+        context={"authority": "Cyngor", "reference": "EY26-000777", "setting": "Meithrinfa"},
+        to_contact=contact,
+        child=world.child_a,
+        status=Status.HELD,
+    )
+    client.force_login(world.send_officer)
+    html = client.get(reverse("message-log")).content.decode().replace("&#x27;", "'")
+    assert "Mae Meithrinfa wedi rhannu pryder" in html and 'lang="cy"' in html
+    assert "In Welsh. Not sent: the words it would have had" in html
+    assert "Text message to Dai Jones (" in html
+
+
+def test_the_log_reads_in_the_same_number_of_queries_however_many_messages(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.send_officer)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("message-log")).status_code == 200
+        return len(queries)
+
+    for n in range(2):
+        make_message("pending", f"+4477009001{n:02d}")
+    few = count()
+    for n in range(2, 12):
+        make_message("sent", f"+4477009001{n:02d}", body=f"Sent words {n}")
+    assert count() == few
