@@ -248,6 +248,10 @@ class ServiceResource(resources.ModelResource):
         self.parent = parent
         self.user = user
         self._taken: set[str] | None = None
+        # For the preview: the values each row would save, and problems found before the
+        # row is read (a bad id), by row number.
+        self.values_by_row: dict[int, list[tuple[str, str]]] = {}
+        self.early_problems: dict[int, dict[str, list[str]]] = {}
 
     # Export -------------------------------------------------------------------------------
 
@@ -285,18 +289,60 @@ class ServiceResource(resources.ModelResource):
         try:
             row["id"] = str(uuid.UUID(raw))
         except ValueError:
-            raise ValueError(f"id: {raw} is not a UUID; leave it empty for a new service") from None
+            # Read the rest of the row as a new service, so the preview lists every problem
+            # in it, not only this one; the row still fails.
+            self.early_problems[kwargs.get("row_number", 0)] = {
+                "id": [f"{raw} is not a UUID; leave it empty for a new service"]
+            }
+            row["id"] = str(uuid.uuid4())
 
     def import_instance(self, instance: ServicePage, row, **kwargs):
-        errors: dict[str, Any] = {}
+        errors: dict[str, list] = {}
+
+        def merge(more: dict[str, list]) -> None:
+            for column, messages in more.items():
+                errors.setdefault(column, []).extend(messages)
+
+        merge(self.early_problems.get(kwargs.get("row_number", 0), {}))
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        errors.update(self._check_service(instance))
-        errors.update(self._import_children(instance, row))
+            merge(error.update_error_dict({}))
+        merge(self._check_service(instance))
+        merge(self._import_children(instance, row))
+        self.values_by_row[kwargs.get("row_number", 0)] = self.values_to_save(instance, row)
         if errors:
             raise ValidationError(errors)
+
+    def values_to_save(self, service: ServicePage, row) -> list[tuple[str, str]]:
+        """What the row will save, as the preview shows it: read from the service as the
+        import set it (codes as their names, ages in months), not the file's text."""
+        needs = dict(BroadAreaOfNeed.choices)
+        try:  # many-to-many: not on the service until it is saved
+            areas = self.fields["service_areas"].clean(row) or []
+        except (ValueError, ValidationError):
+            areas = []
+        low, high = service.minimum_age_months, service.maximum_age_months
+        ages = (
+            "Any age"
+            if low is None and high is None
+            else f"{low if low is not None else 0} to {high if high is not None else 'any'} months"
+        )
+        place = ", ".join(
+            v
+            for v in (str(row.get(c) or "").strip() for c in ("address_1", "city", "postcode"))
+            if v
+        )
+        return [
+            ("Name", service.title or ""),
+            ("Organisation", str(getattr(service.organisation, "name", "") or "")),
+            ("Status", service.status or ""),
+            ("Cost", "Free" if service.is_free else (service.fees or "Not free")),
+            ("Ages", ages),
+            ("Needs", ", ".join(needs.get(code, code) for code in service.needs or [])),
+            ("Areas", ", ".join(getattr(a, "name", str(a)) for a in areas)),
+            ("Address", place),
+        ]
 
     def _check_service(self, service: ServicePage) -> dict[str, list[str]]:
         errors: dict[str, list[str]] = {}

@@ -3,6 +3,7 @@ table, and saving services from Open Referral UK records (all or nothing)."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -348,10 +349,39 @@ class ImportReport:
 
 
 def parse_json(text: str) -> tuple[Any, str | None]:
+    """The document, or what broke it and on which line (an editor can go straight there)."""
     try:
         return json.loads(text), None
+    except json.JSONDecodeError as error:
+        return None, (
+            f"The file is not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}"
+        )
     except (ValueError, RecursionError) as error:
         return None, f"The file is not valid JSON: {error}"
+
+
+def csv_problem(text: str) -> str:
+    """What makes a CSV file unreadable, naming the line (a row with more or fewer cells than
+    the headings, or a quote never closed), or "" when it reads."""
+    import csv
+
+    reader = csv.reader(io.StringIO(text))
+    width = None
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if width is None:
+                width = len(cells)
+            elif len(cells) != width:
+                return (
+                    f"Line {reader.line_num} of the file has {len(cells)} cells but the "
+                    f"headings have {width}: check for a missing or extra comma, or a quote "
+                    '(") not closed, on that line'
+                )
+    except csv.Error as error:
+        return f"Line {reader.line_num} of the file could not be read as CSV: {error}"
+    return ""
 
 
 def import_oruk(document: Any, user=None, dry_run: bool = False) -> ImportReport:
@@ -404,6 +434,7 @@ class PreviewRow:
     action: str  # "new", "update", or "" when the row is wrong
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    values: list[tuple[str, str]] = field(default_factory=list)  # what the row will save
 
 
 @dataclass
@@ -433,6 +464,9 @@ def run_csv_import(text: str, user=None, dry_run: bool = True) -> Preview:
 
     from .resources import ServiceResource
 
+    broken = csv_problem(text)
+    if broken:
+        return Preview([], [broken])
     try:
         loaded = tablib.Dataset().load(text, format="csv")
     except Exception as error:  # tablib raises many kinds for a bad file
@@ -463,6 +497,7 @@ def run_csv_import(text: str, user=None, dry_run: bool = True) -> Preview:
     names = dataset["name"]
     for number, row_result in enumerate(result.rows, 1):
         preview = PreviewRow(number, str(names[number - 1] or ""), row_result.import_type)
+        preview.values = resource.values_by_row.get(number, [])
         if row_result.validation_error is not None:
             for column, messages in row_result.validation_error.message_dict.items():
                 column = {"title": "name", "oruk_id": "id"}.get(column, column)

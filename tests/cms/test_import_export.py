@@ -272,3 +272,62 @@ def test_areas_are_matched_by_code_in_our_own_records(catalogue):
     assert record["service_areas"][0]["uri"].startswith(oruk.AREA_URI_PREFIX)
     data, errors = oruk.parse_record(record)
     assert not errors and data.area_codes == [Area.objects.get(name="Ward 1").code]
+
+
+def test_csv_preview_shows_the_values_each_row_will_save(catalogue):
+    lines = export_csv().splitlines()
+    header = lines[0].split(",")
+    row = dict.fromkeys(header, "") | {
+        "name": "Stay and play",
+        "description": "Fine",
+        "status": "active",
+        "is_free": "no",
+        "fees": "£2 a session",
+        "minimum_age_months": "6",
+        "maximum_age_months": "48",
+        "needs": "semh",
+        "service_areas": "WM-N-01",
+    }
+    text = "\n".join([lines[0], ",".join(row[h] for h in header)])
+    preview = services.run_csv_import(text, dry_run=True)
+    assert not preview.has_errors, preview.rows[0].errors
+    values = dict(preview.rows[0].values)
+    assert values["Name"] == "Stay and play"
+    assert values["Cost"] == "£2 a session"
+    assert values["Ages"] == "6 to 48 months"
+    assert values["Needs"] == "Social, emotional and mental health"
+    assert values["Areas"]  # the area's name, not only its code
+    assert not ServicePage.objects.filter(title="Stay and play").exists()
+
+
+def test_csv_preview_lists_every_problem_in_a_row_even_after_a_bad_id(catalogue):
+    lines = export_csv().splitlines()
+    header = lines[0].split(",")
+    row = dict.fromkeys(header, "") | {
+        "id": "not-a-uuid",
+        "name": "Bad row",
+        "status": "open",
+        "is_free": "maybe",
+    }
+    text = "\n".join([lines[0], ",".join(row[h] for h in header)])
+    preview = services.run_csv_import(text, dry_run=True)
+    problems = " | ".join(preview.rows[0].errors)
+    assert "id: not-a-uuid is not a UUID" in problems
+    assert "status:" in problems and "is_free: Enter yes or no" in problems
+    assert "description:" in problems
+
+
+def test_a_malformed_csv_names_the_line_that_broke_it(places):
+    text = "id,name,description\n,A,B\n,C,D,E\n"
+    preview = services.run_csv_import(text, dry_run=True)
+    assert preview.file_errors == [
+        "Line 3 of the file has 4 cells but the headings have 3: check for a missing or extra "
+        'comma, or a quote (") not closed, on that line'
+    ]
+
+
+def test_a_malformed_json_file_names_the_line_that_broke_it(places):
+    preview = services.run_json_import('[\n {"id": "x",\n  "name": "A"\n  "description": "B"}\n]')
+    assert preview.file_errors == [
+        "The file is not valid JSON: line 4, column 3: Expecting ',' delimiter"
+    ]
