@@ -3,6 +3,8 @@ previewing them with a dry run, importing them all-or-nothing, and exporting com
 
 from __future__ import annotations
 
+import csv
+import datetime
 import io
 from dataclasses import dataclass, field
 
@@ -13,6 +15,7 @@ from django.utils import timezone
 from earlyyears.bulk import services as imports
 from earlyyears.bulk.services import ImportFileError, decode_csv
 from earlyyears.exports import render_dataset, unneutralise
+from earlyyears.templatetags.govuk_style import govuk_date
 
 from . import selectors
 from .models import AttendanceImport
@@ -48,7 +51,11 @@ def load_dataset(content: bytes, file_format: str) -> tablib.Dataset:
         if file_format == "xlsx":
             raw = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
         else:
-            raw = tablib.Dataset().load(decode_csv(content), format="csv")
+            text = decode_csv(content)
+            broken = csv_problem(text)
+            if broken:
+                raise ImportFileError(broken)
+            raw = tablib.Dataset().load(text, format="csv")
     except ImportFileError:
         raise
     except Exception as error:  # noqa: BLE001 - any parser failure is a bad file
@@ -78,6 +85,29 @@ def load_dataset(content: bytes, file_format: str) -> tablib.Dataset:
     return dataset
 
 
+def csv_problem(text: str) -> str:
+    """What makes a register unreadable, naming the line (a row with more cells than the
+    headings, or a quote never closed), or "" when it reads. Fewer cells are fine: a
+    spreadsheet leaves trailing empty cells out."""
+    reader = csv.reader(io.StringIO(text))
+    width = None
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if width is None:
+                width = len(cells)
+            elif len(cells) > width and any(cell.strip() for cell in cells[width:]):
+                return (
+                    f"Line {reader.line_num} of the file has {len(cells)} cells but the "
+                    f'headings have {width}: check for an extra comma, or a quote (") not '
+                    "closed, on that line"
+                )
+    except csv.Error as error:
+        return f"Line {reader.line_num} of the file could not be read as CSV: {error}"
+    return ""
+
+
 def _cell(row, position: int):
     value = row[position] if position < len(row) else ""
     if isinstance(value, str):
@@ -94,6 +124,10 @@ class RowReport:
     date_attended: str
     outcome: str  # new, skip, invalid, error
     errors: list[str] = field(default_factory=list)
+    # What will be saved: the module's title, the day attended and the renewal date.
+    module_title: str = ""
+    attended_on: str = ""
+    renew_by: str = ""
 
 
 @dataclass
@@ -136,6 +170,9 @@ def _report(dataset: tablib.Dataset, result) -> ImportReport:
                 date_attended=_show_date(values["date_attended"]),
                 outcome=outcome,
                 errors=errors,
+                module_title=values.get("module_title") or "",
+                attended_on=_govuk_date(values.get("completed_at")),
+                renew_by=_govuk_date(values.get("renew_by")),
             )
         )
     skipped_numbers = {n for n, row in enumerate(result.rows, 1) if row.import_type == "skip"}
@@ -146,6 +183,16 @@ def _report(dataset: tablib.Dataset, result) -> ImportReport:
     report.new = sum(1 for row in report.rows if row.outcome == "new")
     report.skipped = sum(1 for row in report.rows if row.outcome == "skip")
     return report
+
+
+def _govuk_date(value) -> str:
+    """A date as GOV.UK writes it (14 March 2026), from a date or an ISO string."""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return ""
+    return govuk_date(value) if value else ""
 
 
 def _show_date(value) -> str:

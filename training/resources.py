@@ -116,7 +116,7 @@ class AttendanceResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         people = self._people(dataset["staff"])
         self.modules = {m.pk: m for m in TrainingModulePage.objects.order_by("path")}
-        users, modules, dates, names = [], [], [], []
+        users, modules, dates, names, titles, renewals = [], [], [], [], [], []
         for number, row in enumerate(dataset.dict, 1):
             errors: dict[str, list[str]] = {}
             user, error = self._person(row["staff"], people)
@@ -134,10 +134,15 @@ class AttendanceResource(resources.ModelResource):
             names.append(display_name(user, nobody=""))
             modules.append(module.pk if module else "")
             dates.append(day.isoformat() if day else "")
+            # What the preview shows will be saved: the module's title and the renewal date.
+            titles.append(module.title if module else "")
+            renewals.append(module.renew_by_for(day) if module and day else None)
         dataset.append_col(users, header="user")
         dataset.append_col(modules, header="module_id")
         dataset.append_col(dates, header="completed_at")
         dataset.append_col(names, header="person")
+        dataset.append_col(titles, header="module_title")
+        dataset.append_col(renewals, header="renew_by")
 
     def before_import_row(self, row, **kwargs):
         errors = self.row_errors.get(kwargs["row_number"])

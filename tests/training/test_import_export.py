@@ -305,3 +305,34 @@ def test_round_trip_into_an_empty_register_recreates_the_completions(client, peo
     assert report.new == 3
     got = set(Completion.objects.values_list("user__username", "module_id", "completed_at"))
     assert got == wanted
+
+
+def test_the_preview_shows_what_will_be_saved(people):
+    content = HEADER + "amy.collins@example.com,basics,14/03/2026\r\n"
+    report = importing.preview(batch_for(people.trainer, content.encode()), people.trainer)
+    row = report.rows[0]
+    assert row.person == people.amy.get_full_name()
+    assert row.module_title == TITLE
+    assert row.attended_on == "14 March 2026"
+    assert row.renew_by == "14 March 2027"  # validity 12 months
+
+
+def test_the_preview_page_shows_the_module_title_and_renewal(client, people):
+    from tests.otp import VerifiedClient
+
+    trainer = VerifiedClient()
+    trainer.force_login(people.trainer)
+    batch = batch_for(people.trainer, (HEADER + "prac.a,basics,14/03/2026\r\n").encode())
+    html = unescape(
+        trainer.get(reverse("training-import-preview", args=[batch.pk])).content.decode()
+    )
+    assert TITLE in html and "14 March 2026" in html and "Renew by 14 March 2027" in html
+
+
+def test_a_malformed_register_names_the_line_that_broke_it(people):
+    content = HEADER + "prac.a,basics,14/03/2026\r\nprac.b,basics,14/03/2026,extra,cells\r\n"
+    report = importing.preview(batch_for(people.trainer, content.encode()), people.trainer)
+    assert report.file_errors == [
+        "Line 3 of the file has 5 cells but the headings have 3: check for an extra comma, or "
+        'a quote (") not closed, on that line'
+    ]
