@@ -52,7 +52,7 @@ def test_whole_wizard_submits_one_referral_with_route_reasons_and_messages(signe
     assert response.url == reverse("referral-confirmation", args=[referral.pk])
     assert referral.child.first_name == "Zara" and referral.child.postcode == "WM3 7QT"
     assert referral.routes == ["portage"]  # under 3 with delay in 2 prime areas
-    assert "Under 3 with a delay in two or more prime areas" in referral.routing_reasons[0]
+    assert referral.routing_reasons[0]["rule"] == "Under 3 with a delay in two or more prime areas"
     assert referral.rule_set.version == 1
     assert referral.facts["support_cycles_completed"] == 1
     assert referral.facts["max_delay_months"] > 0

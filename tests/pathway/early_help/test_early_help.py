@@ -285,7 +285,11 @@ def test_the_json_follows_its_schema(world, referral):
     }
     assert data["family_contacts"][0]["mobile_phone"] == "+447700900111"
     assert data["early_help"]["needs"][0] == {"code": "housing", "label": "Housing"}
-    assert data["referral"]["routing_reasons"] == referral.routing_reasons != []
+    assert data["referral"]["routing_matches"] == referral.routing_reasons != []
+    assert data["referral"]["routing_reasons"] == [
+        "Sent for an Early Help Assessment because the practitioner says the family's "
+        "circumstances may need early help."
+    ]
     assert data["handoff"]["status"]["code"] == "awaiting"
 
 
