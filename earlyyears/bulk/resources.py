@@ -757,6 +757,7 @@ class StaffResource(SafeResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.setting_ids: dict[str, int] = {}
+        self.settings_by_id: dict[int, Setting] = {}
         self.child_ids: dict[str, int] = {}
         self.emails: dict[str, str] = {}
         self.admins: set[str] = set()
@@ -809,10 +810,10 @@ class StaffResource(SafeResource):
             urns.update(u.upper() for u in split_list(row.get("Settings")))
             urns.update(u.upper() for u in split_list(row.get("SENCO at")))
             references.update(split_list(row.get("Caseload")))
-        self.setting_ids = {
-            urn.upper(): pk
-            for urn, pk in Setting.objects.filter(urn__in=urns).values_list("urn", "pk")
-        }
+        # The file's settings read once: their ids for the rows, the records for the new
+        # memberships (the account audit names each setting, without a query a membership).
+        self.settings_by_id = {s.pk: s for s in Setting.objects.filter(urn__in=urns)}
+        self.setting_ids = {s.urn.upper(): pk for pk, s in self.settings_by_id.items()}
         # Only the references the file itself names, to link caseloads: nothing else about a
         # child is read here.
         self.child_ids = dict(
@@ -939,6 +940,49 @@ class StaffResource(SafeResource):
         labels["caseload_since"] = "Caseload since"
         return labels
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The username's uniqueness without a query a row: an existing account is found by
+        the instance loader (all read once) and updated; staff admins' and administrators'
+        usernames are refused by name (`before_import_row`); a username twice in the file is
+        an error on the later row (`note_duplicates`). The database's constraint still holds:
+        a row it refuses is that row's error, and the row's savepoint undoes it."""
+        super().validate_instance(instance, import_validation_errors, validate_unique=False)
+
+    def _save_settings(self, instance: User, is_create: bool, wanted: dict[str, Any]) -> None:
+        """The account's settings as the row gives them. Each membership is saved on its own
+        (its signals write the account audit); a new account has none to compare, and an
+        existing one's were read with it (`get_queryset`), not once a setting."""
+        current: dict[int, SettingMembership] = {}
+        if not is_create:
+            SettingMembership.objects.filter(user=instance).exclude(
+                setting_id__in=wanted["settings"]
+            ).delete()
+            current = {m.setting_id: m for m in instance.setting_memberships.all()}
+        for setting_id in sorted(wanted["settings"]):
+            senco = setting_id in wanted["senco"]
+            membership = current.get(setting_id)
+            if membership is None:
+                SettingMembership.objects.create(
+                    user=instance, setting=self.settings_by_id[setting_id], is_senco=senco
+                )
+            elif membership.is_senco != senco:
+                membership.is_senco = senco
+                membership.save(update_fields=["is_senco"])
+
+    def _save_caseload(self, instance: User, is_create: bool, wanted: dict[str, Any]) -> None:
+        """The portage worker's caseload as the row gives it, as `_save_settings` does."""
+        current: set[int] = set()
+        if not is_create:
+            CaseloadMembership.objects.filter(portage_worker=instance).exclude(
+                child_id__in=wanted["caseload"]
+            ).delete()
+            current = {m.child_id for m in instance.caseload_memberships.all()}
+        since = wanted.get("since") or timezone.localdate()
+        for child_id in sorted(wanted["caseload"] - current):
+            CaseloadMembership.objects.create(
+                portage_worker=instance, child_id=child_id, since=since
+            )
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors):
             return False
@@ -968,27 +1012,9 @@ class StaffResource(SafeResource):
             wanted = {**wanted, **{k: None for k in ("settings", "caseload") if k in result.held}}
         super().save_instance(instance, is_create, row, **kwargs)
         if wanted.get("settings") is not None:
-            SettingMembership.objects.filter(user=instance).exclude(
-                setting_id__in=wanted["settings"]
-            ).delete()
-            for setting_id in wanted["settings"]:
-                membership, _ = SettingMembership.objects.get_or_create(
-                    user=instance, setting_id=setting_id
-                )
-                senco = setting_id in wanted["senco"]
-                if membership.is_senco != senco:
-                    membership.is_senco = senco
-                    membership.save(update_fields=["is_senco"])
+            self._save_settings(instance, is_create, wanted)
         if wanted.get("caseload") is not None:
-            CaseloadMembership.objects.filter(portage_worker=instance).exclude(
-                child_id__in=wanted["caseload"]
-            ).delete()
-            for child_id in wanted["caseload"]:
-                CaseloadMembership.objects.get_or_create(
-                    portage_worker=instance,
-                    child_id=child_id,
-                    defaults={"since": wanted.get("since") or timezone.localdate()},
-                )
+            self._save_caseload(instance, is_create, wanted)
         if is_create:
             accounts.new_account_made(self.user, instance)
         elif result is not None:
