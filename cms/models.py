@@ -464,7 +464,16 @@ class ServicePage(Page):
         """What the page's map draws: the service's locations over the boundary of the area it
         serves (no map tiles: there is no network to fetch them from)."""
         points = [
-            {"lat": loc.latitude, "lng": loc.longitude, "label": str(loc)}
+            {
+                "lat": loc.latitude,
+                "lng": loc.longitude,
+                "label": str(loc),
+                # Without JavaScript there is no picture: a link to a map instead.
+                "map_url": (
+                    f"https://www.openstreetmap.org/?mlat={loc.latitude}&mlon={loc.longitude}"
+                    f"#map=16/{loc.latitude}/{loc.longitude}"
+                ),
+            }
             for loc in self.locations.all()
             if loc.latitude is not None and loc.longitude is not None
         ]

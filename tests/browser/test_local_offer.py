@@ -95,9 +95,11 @@ def test_the_directory_works_without_javascript(browser, live_server, offer, axe
     page.set_default_timeout(8000)
     try:
         search_and_filter(page, live_server.url)
-        # No map without JavaScript: the address and the text description stand in for it.
+        # No map without JavaScript: the address and a link to a map stand in for it, and
+        # no caption describes a map that is not there.
         expect(page.locator("#service-map")).to_be_hidden()
-        expect(page.locator("#service-map-description")).to_be_visible()
+        expect(page.locator("#service-map-description")).to_be_hidden()
+        expect(page.get_by_role("link", name="on a map (OpenStreetMap")).to_be_visible()
         page.goto(f"{live_server.url}/local-offer/?postcode=WM1+1AB&distance=5")
         expect(page.locator("#results")).to_contain_text("miles away")
         page.goto(f"{live_server.url}/local-offer/?page=abc")

@@ -238,7 +238,11 @@ def test_a_service_page_shows_contact_details_address_and_a_map_fallback(client,
     assert "12 Mill Road" in html and "WM1 2AB" in html
     assert "Tuesdays, 10am to 11am" in html
     assert "Step-free access." in html
-    # The map: a text alternative always, the data and a module script for when JS runs.
+    # Without JavaScript: the address and a link to a map; the figure (the map and its
+    # caption) is hidden until the module script has drawn the map.
+    assert "https://www.openstreetmap.org/?mlat=52.95&amp;mlon=-2.55#map=16/52.95/-2.55" in html
+    assert "on a map (OpenStreetMap, opens in new tab)" in html
+    assert '<figure class="app-map-figure" id="service-map-figure" hidden>' in html
     assert 'id="service-map-description"' in html
     assert "shown inside the boundary of Ward 1" in html
     assert 'id="service-map-data" type="application/json"' in html

@@ -1,5 +1,5 @@
-// The service page's map, drawn with Leaflet when JavaScript runs. Without it the page already
-// shows the address and a text description, so this only adds a picture. There are no map
+// The service page's map, drawn with Leaflet when JavaScript runs. Without it the page shows
+// the address and a link to a map, and the figure (map and caption) stays hidden. There are no map
 // tiles (no network at run time): the service's location is drawn over its area's boundary.
 import * as L from "../leaflet/leaflet-src.esm.js";
 
@@ -8,6 +8,8 @@ const source = container && document.getElementById(container.dataset.mapSource)
 
 if (container && source) {
   const data = JSON.parse(source.textContent);
+  const figure = container.closest("figure");
+  if (figure) figure.hidden = false;
   container.hidden = false;
   container.setAttribute("role", "img");
   container.setAttribute("aria-labelledby", "service-map-description");
