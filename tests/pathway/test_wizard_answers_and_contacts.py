@@ -10,9 +10,11 @@ from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from earlyyears.forms import GovukBoundField
 from earlyyears.models import FamilyContact, OutboxMessage
 from pathway import guidance
 from pathway.after_response import after_response
+from pathway.forms import _EMPTY_FIELDS, PrimeAreasForm
 from pathway.models import NeedFigure, Referral
 from pathway.services import start_draft
 from tests.cms.helpers import Places, make_service
@@ -265,3 +267,24 @@ def test_a_new_child_with_siblings_contacts_is_not_offered_them(signed_in, draft
     FamilyContactFactory(child=sibling, name="Grace Okafor")
     walk_to_check(signed_in, draft)
     assert "Grace Okafor" not in _text(signed_in.get(step_url(draft, "family")))
+
+
+def test_an_empty_question_is_rendered_once_and_the_same_as_before():
+    _EMPTY_FIELDS.clear()
+    form = PrimeAreasForm(prefix="development")
+    first = str(form)
+    assert _EMPTY_FIELDS  # kept for the next request
+    assert str(PrimeAreasForm(prefix="development")) == first
+    # Each question reads exactly as Django's own rendering of it would.
+    assert all(GovukBoundField.as_field_group(form[name]) in first for name in form.fields)
+
+
+def test_answers_and_errors_are_never_served_from_the_empty_questions():
+    str(PrimeAreasForm(prefix="development"))
+    bound = PrimeAreasForm(
+        prefix="development", data={"development-communication_language_evidence": "Says 5 words"}
+    )
+    bound.is_valid()
+    html = str(bound)
+    assert "Says 5 words" in html
+    assert "Select whether there is a concern about communication and language" in html
