@@ -5,6 +5,7 @@ serve that prefix match however many settings the county has. PostgreSQL only (t
 has no SQLite equivalent; SQLite scans its few settings). On earlyyears' table, like 0012, and
 kept out of that model's state so that app's migrations are not touched."""
 
+from django.db import connection as default_connection
 from django.db import migrations
 
 SEARCH_INDEXES = {
@@ -19,16 +20,23 @@ SEARCH_INDEXES = {
 }
 
 
+def _run(schema_editor, statements) -> None:
+    """Each statement on PostgreSQL. (The tests' reference-data seeding calls RunPython
+    functions without a schema editor: then the default connection, where the index exists
+    already and IF NOT EXISTS makes this a no-op.)"""
+    connection = schema_editor.connection if schema_editor else default_connection
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 def add_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for create in SEARCH_INDEXES.values():
-            schema_editor.execute(create)
+    _run(schema_editor, SEARCH_INDEXES.values())
 
 
 def drop_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name in SEARCH_INDEXES:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    _run(schema_editor, [f"DROP INDEX IF EXISTS {name}" for name in SEARCH_INDEXES])
 
 
 class Migration(migrations.Migration):
