@@ -15,10 +15,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from earlyyears.accounts import demo
 from earlyyears.management.commands.demo_data import DEFAULT_PASSWORD
+from earlyyears.models import SettingMembership
 from earlyyears.roles import Role
 
-# Groups that say more about a demo account than its role does.
-TELLING_GROUPS = ("Training approvers", "Local offer editors", "Local offer moderators")
+# Groups that say more about a demo account than its role does, and what to call it then.
+TELLING_GROUPS = {
+    "Training approvers": "Training lead (approves training)",
+    "Local offer moderators": "Local offer moderator (approves, imports)",
+    "Local offer editors": "Local offer editor",
+}
 
 
 class Command(BaseCommand):
@@ -93,10 +98,18 @@ class Command(BaseCommand):
                 "(make run does), or set up an authenticator app at first sign-in."
             )
             return
+        sencos = set(
+            SettingMembership.objects.filter(is_senco=True, user__in=accounts).values_list(
+                "user_id", flat=True
+            )
+        )
         rows = []
         for user in accounts:
-            groups = [g.name for g in user.groups.all() if g.name in TELLING_GROUPS]
-            role = Role(user.role).label + (f" ({', '.join(groups)})" if groups else "")
+            groups = {g.name for g in user.groups.all()}
+            role = next(
+                (label for name, label in TELLING_GROUPS.items() if name in groups),
+                Role(user.role).label + (" (SENCO)" if user.pk in sencos else ""),
+            )
             rows.append((user.username, role, demo.key_for_app(user.username)))
         headings = ("Username", "Role", "Authenticator key (or: manage.py demo_code USERNAME)")
         widths = [max(len(r[k]) for r in [headings, *rows]) for k in range(3)]

@@ -152,8 +152,9 @@ def test_sign_ins_list_every_demo_user_with_key_and_password(demo_env):
     for user in demo.demo_accounts():
         assert user.username in text
         assert demo.key_for_app(user.username) in text
-    assert "Training approvers" in text
-    assert "Local offer editors" in text and "Local offer moderators" in text
+    assert "Training lead (approves training)" in text
+    assert "Local offer editor" in text and "Local offer moderator (approves, imports)" in text
+    assert "Nursery practitioner (SENCO)" in text
     assert "demo-password-2026" in text
     assert "demo_code USERNAME" in text
 
