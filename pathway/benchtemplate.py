@@ -84,6 +84,19 @@ def stored_fingerprint(name: str) -> str | None:
     return row[0].rsplit(" ", 1)[-1]
 
 
+def build_note(name: str) -> str:
+    """When the template was built and how long it took ("" if it does not say)."""
+    with _admin() as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        ).fetchone()
+    text = (row[0] or "") if row else ""
+    if not text.startswith(MARK) or ";" not in text:
+        return ""
+    return text[len(MARK) :].split(";")[0].strip()
+
+
 def drop(name: str) -> None:
     with _admin() as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
@@ -129,12 +142,15 @@ def ensure(name: str = DEFAULT_NAME, *, rebuild: bool = False, log=print) -> boo
     with _admin() as conn:
         conn.execute(f"CREATE DATABASE {_quote(building)}")
     log(f"building {name} ({sizes})")
+    started = time.perf_counter()
     _manage("migrate", "--no-input", "-v", "0", database=building, log=log)
     _manage("bench_data", database=building, log=log)
     drop(name)
     with _admin() as conn:
         conn.execute(f"ALTER DATABASE {_quote(building)} RENAME TO {_quote(name)}")
-        conn.execute(f"COMMENT ON DATABASE {_quote(name)} IS '{MARK} {wanted}'")
+        took = time.perf_counter() - started
+        note = f"built on {datetime.date.today():%-d %B %Y} in {took:.0f} s"
+        conn.execute(f"COMMENT ON DATABASE {_quote(name)} IS '{MARK} {note}; {wanted}'")
         conn.execute(f"ALTER DATABASE {_quote(name)} IS_TEMPLATE true")
     log(f"{name}: built ({wanted})")
     return True

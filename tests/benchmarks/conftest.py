@@ -113,6 +113,7 @@ if TEMPLATE:
             DATA["template"] = TEMPLATE
             DATA["fingerprint"] = benchtemplate.stored_fingerprint(TEMPLATE) or ""
             DATA["built"] = f"{ensured:.0f} s" if built else ""
+            DATA["note"] = benchtemplate.build_note(TEMPLATE)
             DATA["copied"] = f"{copied:.1f} s"
         connections.close_all()
         settings.DATABASES["default"]["NAME"] = RUN_DATABASE
@@ -140,13 +141,15 @@ def _data_note() -> str:
     """How the data was had, and how to have it again."""
     if not DATA:
         return "Each benchmark built its own data for this run (no template database).\n\n"
-    built = f"built for this run in {DATA['built']}" if DATA["built"] else "already built"
+    built = DATA["note"] or "built before this run"
+    if DATA["built"]:
+        built = f"built for this run in {DATA['built']}"
     return (
         "The data is 10x county scale, made in bulk by `manage.py bench_data` "
         "(`pathway/benchdata.py`: 500 wards in 10 districts, 10,000 settings, 400,000 children, "
         "1,000,000 referrals with their routes, triage clocks and needs, the planning figures, "
         "50,000 local offer services) and kept as the PostgreSQL template database "
-        f"`{DATA['template']}` (fingerprint `{DATA['fingerprint']}`: every migration, the "
+        f"`{DATA['template']}` (fingerprint `{DATA['fingerprint']}`: the migrations' names, the "
         f"generator, the sizes and the month; {built}). Each run works on a copy of it "
         f"(made in {DATA['copied']}), dropped afterwards. `make bench` builds the template again "
         "by itself when a migration or the generator changes; `make bench-data` (or "
