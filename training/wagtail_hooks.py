@@ -32,7 +32,8 @@ def _plural(n: int, word: str) -> str:
 def say_what_approval_did(request, page):
     if request.method != "POST":
         return None
-    specific = page.specific
+    # Fresh from the database: the workflow may have just published it.
+    specific = type(page.specific).objects.get(pk=page.pk)
     if isinstance(specific, TrainingModulePage):
         lessons = LessonPage.objects.child_of(specific)
     elif isinstance(specific, LessonPage):
