@@ -8,6 +8,7 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
@@ -242,13 +243,15 @@ class ServicePageQuerySet(PageQuerySet):
             cursor.execute(sql, [json.dumps(labels), *ids_params])
             return cursor.rowcount
 
-    def directory_ids(self, query: DirectoryQuery) -> tuple[list[int], dict[int, float | None]]:
+    def directory_ids(self, query: DirectoryQuery) -> tuple[Sequence[int], dict[int, float | None]]:
         """Every listed service matching the query, as ids in display order, and distances
         when near a postcode.
 
-        A handful of queries whatever the number of services: the ids are filtered in SQL,
-        ranked by the search backend, and sorted by distance in Python from one query of
-        coordinates."""
+        A handful of queries whatever the number of services. Without search words or a
+        postcode the ids stay a query, so the paginator counts them and reads one page in SQL
+        (not every id into Python). With search words they are ranked (`search_ids`); near a
+        postcode, only the services in a box around it are read and measured, then put in
+        distance order."""
         services = self.listed()
         if query.needs:
             services = services.filter(needs_filter(list(query.needs)))
@@ -257,22 +260,35 @@ class ServicePageQuerySet(PageQuerySet):
         if query.free_only:
             services = services.filter(is_free=True)
         if query.area is not None:
-            services = services.filter(service_areas__in=area_family_ids(query.area))
+            # A subquery, not a join: a service in two of the areas is one row, no DISTINCT.
+            through = ServicePage.service_areas.through.objects.filter(
+                area_id__in=area_family_ids(query.area)
+            )
+            services = services.filter(pk__in=through.values("servicepage_id"))
+        ids: Sequence[int]
         if search_words(query.text) and _own_vector():
             # One query through the vector's index: the filters' matches, ranked as
             # `search_ids` ranks them.
             ids = services.search_ids(query.text)
+        elif query.text:
+            allowed = set(services.values_list("pk", flat=True))
+            ids = [pk for pk in self.published().search_ids(query.text) if pk in allowed]
+        elif query.near is not None:
+            ids = None  # every service the filters allow: `_distances` reads them in SQL
         else:
-            ids = list(services.order_by("title", "pk").values_list("pk", flat=True).distinct())
-            if query.text:
-                allowed = set(ids)
-                ids = [pk for pk in self.published().search_ids(query.text) if pk in allowed]
+            return services.order_by("title", "pk").values_list("pk", flat=True), {}
         distances: dict[int, float | None] = {}
         if query.near is not None:
             distances = _distances(ids, query.near, query.within_miles, services)
+            if ids is None:  # title order, for the services found near the postcode only
+                ids = list(
+                    services.filter(pk__in=list(distances))
+                    .order_by("title", "pk")
+                    .values_list("pk", flat=True)
+                )
             order = {pk: n for n, pk in enumerate(ids)}
             ids = sorted(
-                distances,
+                (pk for pk in distances if pk in order),
                 key=lambda pk: (distances[pk] is None, distances[pk] or 0, order[pk]),
             )
         return ids, distances
@@ -321,7 +337,7 @@ def _bounding_box(near: PostcodeCentroid, within: float) -> dict[str, float]:
 
 
 def _distances(
-    ids: list[int],
+    ids: list[int] | None,
     near: PostcodeCentroid,
     within: float | None,
     services: models.QuerySet | None = None,
@@ -331,14 +347,14 @@ def _distances(
 
     Only locations in a box around the postcode are read (an index on latitude and
     longitude), then measured exactly; `services`, when given, is the query the ids came
-    from, used as a subquery instead of a long list of ids."""
+    from, used as a subquery instead of a long list of ids; ids None: every one of them."""
     nearest: dict[int, float] = {}
-    wanted = set(ids)
+    wanted = set(ids) if ids is not None else None
     pages = services.order_by().values("pk") if services is not None else ids
     located = ServiceLocation.objects.filter(page_id__in=pages)
     rows = located.filter(**_bounding_box(near, within)) if within is not None else located
     for page_id, lat, lon in rows.values_list("page_id", "latitude", "longitude"):
-        if page_id not in wanted or lat is None or lon is None:
+        if (wanted is not None and page_id not in wanted) or lat is None or lon is None:
             continue
         miles = distance_miles(near.latitude, near.longitude, lat, lon)
         if page_id not in nearest or miles < nearest[page_id]:
@@ -346,15 +362,18 @@ def _distances(
     result: dict[int, float | None] = {
         pk: miles for pk, miles in nearest.items() if within is None or miles <= within
     }
-    # Services with no location at all that serve the postcode's area or one above it.
+    # Services with no location at all that serve the postcode's area or one above it (each
+    # looked up in the locations' index, not every location read).
     covering = (
         ServicePage.service_areas.through.objects.filter(
             servicepage_id__in=pages, area_id__in=areas_above(near.area)
         )
-        .exclude(servicepage_id__in=located.values("page_id"))
+        .exclude(
+            models.Exists(ServiceLocation.objects.filter(page_id=models.OuterRef("servicepage_id")))
+        )
         .values_list("servicepage_id", flat=True)
     )
-    result.update(dict.fromkeys(pk for pk in covering if pk in wanted))
+    result.update(dict.fromkeys(pk for pk in covering if wanted is None or pk in wanted))
     return result
 
 
