@@ -192,3 +192,53 @@ def test_sign_ins_print_after_the_server_answers(demo_env, transactional_db, liv
         stdout=out,
     )
     assert f"Demo sign-ins at {live_server.url}/sign-in/" in out.getvalue()
+
+
+def test_make_run_sends_links_to_the_host_and_port_it_serves_on():
+    """`make run PORT=8102` serves on 8102 and sets SERVICE_BASE_URL to match (HOST=0.0.0.0
+    listens everywhere but links go to 127.0.0.1), with DEMO=1 for the demo commands."""
+    root = settings.BASE_DIR
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PORT=8102", "HOST=0.0.0.0"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "SERVICE_BASE_URL"},
+    ).stdout
+    assert 'export DEMO=1 SERVICE_BASE_URL="http://127.0.0.1:8102"' in dry_run
+    assert "runserver 0.0.0.0:8102" in dry_run
+    assert "demo_sign_ins --wait-for http://127.0.0.1:8102/healthz/" in dry_run
+
+
+def test_wagtails_email_links_follow_the_service_base_url():
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "WAGTAILADMIN_BASE_URL"},
+        "SERVICE_BASE_URL": "http://127.0.0.1:8102",
+        "DJANGO_SETTINGS_MODULE": "earlyyears.settings",
+    }
+    printed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.WAGTAILADMIN_BASE_URL)",
+        ],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout.strip()
+    assert printed == "http://127.0.0.1:8102"
+
+
+def test_an_invitation_links_to_the_service_base_url(settings):
+    from earlyyears.accounts import services
+    from earlyyears.models import OutboxMessage
+
+    settings.SERVICE_BASE_URL = "http://127.0.0.1:8102"
+    user = User.objects.create_user("new.person", email="new.person@example.com")
+    services.invite(user)
+    message = OutboxMessage.objects.get(to_user=user)
+    assert "http://127.0.0.1:8102/" in str(message.context)
