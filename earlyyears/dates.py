@@ -54,3 +54,19 @@ def parse_uk_date(value: Any, label: str = "Date") -> datetime.date | None:
         f"(not '{text}')",
         code="uk_date",
     )
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 month', '2 months', '0 months' (GOV.UK style never writes '1 months')."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def age_words(months: int) -> str:
+    """An age from completed months, as GOV.UK writes it: '11 months', '1 year',
+    '4 years, 1 month'."""
+    years, rest = divmod(max(int(months), 0), 12)
+    if not years:
+        return plural(rest, "month")
+    if not rest:
+        return plural(years, "year")
+    return f"{plural(years, 'year')}, {plural(rest, 'month')}"

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from .dates import age_in_months
+from .dates import age_in_months, age_words
 from .postcodes import normalise_postcode
 from .roles import SEND_TEAM_ROLES, Role
 from .validators import (
@@ -225,12 +225,8 @@ class Child(models.Model):
 
     @property
     def age_description(self) -> str:
-        months = self.age_in_months()
-        years, rem = divmod(months, 12)
-        if years == 0:
-            return f"{months} months"
-        year_word = "year" if years == 1 else "years"
-        return f"{years} {year_word}, {rem} months" if rem else f"{years} {year_word}"
+        """'11 months', '1 year', '4 years, 1 month' (GOV.UK style, never '1 months')."""
+        return age_words(self.age_in_months())
 
 
 class CaseloadMembership(models.Model):

@@ -4,9 +4,8 @@
 reasons out. A reason is data (the rule and its version, each fact with its value and the
 threshold); `staff_sentence` and `family_sentence` write it in plain words when it is shown, so
 the words can improve without touching a referral. Rules are data (RoutingRule records,
-versioned in rule sets); the
-facts are derived once from the referral's answers and kept with it, so any rule set can be
-replayed against past referrals.
+versioned in rule sets); the facts are derived once from the referral's answers and kept with
+it, so any rule set can be replayed against past referrals.
 """
 
 from __future__ import annotations
@@ -15,8 +14,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from earlyyears.dates import age_words as age
+from earlyyears.dates import plural
 from earlyyears.needs import EYFS_TO_BROAD_AREA, PRIME_AREAS, BroadAreaOfNeed, ConcernLevel
-from earlyyears.templatetags.govuk_style import age, plural
 
 from .models import Route
 

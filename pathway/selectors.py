@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from earlyyears.models import Child
 from earlyyears.needs import EYFSArea
+from earlyyears.templatetags.govuk_style import govuk_date
 
 from .access import referral_events_for, referrals_for
 from .forms import EARLY_HELP_NEEDS
@@ -38,6 +39,33 @@ def child_timeline(user, child: Child) -> list[ReferralEvent]:
     )
 
 
+def support_cycle_words(cycle: dict[str, Any]) -> str:
+    """'Small group sessions. From 6 January 2026 to 6 March 2026. Outcome: some progress.'
+    Dates as GOV.UK writes them, and no question marks where a date was not given."""
+    started = govuk_date(_day(cycle.get("started_on")))
+    reviewed = govuk_date(_day(cycle.get("reviewed_on")))
+    if started and reviewed:
+        when = f"From {started} to {reviewed}."
+    elif started:
+        when = f"Started {started}."
+    elif reviewed:
+        when = f"Reviewed {reviewed}."
+    else:
+        when = "Dates not given."
+    outcome = (cycle.get("outcome") or "").replace("_", " ")
+    tried = (cycle.get("tried") or "Not described").rstrip(".")
+    return f"{tried}. {when} " + (f"Outcome: {outcome}." if outcome else "Not reviewed yet.")
+
+
+def _day(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 def answer_sections(referral: Referral) -> list[dict[str, Any]]:
     """The referral's answers as headed question-and-answer lists, for people to read."""
     answers = referral.answers or {}
@@ -60,13 +88,7 @@ def answer_sections(referral: Referral) -> list[dict[str, Any]]:
             {
                 "title": "What the setting has tried",
                 "rows": [
-                    (
-                        f"Cycle {n}",
-                        f"{c['tried']} (from {c.get('started_on') or '?'} to "
-                        f"{c.get('reviewed_on') or '?'}; outcome "
-                        f"{(c.get('outcome') or 'not reviewed').replace('_', ' ')})",
-                    )
-                    for n, c in enumerate(cycles, start=1)
+                    (f"Cycle {n}", support_cycle_words(c)) for n, c in enumerate(cycles, start=1)
                 ],
             }
         )

@@ -11,7 +11,10 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from ..dates import age_words, plural
+
 register = template.Library()
+__all__ = ["age_words", "plural"]  # the pure functions live in earlyyears.dates
 
 
 def _day(value: Any) -> datetime.date | None:
@@ -60,11 +63,6 @@ def govuk_datetime(value: Any) -> str:
     return f"{govuk_date(value)} at {govuk_time(value)}"
 
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """'1 month', '2 months', '0 months'."""
-    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
-
-
 @register.filter
 def months(value: Any) -> str:
     """A number of months: '1 month', '2 months'."""
@@ -78,15 +76,9 @@ def months(value: Any) -> str:
 def age(months_old: Any) -> str:
     """An age from completed months: '11 months', '1 year', '4 years, 1 month'."""
     try:
-        total = int(months_old)
+        return age_words(int(months_old))
     except (TypeError, ValueError):
         return ""
-    years, rest = divmod(max(total, 0), 12)
-    if not years:
-        return plural(rest, "month")
-    if not rest:
-        return plural(years, "year")
-    return f"{plural(years, 'year')}, {plural(rest, 'month')}"
 
 
 @register.filter

@@ -437,6 +437,23 @@ class ClockRow:
     state: clocks.ClockState
     stopped_at: datetime.datetime | None
     working_days_left: int | None
+    days_left: int | None = None  # in the clock's own counting: working or calendar days
+    day_word: str = "day"  # "working day" or "day", so the label matches what is counted
+
+    @property
+    def days_left_words(self) -> str:
+        """'3 working days left', '1 day late': in the unit the clock counts."""
+        if self.days_left is None:
+            return ""
+        count = abs(self.days_left)
+        noun = self.day_word if count == 1 else f"{self.day_word}s"
+        return f"{count} {noun} {'left' if self.days_left >= 0 else 'late'}"
+
+
+def _days_left(clock: ReferralClock, today: datetime.date) -> int:
+    if clock.policy.counting == clock.policy.Counting.WORKING_DAYS:
+        return clocks.working_days_between(today, clock.due_on)
+    return (clock.due_on - today).days
 
 
 def clocks_of(referral: Referral, today: datetime.date) -> list[ClockRow]:
@@ -455,6 +472,10 @@ def clocks_of(referral: Referral, today: datetime.date) -> list[ClockRow]:
                 working_days_left=None
                 if stopped
                 else clocks.working_days_between(today, clock.due_on),
+                days_left=None if stopped else _days_left(clock, today),
+                day_word="working day"
+                if clock.policy.counting == clock.policy.Counting.WORKING_DAYS
+                else "day",
             )
         )
     return rows
