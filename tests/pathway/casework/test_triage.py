@@ -340,25 +340,19 @@ def test_a_cursor_past_the_end_shows_the_last_page(client, world, make_referral)
     assert list(triage_queue(world.send_officer, QueueFilters(), today)) == [referral]
 
 
-def test_a_page_number_far_from_both_ends_is_not_opened(client, world, make_referral, settings):
+def test_a_page_number_far_from_both_ends_is_not_opened(client, world, make_referral, monkeypatch):
+    """Three pages of one referral, numbers opened only on the end pages: page 2 is too far."""
+    from pathway.casework import selectors, views
+
     for _ in range(3):
         make_referral(ChildFactory(setting=world.setting_a))
+    monkeypatch.setattr(selectors, "NUMBERED_PAGES_FROM_EACH_END", 0)
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 1)
     client.force_login(world.send_officer)
-    from pathway.casework import selectors
-
-    original = selectors.NUMBERED_PAGES_FROM_EACH_END
-    selectors.NUMBERED_PAGES_FROM_EACH_END = 0
-    try:
-        from pathway.casework import views
-
-        views.QUEUE_PAGE_SIZE, size = 1, views.QUEUE_PAGE_SIZE
-        body = client.get(QUEUE, {"page": "2"}).content.decode()
-        near_end = client.get(QUEUE, {"page": "3"}).content.decode()
-    finally:
-        selectors.NUMBERED_PAGES_FROM_EACH_END = original
-        views.QUEUE_PAGE_SIZE = size
+    body = client.get(QUEUE, {"page": "2"}).content.decode()
     assert "Page 2 is too far from the start and the end of the queue" in body
     assert "page 1 of 3" in body
+    near_end = client.get(QUEUE, {"page": "3"}).content.decode()
     assert "page 3 of 3" in near_end and "too far" not in near_end
 
 
