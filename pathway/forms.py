@@ -83,9 +83,13 @@ _EMPTY_FIELDS_MAX = 2000
 class WizardBoundField(GovukBoundField):
     def as_field_group(self):
         form = self.form
-        if form.is_bound or self.name in getattr(form, "per_request_fields", ()):
-            return super().as_field_group()
         field = self.field
+        if (
+            form.is_bound
+            or self.name in getattr(form, "per_request_fields", ())
+            or isinstance(field, forms.ModelChoiceField)  # choices from the database
+        ):
+            return super().as_field_group()
         key = (
             type(form).__qualname__,
             self.html_name,
