@@ -597,6 +597,13 @@ def reason_sentences(
     return [staff_sentence(reason) for reason in reasons]
 
 
+def family_next_steps(routes: Sequence[str]) -> str:
+    """What happens next, for the family's text: the routes only, never the reasons (a text
+    never carries a child's health details). 'We have asked the portage service, who visit
+    families at home, to get in touch.'"""
+    return " ".join(f"{FAMILY_ROUTES[route]}." for route in routes if route in FAMILY_ROUTES)
+
+
 @dataclass
 class RoutingDecision:
     routes: list[str] = field(default_factory=list)

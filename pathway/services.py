@@ -36,7 +36,7 @@ from .models import (
     RoutingRuleSet,
 )
 from .routes import set_routes
-from .routing import RoutingDecision, derive_facts, evaluate
+from .routing import RoutingDecision, derive_facts, evaluate, family_next_steps
 from .rules import published_rule_set, rules_of
 from .timeline import event, record_events
 
@@ -192,6 +192,9 @@ def _acknowledge(referral: Referral, contact: FamilyContact | None) -> None:
         "authority": settings.AUTHORITY_NAME,
         "reference": referral.reference,
         "setting": referral.setting.name if referral.setting else "A professional",
+        # What happens next, in the family's words; never why (a text carries no health
+        # details). English only: the Welsh and Polish texts do not use it.
+        "next_steps": family_next_steps(referral.routes),
     }
     if contact is not None:
         queue_message(

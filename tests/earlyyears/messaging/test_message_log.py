@@ -225,6 +225,12 @@ def test_referral_page_shows_messages_about_the_child_to_the_send_team(
     sms = OutboxMessage.objects.get(child=world.child_a, channel="sms")
     assert sms.body and sms.body in html.replace("&#x27;", "'")  # the words as sent
     assert "has shared a concern about your child's development" in sms.body
+    # What happens next, in the family's words; never why (no health details in a text).
+    assert (
+        "as you agreed. We have asked the Early Years SEND team to look at how best to help "
+        "your child. Reference" in sms.body
+    )
+    assert "severe" not in sms.body
     assert "In English" in html
     assert "ending 888" not in html
 
