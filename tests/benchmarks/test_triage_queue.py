@@ -44,6 +44,7 @@ LARGE = size("BENCH_TRIAGE_REFERRALS", 100000, tiny=500)
 SMALL = size("BENCH_TRIAGE_SMALL", 1000, tiny=200)
 SETTINGS = size("BENCH_TRIAGE_SETTINGS", 500, tiny=50)
 CHILDREN = size("BENCH_TRIAGE_CHILDREN", 20000, tiny=1000)
+RUNS = size("BENCH_TRIAGE_RUNS", 7, tiny=1)  # timed requests per measure (one warm-up before)
 BATCH = 5000
 STATUSES = [
     (Referral.Status.SUBMITTED, 0.25),
@@ -126,7 +127,7 @@ def _analyze() -> None:
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
-def _time(client, params: dict, runs: int = 7) -> tuple[float, float, int, int, float]:
+def _time(client, params: dict, runs: int = RUNS) -> tuple[float, float, int, int, float]:
     """Median and worst ms, queries, bytes and median ms of SQL of the page with these
     parameters (SQL time as Django's cursor wrapper times it)."""
     client.get(reverse("triage-queue"), params)  # warm
