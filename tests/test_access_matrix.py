@@ -211,6 +211,20 @@ NO_CHILD_DATA: dict[str, str] = {
     "privacy": "privacy notice",
     "accessibility": "accessibility statement",
     "health": "liveness: database and version only",
+    # the rule editor: routing rules only, the SEND manager only (tests/pathway/rulebook)
+    **{
+        name: "rule editor: a draft's rules, no child; the SEND manager only"
+        for name in (
+            "rule-set-notes",
+            "add-rule",
+            "edit-rule",
+            "delete-rule",
+            "choose-fact",
+            "add-condition",
+            "change-condition",
+            "remove-condition",
+        )
+    },
     # accounts and deployment (tests/security checks them)
     "readiness": "readiness: database and broker status only, no sign-in",
     "public-media": "Wagtail's images only, public by nature (tests/production/test_storage.py)",
