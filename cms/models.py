@@ -279,16 +279,14 @@ class ServicePageQuerySet(PageQuerySet):
             return services.order_by("title", "pk").values_list("pk", flat=True), {}
         distances: dict[int, float | None] = {}
         if query.near is not None:
-            distances = _distances(ids, query.near, query.within_miles, services)
-            if ids is None:  # title order, for the services found near the postcode only
-                ids = list(
-                    services.filter(pk__in=list(distances))
-                    .order_by("title", "pk")
-                    .values_list("pk", flat=True)
-                )
-            order = {pk: n for n, pk in enumerate(ids)}
+            titles: dict[int, str] = {}
+            distances = _distances(ids, query.near, query.within_miles, services, titles)
+            if ids is None:  # title order, from the titles read with the locations
+                order = {pk: (titles.get(pk, ""), pk) for pk in distances}
+            else:
+                order = {pk: (n,) for n, pk in enumerate(ids)}
             ids = sorted(
-                (pk for pk in distances if pk in order),
+                distances,
                 key=lambda pk: (distances[pk] is None, distances[pk] or 0, order[pk]),
             )
         return ids, distances
@@ -341,21 +339,26 @@ def _distances(
     near: PostcodeCentroid,
     within: float | None,
     services: models.QuerySet | None = None,
+    titles: dict[int, str] | None = None,
 ) -> dict:
     """Distance to each service's nearest location; services with no location (they visit
     families at home, or work by phone and online) count when they cover the postcode's area.
 
     Only locations in a box around the postcode are read (an index on latitude and
     longitude), then measured exactly; `services`, when given, is the query the ids came
-    from, used as a subquery instead of a long list of ids; ids None: every one of them."""
+    from, used as a subquery instead of a long list of ids; ids None: every one of them.
+    `titles`, when given, is filled with the services' titles, read in the same queries."""
     nearest: dict[int, float] = {}
     wanted = set(ids) if ids is not None else None
     pages = services.order_by().values("pk") if services is not None else ids
     located = ServiceLocation.objects.filter(page_id__in=pages)
     rows = located.filter(**_bounding_box(near, within)) if within is not None else located
-    for page_id, lat, lon in rows.values_list("page_id", "latitude", "longitude"):
+    columns = ["page_id", "latitude", "longitude"] + (["page__title"] if titles is not None else [])
+    for page_id, lat, lon, *title in rows.values_list(*columns):
         if (wanted is not None and page_id not in wanted) or lat is None or lon is None:
             continue
+        if title:
+            titles[page_id] = title[0]
         miles = distance_miles(near.latitude, near.longitude, lat, lon)
         if page_id not in nearest or miles < nearest[page_id]:
             nearest[page_id] = miles
@@ -371,9 +374,13 @@ def _distances(
         .exclude(
             models.Exists(ServiceLocation.objects.filter(page_id=models.OuterRef("servicepage_id")))
         )
-        .values_list("servicepage_id", flat=True)
+        .values_list("servicepage_id", "servicepage__title")
     )
-    result.update(dict.fromkeys(pk for pk in covering if wanted is None or pk in wanted))
+    for pk, title in covering:
+        if wanted is None or pk in wanted:
+            result[pk] = None
+            if titles is not None:
+                titles[pk] = title
     return result
 
 
