@@ -141,3 +141,29 @@ def test_without_row_versions_nothing_is_prepared(county):
         pytest.skip("SQLite and other databases only")
     fill(county, {"W2": 12})
     assert report.prepare_map_data() is False
+
+
+@pytest.mark.django_db
+def test_the_year_added_up_by_postgresql_is_the_year_added_up_in_python(county):
+    """On PostgreSQL the months are added into quarters and the year by the database: the
+    same cells and counts as `disclosure.build_cube` from the month rows, so the same cells
+    hidden."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from pathway.models import NeedFigure
+    from pathway.planning.areas import AreaTree
+    from pathway.planning.disclosure import build_cube
+
+    fill(county, {"W1": 3, "W2": 12, "W3": 7, "W4": 20})
+    county.refer(county.child("W1", on=at(2025, 7).date()), when=at(2025, 7))
+    county.refer(county.child("W3", age_months=44, on=at(2025, 11).date()), when=at(2025, 11))
+    aggregates.rebuild_need_figures()
+    tree = AreaTree.load()
+    for figure, column in (("children", "children"), ("referrals", "referrals")):
+        rows = NeedFigure.objects.filter(broad_area="", eyfs_area="").values_list(
+            "area_id", "age_band", "month", column
+        )
+        expected = build_cube(rows, tree, 2025, 5)
+        cube = aggregates._read_cube(figure, "", 2025, tree, 5)
+        assert cube.values == expected.values and cube.values
+        assert cube.hidden == expected.hidden and cube.hidden
