@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from earlyyears.navigation import LandingTask, Link, add_links, add_tasks
+from earlyyears.navigation import LandingTask, Link, add_links, add_section_paths, add_tasks
 from earlyyears.roles import (
     ACTION_HOLDER_ROLES,
     CHILD_RECORD_ROLES,
@@ -21,24 +21,42 @@ PROFESSIONAL = frozenset({Role.PROFESSIONAL})
 PLANNER = frozenset({Role.PLANNER})
 
 add_links(
-    Link(200, "Children", "children", CHILD_RECORD_ROLES),
-    Link(300, "Your caseload", "portage-caseload", PORTAGE_WORKER),
-    Link(400, "My concerns", "my-concerns", CONCERN_RAISER_ROLES),
-    Link(500, "Questions", "information-requests", PRACTITIONER),
-    Link(600, "Triage", "triage-queue", SEND_TEAM_ROLES),
-    Link(610, "Caseloads", "caseloads", SEND_TEAM_ROLES),
-    Link(620, "Panels", "panel-list", SEND_TEAM_ROLES),
-    Link(630, "Funding", "funding", SEND_TEAM_ROLES),
-    Link(640, "Download referrals", "referrals-export", SEND_TEAM_ROLES),
-    Link(650, "Register", "notification-register", SEND_TEAM_ROLES),
-    Link(660, "Possible matches", "possible-matches", SEND_TEAM_ROLES),
-    Link(700, "Routing rules", "routing-rules", SEND_MANAGER),
-    Link(800, "Early help", "early-help-list", EARLY_HELP),
-    Link(900, "My actions", "my-actions", ACTION_HOLDER_ROLES),
-    Link(1000, "Notify", "health-notification", PROFESSIONAL),
-    Link(1110, "Advice requests", "advice-list", CHILD_ROLES),
-    Link(1300, "Need by area", "planning", PLANNING_ROLES),
+    Link(200, "Children", "children", CHILD_RECORD_ROLES, section="children"),
+    Link(300, "Your caseload", "portage-caseload", PORTAGE_WORKER, section="children"),
+    Link(400, "My concerns", "my-concerns", CONCERN_RAISER_ROLES, section="referrals"),
+    Link(500, "Questions", "information-requests", PRACTITIONER, section="referrals"),
+    Link(600, "Triage", "triage-queue", SEND_TEAM_ROLES, section="referrals"),
+    Link(610, "Caseloads", "caseloads", SEND_TEAM_ROLES, section="referrals"),
+    Link(620, "Panels", "panel-list", SEND_TEAM_ROLES, section="referrals"),
+    Link(630, "Funding", "funding", SEND_TEAM_ROLES, section="referrals"),
+    Link(680, "Download referrals", "referrals-export", SEND_TEAM_ROLES, section="referrals"),
+    Link(612, "Register", "notification-register", SEND_TEAM_ROLES, section="referrals"),
+    Link(614, "Possible matches", "possible-matches", SEND_TEAM_ROLES, section="referrals"),
+    Link(700, "Routing rules", "routing-rules", SEND_MANAGER, section="service"),
+    Link(800, "Early help", "early-help-list", EARLY_HELP, section="referrals"),
+    Link(900, "My actions", "my-actions", ACTION_HOLDER_ROLES, section="children"),
+    Link(1000, "Notify", "health-notification", PROFESSIONAL, section="referrals"),
+    Link(1110, "Advice requests", "advice-list", CHILD_ROLES, section="children"),
+    Link(1300, "Need by area", "planning", PLANNING_ROLES, section="planning"),
 )
+
+# Pages with no header link of their own, by the section whose sub-navigation they show.
+add_section_paths(
+    "referrals",
+    "/referrals/",
+    "/concerns/",
+    "/triage/",
+    "/panels/",
+    "/possible-matches/",
+    "/merges/",
+    "/early-help/",
+    "/exports/",
+    "/notifications/",
+    "/requests/",
+    "/register/",
+)
+add_section_paths("children", "/children/", "/portage/", "/tac/", "/actions/", "/advice/")
+add_section_paths("planning", "/planning/")
 
 add_tasks(
     # A setting's practitioner.

@@ -11,8 +11,8 @@ PRACTITIONER = frozenset({Role.PRACTITIONER})
 TRAINER = frozenset({Role.TRAINER})
 
 add_links(
-    Link(1200, "Training", TRAINING_URL, LEARNER_ROLES),
-    Link(1210, "Training coverage", "training-coverage", TRAINER),
+    Link(1200, "Training", TRAINING_URL, LEARNER_ROLES, section="training"),
+    Link(1210, "Training coverage", "training-coverage", TRAINER, section="training"),
 )
 
 add_tasks(

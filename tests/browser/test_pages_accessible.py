@@ -33,7 +33,8 @@ def test_send_manager_pages(page, live_server, sign_in, assert_accessible, refer
     manager = UserFactory(role=Role.SEND_MANAGER, username="manager")
     copy_rule_set(published_rule_set(), manager)
     sign_in(page, "manager", PASSWORD)
-    nav = page.get_by_role("navigation", name="Menu")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Referrals").click()
+    nav = page.get_by_role("navigation", name="Referrals")
     nav.get_by_role("link", name="Register").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Notification register")
     expect(page.get_by_role("link", name=referral.reference)).to_be_visible()
@@ -41,7 +42,11 @@ def test_send_manager_pages(page, live_server, sign_in, assert_accessible, refer
     nav.get_by_role("link", name="Messages").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Messages")
     assert_accessible(page)
-    nav.get_by_role("link", name="Routing rules").click()
+    menu = page.get_by_role("navigation", name="Menu")
+    menu.get_by_role("link", name="Settings and people").click()
+    page.get_by_role("navigation", name="Settings and people").get_by_role(
+        "link", name="Routing rules"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Routing rules")
     assert_accessible(page)
     page.get_by_role("link", name="Test and publish version 2").click()

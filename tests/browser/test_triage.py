@@ -39,7 +39,7 @@ def test_triage_claim_and_decide(page, live_server, sign_in, assert_accessible, 
     maya, leo = referrals
     UserFactory(role=Role.SEND_OFFICER, username="officer", first_name="Laura")
     sign_in(page, "officer", PASSWORD)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Triage").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Referrals").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Triage queue")
     expect(page.get_by_role("link", name=maya.reference)).to_be_visible()
     assert_accessible(page)
@@ -88,7 +88,8 @@ def test_setting_answers_and_officer_awards_funding(
         question="What did the last review show?",
     )
     sign_in(page, "sam", PASSWORD)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Questions").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Concerns").click()
+    page.get_by_role("navigation", name="Concerns").get_by_role("link", name="Questions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Questions from the SEND team")
     assert_accessible(page)
     page.get_by_role("link", name=f"Maya Patel, referral {maya.reference}").click()
@@ -143,7 +144,8 @@ def test_manager_reallocates_and_sees_caseloads(
     page.get_by_role("button", name="Allocate").click()
     expect(page.get_by_role("main")).to_contain_text("is allocated to Ben Ng")
     expect(page.get_by_role("main")).to_contain_text("Re-allocated from")
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Caseloads").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Referrals").click()
+    page.get_by_role("navigation", name="Referrals").get_by_role("link", name="Caseloads").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Caseloads")
     assert_accessible(page)
     page.goto(f"{live_server.url}/referrals/{maya.pk}/sharing/")
