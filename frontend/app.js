@@ -49,3 +49,34 @@ function escapeHtml(text) {
   span.textContent = text;
   return span.innerHTML;
 }
+
+// The MOJ filter layout: on a narrow screen the filter is behind a "Show filter" button (MOJ's
+// filter toggle button); where the filter fits beside the results (1020 px), it is always shown.
+const filters = document.querySelectorAll("[data-app-filter]");
+if (filters.length) {
+  import("../moj/filter-toggle-button.mjs").then(({ FilterToggleButton }) => {
+    filters.forEach(
+      (filter) =>
+        new FilterToggleButton(filter, {
+          bigModeMediaQuery: "(min-width: 63.75em)",
+          startHidden: false,
+        }),
+    );
+  });
+}
+
+// A table in a scrolling pane says so in words when it is wider than the pane (MOJ's shadows
+// at the pane's edges show it too).
+const panes = document.querySelectorAll(".app-table-pane");
+function markOverflowing() {
+  panes.forEach((pane) => {
+    const hint = pane.previousElementSibling;
+    if (hint && hint.classList.contains("app-scroll-hint")) {
+      hint.hidden = pane.scrollWidth <= pane.clientWidth;
+    }
+  });
+}
+if (panes.length) {
+  markOverflowing();
+  window.addEventListener("resize", markOverflowing);
+}

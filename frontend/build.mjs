@@ -9,11 +9,14 @@ const out = join(root, "static_build");
 const govuk = join(root, "node_modules", "govuk-frontend", "dist", "govuk");
 const leaflet = join(root, "node_modules", "leaflet", "dist");
 const autocomplete = join(root, "node_modules", "accessible-autocomplete", "dist");
+const moj = join(root, "node_modules", "@ministryofjustice", "frontend", "moj");
 
 mkdirSync(join(out, "app"), { recursive: true });
 const css = sass.compile(join(root, "frontend", "app.scss"), {
   style: "compressed",
   importers: [new sass.NodePackageImporter()],
+  // MOJ Frontend reaches GOV.UK Frontend as "node_modules/govuk-frontend/...": from the root.
+  loadPaths: [root],
   quietDeps: true,
   silenceDeprecations: ["import"],
 });
@@ -26,4 +29,10 @@ cpSync(leaflet, join(out, "leaflet"), { recursive: true });
 for (const name of ["accessible-autocomplete.min.js", "accessible-autocomplete.min.css"]) {
   cpSync(join(autocomplete, name), join(out, "accessible-autocomplete", name));
 }
+// The MOJ components app.js starts (only those the service uses), each a self-contained module.
+mkdirSync(join(out, "moj"), { recursive: true });
+cpSync(
+  join(moj, "components", "filter-toggle-button", "filter-toggle-button.bundle.mjs"),
+  join(out, "moj", "filter-toggle-button.mjs"),
+);
 console.log("front end built into static_build/");

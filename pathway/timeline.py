@@ -79,3 +79,36 @@ def record_child_event(
         )
         for referral_id in Referral.objects.filter(child__in=children).values_list("pk", flat=True)
     )
+
+
+# Undoing a mistaken claim or allocation. The undo is itself an allocation change
+# (ReferralEvent.Kind.ALLOCATED), so whoever follows the referral sees it as they saw the claim it
+# undoes; `detail["undo"]` says which kind of undo, `detail["undoes"]` the event it undoes.
+CLAIM_UNDONE = "claim_undone"
+ALLOCATION_UNDONE = "allocation_undone"
+
+
+def record_undo(
+    referral: Referral,
+    undone: ReferralEvent,
+    actor: User,
+    summary: str,
+    *,
+    reason: str,
+    officer: int | None,
+    previous: int | None,
+) -> ReferralEvent:
+    """The event that undoes a claim or allocation: who undid it, why, who held the referral
+    (`previous`) and who holds it now (`officer`, or None)."""
+    kind = CLAIM_UNDONE if undone.kind == ReferralEvent.Kind.CLAIMED else ALLOCATION_UNDONE
+    return record_event(
+        referral,
+        ReferralEvent.Kind.ALLOCATED,
+        actor,
+        summary,
+        reason=reason,
+        undo=kind,
+        undoes=undone.pk,
+        officer=officer,
+        previous=previous,
+    )

@@ -49,7 +49,7 @@ from .models import Referral, ReferralEvent, Route
 
 # Each casework module adds its part to the referral and child pages: a `<kind>_section`
 # selector (empty for a user who may not see it) and `pathway/<module>/_<kind>_section.html`.
-REFERRAL_SECTIONS = (early_help, advice, panels)
+REFERRAL_SECTIONS = (casework, early_help, advice, panels)
 CHILD_SECTIONS = (portage, tac, panels)
 
 

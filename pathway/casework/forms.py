@@ -181,6 +181,11 @@ class TriageFilterForm(GovukForm):
         choices=[("", "Any"), ("overdue", "Overdue"), ("due_soon", "Due soon")],
     )
     allocated = forms.ChoiceField(label="Allocated to", required=False)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), ("more_information", "Waiting for the setting")],
+    )
     sort = forms.ChoiceField(label="Sort by", required=False, widget=forms.HiddenInput)
 
     def __init__(
@@ -238,6 +243,27 @@ class TriageFilterForm(GovukForm):
             self.data["setting"] = urn
             return pk
         return text
+
+
+class UndoAllocationForm(GovukForm):
+    """Why a claim or allocation was a mistake: the reason goes on the timeline."""
+
+    reason = forms.CharField(
+        label="Why was it a mistake?",
+        help_text="For example, claimed the wrong referral or allocated to the wrong officer",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=300,
+        error_messages={
+            "required": "Enter why it was a mistake",
+            "max_length": "Reason must be 300 characters or fewer",
+        },
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Enter why it was a mistake", code="required")
+        return reason
 
 
 class SharingForm(GovukForm):

@@ -34,12 +34,22 @@ from earlyyears.models import Area, Setting, User
 from earlyyears.needs import AgeBand
 from earlyyears.roles import SEND_TEAM_ROLES
 from pathway import clocks
-from pathway.access import funding_awards_for, queue_for, referrals_for
+from pathway.access import (
+    advice_requests_for,
+    funding_awards_for,
+    is_send_manager,
+    is_send_team,
+    my_tac_actions,
+    queue_for,
+    referrals_for,
+)
 from pathway.models import (
+    AdviceRequest,
     FundingAward,
     FundingBudget,
     Referral,
     ReferralClock,
+    ReferralEvent,
     ReferralRoute,
 )
 
@@ -118,6 +128,7 @@ class QueueFilters:
     waiting: str = ""
     clock: str = ""
     allocated: str = ""
+    status: str = ""  # "more_information": waiting for the setting's answer
 
 
 def filter_queue(
@@ -165,7 +176,21 @@ def filter_queue(
         queryset = queryset.filter(allocated_to__isnull=True)
     elif filters.allocated.isdigit():
         queryset = queryset.filter(allocated_to_id=int(filters.allocated))
+    if filters.status == Referral.Status.MORE_INFORMATION:
+        queryset = queryset.filter(status=Referral.Status.MORE_INFORMATION)
     return queryset
+
+
+# Each count at the top of the queue, with the filter that lists exactly the referrals it counts
+# (added to the filters already chosen, as the counts are of the filtered queue).
+COUNT_FILTERS = {
+    "waiting": ("waiting", {}),
+    "overdue": ("overdue", {"clock": "overdue"}),
+    "due_soon": ("due soon", {"clock": "due_soon"}),
+    "unallocated": ("not allocated", {"allocated": "none"}),
+    "mine": ("allocated to you", {"allocated": "me"}),
+    "more_information": ("waiting for the setting", {"status": "more_information"}),
+}
 
 
 # The queue's sorts by column name; "-name" is the reverse. Each is a list of keys ending in the
@@ -188,12 +213,17 @@ QUEUE_SORTS = {
     "setting": QueueSort(("setting__name", "pk"), nullable=True, empty="setting", joined=True),
 }
 DEFAULT_SORT = "clock"
+
+
 # How a cursor's values are read back, by key; any other key is text.
-_KEY_TYPES = {
-    "next_due_on": datetime.date.fromisoformat,
-    "submitted_at": datetime.datetime.fromisoformat,
-    "pk": int,
-}
+def _aware(text: str) -> datetime.datetime:
+    moment = datetime.datetime.fromisoformat(text)
+    if timezone.is_naive(moment):
+        raise ValueError("a cursor's times carry their offset")
+    return moment
+
+
+_KEY_TYPES = {"next_due_on": datetime.date.fromisoformat, "submitted_at": _aware, "pk": int}
 
 
 def _sort_of(sort: str) -> tuple[QueueSort, bool]:
@@ -350,8 +380,9 @@ def queue_page(
     number: str = "",
 ) -> QueuePage:
     """The page of the queue a link asks for: after a row, before a row, the last page, a page
-    number near either end, else the first. One query for the rows (two when a page crosses
-    from referrals with a clock or a setting to those without), one for their routes."""
+    number near either end, else the first. One query for the rows, one for their routes; the
+    rows take two queries (see `_walk`) for a page after or before a row by clock or setting, and
+    for the first and last pages by setting, at any size of queue."""
     order, descending = _sort_of(sort)
     pages = max(1, -(-count // per_page))
     wanted = int(number) if number.isdigit() else (pages if number == "last" else 1)
@@ -386,12 +417,10 @@ def queue_page(
         page = QueuePage(
             rows[:per_page], wanted > 1, len(rows) > per_page, number=wanted, too_far=too_far
         )
-    else:  # count back from the end, so the last page costs what the first does
-        last_size = count - (pages - 1) * per_page
-        size = last_size if wanted == pages else per_page
-        start = 0 if wanted == pages else last_size + (pages - wanted - 1) * per_page
-        rows = list(queryset.reverse()[start : start + size + 1])
-        page = QueuePage(rows[:size][::-1], len(rows) > size, wanted < pages, number=wanted)
+    else:  # count back from the end, past the last page (which holds the remainder)
+        start = count - (pages - 1) * per_page + (pages - wanted - 1) * per_page
+        rows = list(queryset.reverse()[start : start + per_page + 1])
+        page = QueuePage(rows[:per_page][::-1], len(rows) > per_page, True, number=wanted)
     return _finish(page, sort, pages)
 
 
@@ -564,4 +593,164 @@ def recent_awards(user: User, financial_year: int) -> QuerySet[FundingAward]:
         .filter(financial_year=financial_year)
         .select_related("setting", "referral", "awarded_by")
         .order_by("-awarded_at")[:20]
+    )
+
+
+# Chosen filters as removable tags --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChosenFilter:
+    """One filter in force, as the tag that removes it: what it is, and the link without it."""
+
+    heading: str
+    label: str
+    remove_href: str
+
+
+def chosen_filters(form: Any, query: Any) -> list[ChosenFilter]:
+    """The filters a valid queue form holds, each with a link to the same queue without it
+    (the sort kept, from the first page). `query` is the request's query without its page."""
+    if not form.is_bound or form.errors:
+        return []
+    chosen = []
+    for name, field in form.fields.items():
+        if name == "sort":
+            continue
+        value = form.data.get(name, "")
+        if value in ("", None):
+            continue
+        choices = dict((str(key), text) for key, text in getattr(field, "choices", []))
+        label = choices.get(str(value), str(value)) if choices else " ".join(str(value).split())
+        without = query.copy()
+        without.pop(name, None)
+        encoded = without.urlencode()
+        chosen.append(ChosenFilter(str(field.label), str(label), f"?{encoded}" if encoded else "?"))
+    return chosen
+
+
+def count_links(query: Any) -> dict[str, str]:
+    """Each count's link: the queue as filtered now, with the count's own filter added."""
+    links = {}
+    for key, (_, adds) in COUNT_FILTERS.items():
+        linked = query.copy()
+        for name, value in adds.items():
+            linked[name] = value
+        links[key] = f"?{linked.urlencode()}"
+    return links
+
+
+# My work ---------------------------------------------------------------------------------------
+
+MY_WORK_LIMIT = 50  # each list's first rows, the most urgent; the triage queue has the rest
+REVIEW_WARNING_DAYS = 28  # a funding review shows from four weeks before it is due
+
+
+@dataclass(frozen=True)
+class MyWork:
+    referrals: list[Referral]
+    actions: list[Any]
+    advice: list[Any]
+    reviews: list[FundingAward]
+
+
+def my_work(user: User, today: datetime.date) -> MyWork:
+    """An officer's own work, each list most urgent first: the referrals they hold, the Team
+    Around the Child actions they own, advice due on referrals they hold or asked it for, and
+    inclusion funding reviews due on their referrals. Four queries whatever the numbers, each
+    through the access layer (a list the user may not see is empty)."""
+    referrals = list(
+        queue_for(user)
+        .filter(allocated_to=user)
+        .select_related("child", "setting")
+        .order_by(F("next_due_on").asc(nulls_last=True), "submitted_at", "pk")[:MY_WORK_LIMIT]
+    )
+    actions = list(
+        my_tac_actions(user)
+        .filter(done_at__isnull=True)
+        .select_related("child")
+        .order_by("due_on", "pk")[:MY_WORK_LIMIT]
+    )
+    advice = list(
+        advice_requests_for(user)
+        .filter(status=AdviceRequest.Status.REQUESTED)
+        .filter(Q(requested_by=user) | Q(referral__allocated_to=user))
+        .select_related("referral__child", "professional")
+        .order_by("due_on", "pk")[:MY_WORK_LIMIT]
+    )
+    reviews = list(
+        funding_awards_for(user)
+        .filter(
+            referral__allocated_to=user,
+            review_on__lte=today + datetime.timedelta(days=REVIEW_WARNING_DAYS),
+            ends_on__gte=today,
+        )
+        .select_related("referral__child", "setting")
+        .order_by("review_on", "pk")[:MY_WORK_LIMIT]
+    )
+    return MyWork(referrals, actions, advice, reviews)
+
+
+# Undoing a claim or an allocation ------------------------------------------------------------
+
+
+def latest_allocation_event(referral: Referral) -> ReferralEvent | None:
+    """The referral's latest claim or allocation (an undo is itself one), with who made it."""
+    return (
+        ReferralEvent.objects.filter(
+            referral=referral,
+            kind__in=(ReferralEvent.Kind.CLAIMED, ReferralEvent.Kind.ALLOCATED),
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def undoable_allocation(referral: Referral) -> ReferralEvent | None:
+    """The claim or allocation that can still be undone: the latest one, not itself an undo,
+    still in force (the referral is waiting and held by whoever it gave it to)."""
+    if referral.status not in Referral.WAITING or referral.allocated_to_id is None:
+        return None
+    latest = latest_allocation_event(referral)
+    if latest is None or latest.detail.get("undoes"):
+        return None
+    holder = latest.actor_id if latest.kind == ReferralEvent.Kind.CLAIMED else None
+    if latest.kind == ReferralEvent.Kind.ALLOCATED:
+        holder = latest.detail.get("officer")
+    return latest if holder == referral.allocated_to_id else None
+
+
+def may_undo(user: User, made: ReferralEvent | None) -> bool:
+    """Whoever made the claim or allocation undoes it, or a SEND manager."""
+    if made is None or not is_send_team(user):
+        return False
+    return made.actor_id == user.pk or is_send_manager(user)
+
+
+# The identity bar ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a page is about, for the bar at its top: enough to be sure it is the right child."""
+
+    name: str
+    date_of_birth: datetime.date
+    age: str
+    setting: str
+    reference: str
+    referral_reference: str = ""
+
+
+def identity_of(child: Any, referral: Referral | None = None) -> Identity:
+    """The child's identity from the record already read (its setting by select_related, else
+    one query)."""
+    return Identity(
+        name=child.full_name,
+        date_of_birth=child.date_of_birth,
+        age=child.age_description,
+        setting=child.setting.name if child.setting_id else "Not in a setting",
+        reference=child.reference,
+        referral_reference=(referral.reference or "") if referral else "",
     )

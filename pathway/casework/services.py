@@ -17,6 +17,7 @@ from earlyyears.messaging.services import queue_message, remind_staff
 from earlyyears.models import Role, User, display_name
 from earlyyears.roles import SEND_TEAM_ROLES
 from earlyyears.safeguarding import family_contact_for_texts
+from pathway.casework.selectors import may_undo, undoable_allocation
 from pathway.clocks import refresh_next_due, start_clocks  # noqa: F401 - callers use casework's
 from pathway.models import (
     Decision,
@@ -31,7 +32,7 @@ from pathway.models import (
     SharingOverride,
 )
 from pathway.routes import set_routes
-from pathway.timeline import record_event
+from pathway.timeline import record_event, record_undo
 
 
 class CaseworkError(ValueError):
@@ -562,3 +563,73 @@ def end_sharing_without_consent(referral: Referral, service: str, *, by: User, r
             service=service,
             reason=reason,
         )
+
+
+# Undoing a mistaken claim or allocation ------------------------------------------------------
+
+
+def undo_allocation(referral: Referral, *, by: User, reason: str) -> Referral:
+    """Undo the referral's latest claim or allocation, made by mistake: whoever made it, or a
+    SEND manager, with a reason, on the timeline. A claim goes back to no one (and a referral
+    being triaged back to waiting for triage); an allocation goes back to whoever held the
+    referral before it, if they are still in the team, else to no one."""
+    _must_be_send_team(by)
+    if not reason.strip():
+        raise CaseworkError("Enter why the claim or allocation was a mistake")
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        made = undoable_allocation(locked)
+        if made is None:
+            raise CaseworkError("There is no claim or allocation on this referral to undo")
+        if not may_undo(by, made):
+            raise CaseworkError("Only whoever made it, or a SEND manager, can undo this")
+        holder = locked.allocated_to
+        back_to = None
+        if made.kind == ReferralEvent.Kind.ALLOCATED and made.detail.get("previous"):
+            back_to = User.objects.filter(
+                pk=made.detail["previous"], role__in=SEND_TEAM_ROLES, is_active=True
+            ).first()
+        locked.allocated_to = back_to
+        if back_to is None:
+            locked.allocated_at = None
+            if locked.status == Referral.Status.IN_TRIAGE:
+                locked.status = Referral.Status.SUBMITTED
+        else:
+            # Held since the claim or allocation before the one undone gave it to them.
+            before = (
+                ReferralEvent.objects.filter(
+                    referral=locked,
+                    kind__in=(ReferralEvent.Kind.CLAIMED, ReferralEvent.Kind.ALLOCATED),
+                    pk__lt=made.pk,
+                )
+                .order_by("-pk")
+                .first()
+            )
+            locked.allocated_at = before.at if before else made.at
+        locked.save(update_fields=["allocated_to", "allocated_at", "status"])
+        now_with = f"back to {display_name(back_to)}" if back_to else "allocated to no one"
+        if made.kind == ReferralEvent.Kind.CLAIMED:
+            summary = f"Claim by {display_name(made.actor)} undone: {now_with}"
+        else:
+            summary = f"Allocation to {display_name(holder)} undone: {now_with}"
+        record_undo(
+            locked,
+            made,
+            by,
+            summary,
+            reason=reason.strip(),
+            officer=back_to.pk if back_to else None,
+            previous=holder.pk if holder else None,
+        )
+    return locked
+
+
+def referral_section(user: User, referral: Referral) -> dict:
+    """The referral page's casework part: the link to undo a mistaken claim or allocation, for
+    whoever may undo it (empty otherwise, so the page shows nothing)."""
+    if user.role not in SEND_TEAM_ROLES:
+        return {}
+    made = undoable_allocation(referral)
+    if not may_undo(user, made):
+        return {}
+    return {"referral": referral, "undo": made}

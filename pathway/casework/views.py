@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,8 +31,9 @@ from pathway.casework.forms import (
     NoteForm,
     SharingForm,
     TriageFilterForm,
+    UndoAllocationForm,
 )
-from pathway.models import Decision, ShareWith
+from pathway.models import Decision, ReferralEvent, ShareWith
 
 QUEUE_PAGE_SIZE = 25
 
@@ -135,6 +136,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
         {"referral": referral, "clock": selectors_casework.clock_state(referral, today)}
         for referral in page.rows
     ]
+    query = _query_without_page(request)
     return render(
         request,
         "pathway/casework/triage_queue.html",
@@ -142,6 +144,10 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
             "page_title": "Triage queue",
             "form": form,
             "counts": counts,
+            "count_links": selectors_casework.count_links(query),
+            "chosen": selectors_casework.chosen_filters(form, query),
+            "filtered": bool(request.GET.keys() - {"sort", *PAGE_PARAMS}),
+            "sort": sort,
             "rows": rows,
             "page": page,
             "page_links": _page_links(request, page),
@@ -149,6 +155,56 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
             "sort_label": SORT_LABELS[sort],
             "today": today,
             "has_errors": bool(form.errors),
+        },
+    )
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    """An officer's own work: the referrals they hold, their actions, advice and reviews due."""
+    _send_team_only(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "pathway/casework/my_work.html",
+        {
+            "page_title": "My work",
+            "work": selectors_casework.my_work(request.user, today),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def undo_allocation(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Undo a mistaken claim or allocation, with a reason: whoever made it, or a SEND manager.
+    Anyone else in the team is refused (403); a referral with nothing to undo is not found."""
+    _send_team_only(request)
+    referral = referral_for(request.user, referral_id)
+    made = selectors_casework.undoable_allocation(referral)
+    if made is None:
+        raise Http404("Nothing to undo")
+    if not selectors_casework.may_undo(request.user, made):
+        raise PermissionDenied
+    form = UndoAllocationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            casework.undo_allocation(referral, by=request.user, reason=form.cleaned_data["reason"])
+        except casework.CaseworkError as error:
+            form.add_error(None, str(error))
+        else:
+            what = "claim" if made.kind == ReferralEvent.Kind.CLAIMED else "allocation"
+            messages.success(request, f"The {what} of referral {referral.reference} is undone.")
+            return redirect("referral-detail", referral_id=referral.pk)
+    return render(
+        request,
+        "pathway/casework/undo_allocation.html",
+        {
+            "page_title": f"Undo the {'claim' if made.kind == 'claimed' else 'allocation'} of "
+            f"referral {referral.reference}",
+            "referral": referral,
+            "made": made,
+            "form": form,
         },
     )
 
