@@ -1,6 +1,7 @@
 """The SEND team's triage queue: who sees it, filters, urgency order, counts, constant queries."""
 
 import datetime
+from base64 import urlsafe_b64encode
 
 import pytest
 from django.db import connection
@@ -321,7 +322,8 @@ def test_next_and_previous_links_walk_the_whole_queue(client, world, make_referr
 def test_a_mangled_cursor_shows_the_first_page(client, world, make_referral):
     referral = make_referral()
     client.force_login(world.send_officer)
-    for bad in ("nonsense", "W10", "WyJ4Il0", "eyJhIjogMX0", "WzEsMiwzXQ", "%%%"):
+    naive = urlsafe_b64encode(b'["2026-01-01","2026-01-01T10:00:00",1]').decode()
+    for bad in ("nonsense", "W10", "WyJ4Il0", "eyJhIjogMX0", "WzEsMiwzXQ", "%%%", naive):
         for name in ("after", "before"):
             response = client.get(QUEUE, {name: bad})
             assert response.status_code == 200
