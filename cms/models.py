@@ -206,6 +206,19 @@ class ServicePageQuerySet(PageQuerySet):
 
         return [pk for pk, _ in sorted(rows, key=rank)]
 
+    def with_words(self, text: str) -> ServicePageQuerySet:
+        """These services narrowed to those matching every word of `text` (unranked): on
+        PostgreSQL one filter on the stored vector, whatever else is filtered; elsewhere
+        through Wagtail's index, whose matches are intersected with these."""
+        words = search_words(text)
+        if not words:
+            return self
+        if _own_vector():
+            return self.matching(words)
+        allowed = set(self.values_list("pk", flat=True))
+        found = [pk for pk in ServicePage.objects.published().search_ids(text) if pk in allowed]
+        return self.filter(pk__in=found)
+
     def matching(self, words: str) -> ServicePageQuerySet:
         """PostgreSQL: the services whose own search vector has every word, as Wagtail's
         database backend matches them (the same default text search configuration, each word

@@ -73,12 +73,10 @@ def api_services(
             services = services.filter(needs_filter([own[1]], field))
         else:
             services = services.filter(taxonomy_terms__oruk_id=taxonomy_id)
-    services = services.order_by("title", "pk")
     if text:
-        ids = set(services.values_list("pk", flat=True))
-        ranked = [pk for pk in published_services().search_ids(text) if pk in ids]
-        return ServicePage.objects.filter(pk__in=ranked).order_by("title", "pk")
-    return services
+        # In SQL on PostgreSQL (the stored vector as one more filter), not a list of ids.
+        services = services.with_words(text)
+    return services.order_by("title", "pk")
 
 
 def with_oruk_relations(services: QuerySet[ServicePage]) -> QuerySet[ServicePage]:
