@@ -82,7 +82,6 @@ def test_setting_filter_with_the_autocomplete(page, live_server, sign_in, assert
     acorns, acorns_referrals, cottage_referrals = queue
     sign_in(page, "officer", PASSWORD)
     page.goto(f"{live_server.url}/triage/")
-    page.get_by_text("Filter the queue").click()
     box = page.get_by_role("combobox", name="Setting")
     box.fill("acorn")
     options = page.locator("#id_setting__listbox").get_by_role("option")
@@ -112,7 +111,6 @@ def test_setting_filter_without_javascript(browser, live_server, assert_accessib
     try:
         sign_in_with_code(page, live_server.url, "officer", PASSWORD, "")
         page.goto(f"{live_server.url}/triage/")
-        page.get_by_text("Filter the queue").click()
         box = page.get_by_role("textbox", name="Setting")
         box.fill("Acorns Day Nursery")
         page.get_by_role("button", name="Apply filters").click()
