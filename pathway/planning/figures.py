@@ -19,10 +19,21 @@ from pathway.models import Route
 # The count of referrals on each route: route -> its column.
 ROUTE_FIELDS: dict[str, str] = {route.value: f"route_{route.value}" for route in Route}
 
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: the first letter lowered, unless the label is a
+    name ("Early Years SEND team", "Early Help Assessment": a capital after the first word) or
+    starts with an abbreviation ("EYFS")."""
+    first, _, rest = label.partition(" ")
+    if any(ch.isupper() for ch in rest) or (len(first) > 1 and first.isupper()):
+        return label
+    return label[:1].lower() + label[1:]
+
+
 FIGURES: dict[str, str] = {
     "children": "Children newly raised with a concern",
     "referrals": "Referrals (all routes)",
-    **{f"route_{route.value}": f"Referrals to {route.label.lower()}" for route in Route},
+    **{f"route_{route.value}": f"Referrals to {in_sentence(route.label)}" for route in Route},
 }
 FIGURE_COLUMNS: dict[str, str] = {
     "children": "children",

@@ -15,14 +15,33 @@ from pathway.planning.periods import Period, period_choices
 from pathway.planning.report import LEVELS, MEASURES, PlanningQuery
 
 
+# The choices as the chooser's selects name them: short enough to be read whole in a select on
+# a 320 px screen (a select cannot wrap). The headings, captions and CSV give the full names.
+SHORT_NAMES: dict[str, str] = {
+    BroadAreaOfNeed.SOCIAL_EMOTIONAL_MENTAL_HEALTH: "Social, emotional, mental health",
+    EYFSArea.PERSONAL_SOCIAL_EMOTIONAL: "Personal, social, emotional",
+    "children": "Children newly raised",
+    "referrals": "All referrals",
+    "route_send_team": "Referrals to SEND team",
+    "route_portage": "Referrals to portage",
+    "route_early_help": "Referrals to early help",
+    "route_local_offer": "Signposted to local offer",
+    "rate": "Rate per 1,000 under 5",
+}
+
+
+def _short(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(value, SHORT_NAMES.get(value, label)) for value, label in choices]
+
+
 class PlanningForm(GovukForm):
     need = forms.ChoiceField(
         label="Need",
         required=False,
         choices=[
             ("", "Every need"),
-            ("Broad areas of need", list(BroadAreaOfNeed.choices)),
-            ("Areas of learning (EYFS)", list(EYFSArea.choices)),
+            ("Broad areas of need", _short(BroadAreaOfNeed.choices)),
+            ("Areas of learning (EYFS)", _short(EYFSArea.choices)),
         ],
         error_messages={"invalid_choice": "Select a need from the list"},
     )
@@ -40,13 +59,13 @@ class PlanningForm(GovukForm):
     figure = forms.ChoiceField(
         label="Figure",
         required=False,
-        choices=list(FIGURES.items()),
+        choices=_short(list(FIGURES.items())),
         error_messages={"invalid_choice": "Select a figure from the list"},
     )
     measure = forms.ChoiceField(
         label="Show as",
         required=False,
-        choices=list(MEASURES.items()),
+        choices=_short(list(MEASURES.items())),
         error_messages={"invalid_choice": "Select count or rate"},
     )
     level = forms.ChoiceField(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -61,13 +62,24 @@ def rate_per_1000(count: int | None, population: int) -> float | None:
 
 
 def class_breaks(values: Sequence[float], classes: int = CLASS_COUNT) -> list[float]:
-    """Upper bounds of `classes` equal-width classes from 0 to the largest value shown (never
-    from suppressed cells, which are not in `values`)."""
-    top = max(values, default=0)
-    if top <= 0:
-        return []
-    step = top / classes
-    return [round(step * n, 1) for n in range(1, classes)] + [top]
+    """Upper bounds of the map's classes, built only from the values that can be shown (never
+    from suppressed cells, which are not in `values`, nor zero, which has its own entry): so
+    the key never offers a class no area can be in, such as counts 1 to 4, which are always
+    [c]. With `classes` or fewer different values each value is a class of its own; otherwise
+    `classes` equal steps from the smallest value shown to the largest, less any step no value
+    falls in."""
+    shown = sorted({value for value in values if value > 0})
+    if len(shown) <= classes:
+        return shown
+    low, top = shown[0], shown[-1]
+    step = (top - low) / classes
+    steps = [round(low + step * n, 1) for n in range(1, classes)] + [top]
+    kept: list[float] = []
+    for upper in steps:
+        lower = kept[-1] if kept else -math.inf
+        if any(lower < value <= upper for value in shown):
+            kept.append(upper)
+    return kept
 
 
 def class_of(value: float | None, breaks: Sequence[float]) -> int:
@@ -78,6 +90,20 @@ def class_of(value: float | None, breaks: Sequence[float]) -> int:
         if value <= upper:
             return number
     return len(breaks)
+
+
+def class_ranges(values: Sequence[float], breaks: Sequence[float]) -> list[str]:
+    """Each class's range in words: the smallest and largest figure shown in it ("6", "7 to
+    9", "2.3 to 4.1"), so the key names only figures an area has."""
+    shown = sorted({value for value in values if value > 0})
+    out: list[str] = []
+    lower = -math.inf
+    for upper in breaks:
+        members = [value for value in shown if lower < value <= upper]
+        first, last = members[0], members[-1]
+        out.append(_number(first) if first == last else f"{_number(first)} to {_number(last)}")
+        lower = upper
+    return out
 
 
 # --- The page --------------------------------------------------------------------------------
@@ -156,15 +182,17 @@ class PlanningView:
 
     @property
     def legend(self) -> list[dict[str, Any]]:
-        """Class 1 to 5, with their ranges, for the key."""
-        out, lower = [], None
-        for number, upper in enumerate(self.breaks, start=1):
-            if lower is None:
-                words = f"more than 0, up to {_number(upper)}"
-            else:
-                words = f"more than {_number(lower)}, up to {_number(upper)}"
-            out.append({"number": number, "range": words})
-            lower = upper
+        """The key: the classes the areas shown can be in, with their ranges, then "None" and
+        "[c]" where an area has them. Every entry can appear on the map."""
+        values = [row.value for row in self.rows if row.value is not None]
+        out = [
+            {"class": str(number), "mark": str(number), "words": f"Class {number}: {words}"}
+            for number, words in enumerate(class_ranges(values, self.breaks), start=1)
+        ]
+        if any(row.count is not None and not row.value for row in self.rows):
+            out.append({"class": "0", "mark": "0", "words": "None"})
+        if any(row.count is None for row in self.rows):
+            out.append({"class": "c", "mark": SUPPRESSED, "words": "Confidential (suppressed)"})
         return out
 
     @property
