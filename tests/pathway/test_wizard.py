@@ -62,6 +62,8 @@ def test_whole_wizard_submits_one_referral_with_route_reasons_and_messages(signe
     assert referral.reference in family_sms.context["reference"]
     confirmation = signed_in.get(response.url).content.decode()
     assert referral.reference in confirmation and "Portage" in confirmation
+    assert "Sent to the portage service because the child is 2 years" in confirmation
+    assert "{&#x27;" not in confirmation and "{'" not in confirmation  # a sentence, not the data
 
 
 def test_double_submission_creates_one_referral(signed_in, draft):
