@@ -51,7 +51,10 @@ def children_for(user: AnyUser) -> QuerySet[Child]:
 
 def child_for(user: AnyUser, child_id: int) -> Child:
     """One child the user may see, or 404."""
-    return get_object_or_404(children_for(user).select_related("setting", "area"), pk=child_id)
+    return get_object_or_404(
+        children_for(user).select_related("setting", "area").defer("area__boundary"),
+        pk=child_id,
+    )
 
 
 def family_contacts_for(user: AnyUser, child: Child) -> QuerySet[FamilyContact]:

@@ -153,7 +153,9 @@ def queue_for(user: AnyUser) -> QuerySet[Referral]:
 
 def referral_for(user: AnyUser, referral_id: int) -> Referral:
     return get_object_or_404(
-        referrals_for(user).select_related("child", "setting", "area", "rule_set", "submitted_by"),
+        referrals_for(user)
+        .select_related("child", "setting", "area", "rule_set", "submitted_by")
+        .defer("area__boundary"),
         pk=referral_id,
     )
 

@@ -55,6 +55,7 @@ NOT_REFERENCE_DATA = {
     "dataprotection.migrations.0002_access_event_append_only": "a trigger: a flush leaves it",
     "pathway.migrations.0010_classify_family_contacts": "classifies existing rows: none to seed",
     "pathway.migrations.0011_triage_sorts_counts_and_needs": "an index: a flush leaves it",
+    "pathway.migrations.0014_triage_setting_search": "indexes: a flush leaves them",
     "cms.migrations.0003_service_search_vector": "an index and existing rows' vectors",
 }
 

@@ -121,6 +121,7 @@ MATRIX: dict[str, Entry] = {
     "test-rule-set": Entry({"send_manager"}, lambda c: {"version": 1}),
     # triage and decisions
     "triage-queue": Entry(SEND_TEAM),
+    "triage-setting-search": Entry(SEND_TEAM),
     "caseloads": Entry(SEND_TEAM),
     "funding": Entry(SEND_TEAM),
     "claim-referral": Entry(SEND_TEAM, referral(), True),
