@@ -183,10 +183,10 @@ def test_rates_per_thousand_children_under_five():
     assert rate_per_1000(5, 0) is None  # no population: no rate
 
 
-def test_classes_are_five_equal_steps_from_zero_to_the_largest_shown():
-    breaks = class_breaks([2.0, 10.0, 5.0])
-    assert breaks == [2.0, 4.0, 6.0, 8.0, 10.0]
-    assert [class_of(v, breaks) for v in (0, 0.5, 2.0, 2.1, 6, 9.9, 10)] == [0, 1, 1, 2, 3, 5, 5]
+def test_classes_are_five_equal_steps_from_the_smallest_shown_to_the_largest():
+    breaks = class_breaks([5.0, 10.0, 6.0, 7.0, 8.0, 9.0, 15.0])
+    assert breaks == [7.0, 9.0, 11.0, 15.0]  # (11, 13] holds no figure: no class for it
+    assert [class_of(v, breaks) for v in (0, 5, 7, 7.5, 9, 10, 15)] == [0, 1, 1, 2, 2, 3, 4]
     assert class_of(None, breaks) == 0
     assert class_breaks([]) == [] and class_breaks([0, 0]) == []
 
