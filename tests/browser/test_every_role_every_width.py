@@ -35,7 +35,18 @@ LONG_URL = (
 def fits(page) -> None:
     """The page never scrolls sideways: the document is no wider than the window."""
     width, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert width <= window, f"{page.url} is {width} px wide in a {window} px window"
+    if width > window:
+        culprits = page.evaluate(
+            """(window) => [...document.querySelectorAll("main *")]
+                .filter((e) => e.getBoundingClientRect().right > window)
+                .filter((e) => !e.closest(".app-table-pane"))
+                .slice(-3)
+                .map((e) => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 60)}`)""",
+            window,
+        )
+        raise AssertionError(
+            f"{page.url} is {width} px wide in a {window} px window; widest: {culprits}"
+        )
 
 
 def check(page, assert_accessible) -> None:
@@ -125,7 +136,7 @@ def test_send_officer_triages(page, live_server, sign_in, assert_accessible, ref
         ("Caseloads", "Caseloads"),
         ("Register", "Notification register"),
         ("Possible matches", "Possible matches"),
-        ("Panels", "Panels"),
+        ("Panels", "panels"),
         ("Funding", "Inclusion funding"),
         ("Messages", "Messages"),
     ):
