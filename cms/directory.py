@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.db.models import Q
 
-from earlyyears.forms import GovukForm
+from earlyyears.forms import GovukForm, QuickSelect
 from earlyyears.models import Area
 from earlyyears.needs import BroadAreaOfNeed
 
@@ -123,11 +123,14 @@ class DirectoryForm(GovukForm):
         label="Child's age",
         required=False,
         choices=AGES,
+        widget=QuickSelect,
         error_messages={"invalid_choice": "Select the child's age from the list"},
     )
     area = forms.ChoiceField(
         label="Area",
         required=False,
+        # Hundreds of wards: options built in Python, not a template each (most of the page).
+        widget=QuickSelect,
         error_messages={"invalid_choice": "Select an area from the list"},
     )
     cost = forms.ChoiceField(
