@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
@@ -116,11 +117,19 @@ post_delete.connect(pages_changed, sender=Page, dispatch_uid="pathway.guidance.d
 
 def _page_saved(sender: type, instance: Any, **kwargs: Any) -> None:
     # Pages saved without publishing (drafts, factories, imports one row at a time) too.
-    if isinstance(instance, Page):
-        pages_changed()
+    pages_changed()
 
 
-post_save.connect(_page_saved, dispatch_uid="pathway.guidance.saved")
+def connect_page_saves() -> None:
+    """Listen to saves of pages only (each kind of page is its own sender), so that other
+    models keep no receiver and can still be imported in bulk."""
+    for model in apps.get_models():
+        if issubclass(model, Page):
+            post_save.connect(
+                _page_saved,
+                sender=model,
+                dispatch_uid=f"pathway.guidance.saved.{model._meta.label}",
+            )
 
 
 def _lessons() -> dict[str, dict[str, str] | None]:
