@@ -45,8 +45,10 @@ def test_planner_uses_the_map_chooser_and_csv(
     expect(page.locator(".app-planning-label", has_text="[c]")).to_have_count(2)
     assert_accessible(page)
 
-    page.get_by_label("Need").select_option(BroadAreaOfNeed.SOCIAL_EMOTIONAL_MENTAL_HEALTH.value)
-    page.get_by_label("Period").select_option("2025-Q1")
+    page.get_by_label("Need", exact=True).select_option(
+        BroadAreaOfNeed.SOCIAL_EMOTIONAL_MENTAL_HEALTH.value
+    )
+    page.get_by_label("Period", exact=True).select_option("2025-Q1")
     page.get_by_role("button", name="Show figures").click()
     expect(page.locator("#figures-heading")).to_contain_text("social, emotional and mental health")
     expect(page.locator("#figures-heading")).to_contain_text("January to March 2025")
@@ -84,8 +86,8 @@ def test_the_figures_work_without_javascript(browser, live_server, figures):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/planning/")
-    page.get_by_label("Period").select_option("2025")
-    page.get_by_label("Show as").select_option("rate")
+    page.get_by_label("Period", exact=True).select_option("2025")
+    page.get_by_label("Show as", exact=True).select_option("rate")
     page.get_by_role("button", name="Show figures").click()
     expect(page.locator("#figures-table")).to_contain_text("9.0")
     expect(page.locator("#planning-map")).to_be_hidden()
