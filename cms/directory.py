@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django import forms
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
 
 from earlyyears.forms import GovukForm, QuickSelect
 from earlyyears.models import Area
@@ -75,6 +77,39 @@ def parse_page_number(raw: str | None) -> int | None:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
         return None
     return int(raw)
+
+
+class DirectoryPaginator(Paginator):
+    """Pages of results that count only as far as they need to.
+
+    Counting every listed service was the directory's slowest query at county scale (a join
+    over every service, for a number nobody reads exactly). A query of ids is counted up to
+    `MANY` services, or to just past the page asked for when that is further: then the page
+    says "More than 1,000 services found" and "Page 3" without "of". The count is exact
+    whenever it stops short of that (so a page past the end is still named as such), and for
+    a list of ids (search words or a postcode), which is already in memory."""
+
+    MANY = 1000
+
+    def __init__(self, object_list, per_page: int, *, page_asked: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.counted_to = max(self.MANY, (page_asked or 1) * per_page) + 1
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            # Unordered and limited: the planner stops after `counted_to` rows.
+            return self.object_list.order_by()[: self.counted_to].count()
+        return len(self.object_list)
+
+    @property
+    def exact(self) -> bool:
+        """Whether `count` is every matching service (False: there are more than `MANY`)."""
+        return not isinstance(self.object_list, QuerySet) or self.count < self.counted_to
+
+    @property
+    def many(self) -> str:
+        return f"{self.MANY:,}"
 
 
 def area_choices() -> list[tuple[str, str]]:

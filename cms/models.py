@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
-from django.core.paginator import Paginator
 from django.db import connection, models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -29,6 +28,7 @@ from earlyyears.needs import BroadAreaOfNeed, EYFSArea
 from .directory import (
     DirectoryForm,
     DirectoryHit,
+    DirectoryPaginator,
     DirectoryQuery,
     age_filter,
     needs_filter,
@@ -128,7 +128,9 @@ class LocalOfferIndexPage(Page):
         hits, paginator, results_page = [], None, None
         if form.is_valid():
             ids, distances = ServicePage.objects.directory_ids(form.to_query())
-            paginator = Paginator(ids, PER_PAGE)
+            paginator = DirectoryPaginator(
+                ids, PER_PAGE, page_asked=parse_page_number(request.GET.get("page"))
+            )
             results_page = paginator.page(self._results_page_number(request, form, paginator))
             hits = ServicePage.objects.directory_hits(list(results_page.object_list), distances)
         querystring = request.GET.copy()
@@ -149,7 +151,7 @@ class LocalOfferIndexPage(Page):
         return context
 
     @staticmethod
-    def _results_page_number(request, form: DirectoryForm, paginator: Paginator) -> int:
+    def _results_page_number(request, form: DirectoryForm, paginator: DirectoryPaginator) -> int:
         """The page of results asked for; the first, with an error on the form, when there is
         no such page."""
         number = parse_page_number(request.GET.get("page"))

@@ -255,3 +255,54 @@ def test_a_service_with_no_location_says_it_comes_to_you(client, directory):
     html = client.get(service.url).content.decode()
     assert "This service comes to you at home" in html
     assert "service-map.js" not in html
+
+
+def test_past_many_services_the_directory_counts_no_further_and_says_more_than(
+    client, places, monkeypatch
+):
+    """The count stops at `MANY` (1,000) or just past the page asked for; the page says "More
+    than" and leaves out the number of pages, and the next page is still linked."""
+    from cms import models as cms_models
+    from cms.directory import DirectoryPaginator
+
+    monkeypatch.setattr(DirectoryPaginator, "MANY", 3)
+    monkeypatch.setattr(cms_models, "PER_PAGE", 2)
+    for n in range(6):
+        make_service(places, f"Group {n}", area=places.county)
+
+    first = client.get("/local-offer/").content.decode()
+    assert "More than 3 services found" in first
+    assert re.search(r"Page 1\s*</p>", first)
+    assert 'rel="next"' in first
+    assert titles_in(first) == ["Group 0", "Group 1"]
+
+    second = client.get("/local-offer/?page=2").content.decode()
+    assert "More than 3 services found" in second
+    assert titles_in(second) == ["Group 2", "Group 3"]
+    assert 'rel="next"' in second
+
+    # Counting to the end of page 3 reaches every service: the count is exact again.
+    last = client.get("/local-offer/?page=3").content.decode()
+    assert "6 services found" in last
+    assert "Page 3 of 3" in last
+    assert titles_in(last) == ["Group 4", "Group 5"]
+    assert 'rel="next"' not in last
+
+    past = client.get("/local-offer/", {"page": "4"})
+    assert any(e.startswith("There are only 3 pages of results") for e in errors(past))
+
+
+def test_under_many_services_the_directory_says_exactly_how_many(client, directory):
+    html = client.get("/local-offer/").content.decode()
+    assert "4 services found" in html
+    assert "More than" not in html
+
+
+def test_the_area_filter_keeps_the_chosen_area_selected(client, directory):
+    ward = directory.wards[0]
+    html = client.get("/local-offer/", {"area": ward.code}).content.decode()
+    select = html.split('name="area"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{ward.code}" selected>' in select
+    assert select.count(" selected") == 1
+    assert 'class="govuk-select"' in html.split('name="area"', 1)[1].split(">", 1)[0]
+    assert 'id="id_area"' in html.split('name="area"', 1)[1].split(">", 1)[0]
