@@ -122,8 +122,11 @@ def action_for(request: HttpRequest, url_name: str) -> str:
     return AccessEvent.Action.VIEW
 
 
-def resolve_target(url_name: str, kwargs: dict) -> dict:
-    """The object type and id the URL names, and the child and referral behind it."""
+def resolve_target(url_name: str, kwargs: dict, *, child_known: bool = False) -> dict:
+    """The object type and id the URL names, and the child and referral behind it.
+
+    `child_known`: the view has already said which child (or none) the request was about
+    (`request.audit["child_id"]`), so the record is not read again just to find it."""
     found: dict = {"object_type": "", "object_id": "", "child_id": None, "referral_id": None}
     if "child_id" in kwargs:
         found.update(object_type="earlyyears.child", object_id=str(kwargs["child_id"]))
@@ -136,7 +139,7 @@ def resolve_target(url_name: str, kwargs: dict) -> dict:
     model = apps.get_model(target.model)
     value = kwargs[target.kwarg]
     found.update(object_type=model._meta.label_lower, object_id=str(value))
-    need_child = bool(target.child) and found["child_id"] is None
+    need_child = bool(target.child) and found["child_id"] is None and not child_known
     if need_child or target.referral:
         fields = [f for f in (target.child, target.referral) if f]
         row = model._default_manager.filter(pk=value).values(*fields).first()
@@ -160,7 +163,10 @@ def event_for(request: HttpRequest, response: HttpResponse) -> AccessEvent | Non
     # A view that names the child itself (a submission from any way in) is always recorded.
     if not (AUDITED_KWARGS & set(kwargs)) and url_name not in audited_url_names() and not extra:
         return None
-    found = resolve_target(url_name, kwargs)
+    # A view that found the record through the access layer names its child itself (the
+    # wizard, on every step): no second read of the record. A refused request sets nothing,
+    # so probing another family's ids is still resolved to that family's child.
+    found = resolve_target(url_name, kwargs, child_known="child_id" in extra)
     for key in ("child_id", "referral_id", "object_type", "object_id"):
         if extra.get(key) not in (None, ""):
             found[key] = extra[key]

@@ -6,13 +6,16 @@ Working days skip weekends and the bank holidays of England and Wales (which sha
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from .models import ClockPolicy, Referral, ReferralClock
+from .models import ClockPolicy, Referral, ReferralClock, clock_policies_changed
 
 
 @lru_cache(maxsize=64)
@@ -108,29 +111,97 @@ def state_of(
 
 
 # Starting a referral's clocks ----------------------------------------------------------------
+# Clock policies are configuration (the LA's targets), not access: each process keeps the active
+# ones for a short while instead of reading them on every submission. Saving or deleting a policy
+# forgets them at once in the process that saved it (and again when its transaction commits);
+# other processes see the change within CLOCK_POLICIES_SECONDS.
+
+CLOCK_POLICIES_SECONDS = 60.0
+
+_active: tuple[float, tuple[ClockPolicy, ...]] | None = None
+
+
+def forget_clock_policies(**kwargs) -> None:
+    """Read the policies again on the next use (a policy was saved, updated or deleted)."""
+    global _active
+    _active = None
+    if kwargs.get("sender") is not None and transaction.get_connection().in_atomic_block:
+        # A submission in this process between now and the commit would read the old rows.
+        transaction.on_commit(forget_clock_policies)
+
+
+post_save.connect(forget_clock_policies, sender=ClockPolicy, dispatch_uid="clock-policies-saved")
+post_delete.connect(
+    forget_clock_policies, sender=ClockPolicy, dispatch_uid="clock-policies-deleted"
+)
+clock_policies_changed.connect(
+    forget_clock_policies, sender=ClockPolicy, dispatch_uid="clock-policies-changed"
+)
+
+
+def active_clock_policies() -> tuple[ClockPolicy, ...]:
+    """The active clock policies, in their order; read at most once a CLOCK_POLICIES_SECONDS.
+    The rows are shared by every caller in the process: read them, never change them."""
+    global _active
+    held = _active
+    now = time.monotonic()
+    if held is not None and now < held[0]:
+        return held[1]
+    policies = tuple(ClockPolicy.objects.filter(active=True))
+    _active = (now + CLOCK_POLICIES_SECONDS, policies)
+    return policies
+
+
+def clocks_for(
+    referral: Referral, started_on: datetime.date, *, ehc_assessment_requested: bool
+) -> list[ReferralClock]:
+    """The referral's clocks, unsaved: every active policy that applies to it."""
+    clocks = []
+    for policy in active_clock_policies():
+        if (
+            policy.applies_to != ClockPolicy.AppliesTo.EVERY_REFERRAL
+            and not ehc_assessment_requested
+        ):
+            continue
+        due = due_date(started_on, policy.length, policy.counting)
+        clocks.append(
+            ReferralClock(
+                referral=referral,
+                policy_id=policy.pk,
+                started_on=started_on,
+                due_on=due,
+                due_soon_from=due_soon_from(due, policy.due_soon_days, policy.counting),
+            )
+        )
+    return clocks
+
+
+def most_urgent(
+    clocks: list[ReferralClock],
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The due date and due-soon date of the clock due first (None, None if there is none)."""
+    running = [clock for clock in clocks if clock.stopped_at is None]
+    if not running:
+        return None, None
+    first = min(running, key=lambda clock: clock.due_on)
+    return first.due_on, first.due_soon_from
 
 
 def start_clocks(
     referral: Referral, started_on: datetime.date | None = None
 ) -> list[ReferralClock]:
-    """Start every active clock that applies to the referral; called when it is created."""
+    """Start every active clock that applies to the referral; called when it is created. A
+    referral saved with its next due dates already set (`create_referral`) is not updated."""
     started_on = started_on or timezone.localdate(referral.submitted_at)
-    policies = ClockPolicy.objects.filter(active=True)
-    if not referral.ehc_assessment_requested:
-        policies = policies.filter(applies_to=ClockPolicy.AppliesTo.EVERY_REFERRAL)
     created = ReferralClock.objects.bulk_create(
-        [
-            ReferralClock(
-                referral=referral,
-                policy=policy,
-                started_on=started_on,
-                due_on=(due := due_date(started_on, policy.length, policy.counting)),
-                due_soon_from=due_soon_from(due, policy.due_soon_days, policy.counting),
-            )
-            for policy in policies
-        ]
+        clocks_for(referral, started_on, ehc_assessment_requested=referral.ehc_assessment_requested)
     )
-    refresh_next_due(referral)
+    due = most_urgent(created)
+    if (referral.next_due_on, referral.next_due_soon_from) != due:
+        referral.next_due_on, referral.next_due_soon_from = due
+        Referral.objects.filter(pk=referral.pk).update(
+            next_due_on=referral.next_due_on, next_due_soon_from=referral.next_due_soon_from
+        )
     return created
 
 

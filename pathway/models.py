@@ -6,6 +6,7 @@ import uuid
 
 from django.core.files.storage import Storage
 from django.db import models
+from django.dispatch import Signal
 from django.utils import timezone
 
 from earlyyears import storage
@@ -348,6 +349,23 @@ class SharingOverride(models.Model):
         return f"{self.referral} shared with {self.get_service_display()}"
 
 
+# Sent after clock policies are changed by a write that sends no post_save (an update() or a
+# bulk write), so the processes' copies of the policies (pathway.clocks) are read again.
+clock_policies_changed = Signal()
+
+
+class ClockPolicyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        clock_policies_changed.send(sender=self.model)
+        return rows
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        clock_policies_changed.send(sender=self.model)
+        return created
+
+
 class ClockPolicy(models.Model):
     """A service-level or statutory clock. Rows, not code, so the LA can change its own targets;
     the statutory ones are seeded and marked so."""
@@ -375,6 +393,8 @@ class ClockPolicy(models.Model):
     statutory = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ClockPolicyQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

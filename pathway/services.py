@@ -24,20 +24,21 @@ from earlyyears.models import (
 )
 
 from .after_response import refresh_planning_after_submission
-from .clocks import start_clocks
+from .clocks import clocks_for, most_urgent
 from .contacts.services import SuppliedContact, record_supplied_contact
 from .identity.services import child_for_submission, flag_possible_matches, new_child_reference
 from .models import (
     ConcernDraft,
     Observation,
     Referral,
+    ReferralClock,
     ReferralEvent,
     RoutingRule,
     RoutingRuleSet,
 )
 from .routes import set_routes
 from .routing import RoutingDecision, derive_facts, evaluate, family_next_steps
-from .rules import published_rule_set, rules_of
+from .rules import published_rule_set, published_rules, rules_of  # noqa: F401 - imported from here too
 from .timeline import event, record_events
 
 
@@ -124,15 +125,15 @@ def create_referral(
 
     `submitted_at` and `notify=False` are for back-filling records received before the service
     existed: nobody should be texted about those."""
-    rule_set = published_rule_set()
+    rule_set, rules = published_rules()
     now = submitted_at or timezone.now()
     facts = derive_facts(answers, child.age_in_months(now.date()), source)
-    decision = evaluate(facts, rules_of(rule_set))
+    decision = evaluate(facts, rules)
     consent = consent or {}
-    referral = Referral.objects.create(
+    referral = Referral(
         child=child,
         setting=setting,
-        area=child.area,
+        area_id=child.area_id,
         source=source,
         submitted_by=submitted_by,
         submitted_at=now,
@@ -150,10 +151,19 @@ def create_referral(
         sms_consent=bool(consent.get("sms_consent")),
         completed_with_family=bool(consent.get("completed_with_family")),
     )
+    # The clocks are worked out before the referral is saved, so it is saved with its most
+    # urgent due date rather than updated with it afterwards.
+    clocks = clocks_for(
+        referral,
+        timezone.localdate(now),
+        ehc_assessment_requested=referral.ehc_assessment_requested,
+    )
+    referral.next_due_on, referral.next_due_soon_from = most_urgent(clocks)
+    referral.save(force_insert=True)
     referral.reference = f"EY{now:%y}-{referral.pk:06d}"
     referral.save(update_fields=["reference"])
     set_routes(referral, decision.routes, by_rules=True, new=True, at=referral.submitted_at)
-    start_clocks(referral, timezone.localdate(now))
+    ReferralClock.objects.bulk_create(clocks)
     _record_arrival(referral, decision, rule_set.version)
     if notify:
         refresh_planning_after_submission(referral.pk)
@@ -248,7 +258,13 @@ def submit_concern(
 ) -> Referral:
     """Submit a draft once: a second submission (double click, two tabs) returns the first."""
     with transaction.atomic():
-        locked = ConcernDraft.objects.select_for_update().get(pk=draft.pk)
+        # The setting (and its area, for a child the setting adds) in the same read; only the
+        # draft's row is locked.
+        locked = (
+            ConcernDraft.objects.select_for_update(of=("self",))
+            .select_related("setting__area")
+            .get(pk=draft.pk)
+        )
         if locked.submitted_at is not None:
             return Referral.objects.get(draft=locked)
         child = child_answer.get("child")

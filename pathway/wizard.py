@@ -131,7 +131,11 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
                 status=410,
             )
         request.concern_draft = self.draft
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        # The audit trail's child is the draft's, as this request left it: the audit middleware
+        # need not read the draft again (a submission names its referral too, in `done`).
+        request.audit = {"child_id": self.draft.child_id, **getattr(request, "audit", {})}
+        return response
 
     def get_prefix(self, request, *args, **kwargs):
         return f"concern_{kwargs['draft_id']}"

@@ -24,6 +24,15 @@ def _private_media_in_a_temporary_folder(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
 
 
+@pytest.fixture(autouse=True)
+def _clock_policies_read_afresh():
+    """Each test reads the clock policies of its own database: `pathway.clocks` keeps them per
+    process, and a test rolled back or flushed sends no signal that they changed."""
+    from pathway.clocks import forget_clock_policies
+
+    forget_clock_policies()
+
+
 @pytest.fixture
 def world(db):
     """Two settings with a child each, a practitioner at each, a portage worker per child,

@@ -17,10 +17,11 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from ..after_response import after_commit_and_response, eager
 from ..models import Child, ContactDetail, FamilyContact, MessageTemplate, OutboxMessage, User
 from .sms import (
     PermanentSendError,
@@ -92,26 +93,44 @@ def queue_message(
     elif not to_email:
         status, reason = Status.SUPPRESSED, "No email address"
     now = timezone.now()
-    message, created = OutboxMessage.objects.get_or_create(
+    message = OutboxMessage(
         idempotency_key=key,
-        defaults={
-            "channel": channel,
-            "template": template,
-            "language": language,
-            "context": context,
-            "to_phone": to_phone,
-            "to_email": to_email,
-            "to_user": user,
-            "to_contact": contact,
-            "child": child,
-            "status": status,
-            "next_attempt_at": now,
-            "failure_reason": reason,
-        },
+        channel=channel,
+        template=template,
+        language=language,
+        context=context,
+        to_phone=to_phone,
+        to_email=to_email,
+        to_user=user,
+        to_contact=contact,
+        child=child,
+        status=status,
+        next_attempt_at=now,
+        failure_reason=reason,
+        created_at=now,
     )
+    # One INSERT that does nothing if the key is already there (no savepoint, no error), then
+    # the row the key names: this call's, or the one an earlier call queued.
+    OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
+    message = OutboxMessage.objects.filter(idempotency_key=key).first()
+    if message is None:  # refused for another reason than the key (SQLite ignores them all)
+        raise IntegrityError(f"The message {key!r} could not be saved")
+    created = message.created_at == now
     if created and status == Status.PENDING:
-        transaction.on_commit(lambda: enqueue(message.pk))
+        send_after_commit(message.pk)
     return message
+
+
+def send_after_commit(message_id: int) -> None:
+    """Send a message once the caller's transaction commits (nothing, if it rolls back). With a
+    broker the task is queued for a worker at commit. Without one (Celery eager) the send would
+    run inside the request that queued it, so it waits until the response has been sent; the
+    process sends it before it takes its next request (`earlyyears.after_response`). Either way
+    the outbox row is already saved, and the sweep sends it if this never runs."""
+    if eager():
+        after_commit_and_response(lambda: enqueue(message_id))
+    else:
+        transaction.on_commit(lambda: enqueue(message_id))
 
 
 def contact_refusal(contact: FamilyContact) -> str:
