@@ -36,6 +36,7 @@ from earlyyears.models import Area, Role
 from pathway import benchdata
 from pathway.models import NeedFigure, Referral
 from pathway.planning import aggregates as planning
+from pathway.planning import tasks as planning_tasks
 from pathway.services import published_rule_set
 from tests.factories import UserFactory
 
@@ -230,7 +231,17 @@ def test_need_by_area_at_scale(client, capsys, bench_table):
     def warm():
         assert client.get(url, params).status_code == 200
 
+    def refreshed_by_the_worker():
+        """As deployed: the worker refreshes the figures and prepares the view the page opens
+        on; the next planner's request lands on a web process that has not seen it."""
+        planning_tasks.refresh_need_figures.run(latest)
+        planning._CUBES.clear()
+
+    def opening_view():
+        assert client.get(url).status_code == 200
+
     cold_ms, cold_worst = _time(warm, runs=5, before=refreshed_cold)
+    worker_ms, worker_worst = _time(opening_view, runs=5, before=refreshed_by_the_worker)
     after_ms, after_worst = _time(warm, runs=5, before=refreshed)
     warm()
     with CaptureQueriesContext(connection) as captured:
@@ -293,6 +304,8 @@ def test_need_by_area_at_scale(client, capsys, bench_table):
         print("  median / max ms:")
         print(f"  areas.geojson cold      {cold_ms:8.1f} / {cold_worst:8.1f}  (suppression)")
         print(f"  areas.geojson refreshed {after_ms:8.1f} / {after_worst:8.1f}  (after a refresh)")
+        worker_line = f"{worker_ms:8.1f} / {worker_worst:8.1f}  (the worker's refresh)"
+        print(f"  areas.geojson, opening  {worker_line}")
         warm_line = f"{warm_ms:8.1f} / {warm_p95:8.1f}  (p95, {warm_queries} q)"
         print(f"  areas.geojson warm      {warm_line}")
         print(f"  areas.geojson need+age  {need_ms:8.1f} / {need_worst:8.1f}  (cold, rate)")
@@ -316,5 +329,11 @@ def test_need_by_area_at_scale(client, capsys, bench_table):
         after_ms,
         target="<= 300 ms",
         met=after_ms <= 300,
+    )
+    bench_table.add(
+        f"heatmap data right after the worker's refresh, as deployed, {scale}",
+        worker_ms,
+        target="<= 300 ms",
+        met=worker_ms <= 300,
     )
     assert rebuild_s > 0
