@@ -14,7 +14,6 @@ from pathway.planning.figures import FIGURES
 from pathway.planning.periods import Period, period_choices
 from pathway.planning.report import LEVELS, MEASURES, PlanningQuery
 
-
 # The choices as the chooser's selects name them: short enough to be read whole in a select on
 # a 320 px screen (a select cannot wrap). The headings, captions and CSV give the full names.
 SHORT_NAMES: dict[str, str] = {
