@@ -80,6 +80,14 @@ def referral(attr: str = "referral_a") -> Callable[[object], dict]:
     return lambda case: {"referral_id": getattr(case, attr).pk}
 
 
+def claimed(case) -> dict:
+    """Child A's referral, claimed by the SEND officer (so there is a claim to undo)."""
+    if case.referral_a.allocated_to_id is None:
+        casework.claim(case.referral_a, case.send_officer)
+        case.referral_a.refresh_from_db()
+    return {"referral_id": case.referral_a.pk}
+
+
 def child(case) -> dict:
     return {"child_id": case.child_a.pk}
 
@@ -126,6 +134,9 @@ MATRIX: dict[str, Entry] = {
     "funding": Entry(SEND_TEAM),
     "claim-referral": Entry(SEND_TEAM, referral(), True),
     "allocate-referral": Entry({"send_manager"}, referral()),
+    # whoever made the claim, or a SEND manager; another officer is refused
+    "undo-allocation": Entry(SEND_TEAM, claimed),
+    "my-work": Entry(SEND_TEAM),
     "decide-referral": Entry(SEND_TEAM, referral()),
     "add-case-note": Entry(SEND_TEAM, referral(), True),
     "referral-sharing": Entry(SEND_TEAM | {"practitioner_a"}, referral()),

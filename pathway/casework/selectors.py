@@ -28,7 +28,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from earlyyears.access import settings_for
+from earlyyears.access import children_for, settings_for
 from earlyyears.dates import months_ago as _months_ago
 from earlyyears.models import Area, Setting, User
 from earlyyears.needs import AgeBand
@@ -743,14 +743,22 @@ class Identity:
     referral_reference: str = ""
 
 
-def identity_of(child: Any, referral: Referral | None = None) -> Identity:
-    """The child's identity from the record already read (its setting by select_related, else
-    one query)."""
+def identity_of(user: User, child: Any, referral: Referral | None = None) -> Identity:
+    """The child's identity from the record already read. On a referral, someone who follows
+    only what they sent (the child has moved on) sees the setting the referral came from, never
+    where the child is now; one query, and only when the two settings differ."""
+    setting = child.setting if child.setting_id else None
+    if (
+        referral is not None
+        and child.setting_id != referral.setting_id
+        and not children_for(user).filter(pk=child.pk).exists()
+    ):
+        setting = referral.setting
     return Identity(
         name=child.full_name,
         date_of_birth=child.date_of_birth,
         age=child.age_description,
-        setting=child.setting.name if child.setting_id else "Not in a setting",
+        setting=setting.name if setting else "Not in a setting",
         reference=child.reference,
         referral_reference=(referral.reference or "") if referral else "",
     )

@@ -13,6 +13,7 @@ from pathway.models import Referral
 register = template.Library()
 
 
-@register.inclusion_tag("pathway/includes/identity_bar.html")
-def identity_bar(child: Child, referral: Referral | None = None) -> dict:
-    return {"identity": identity_of(child, referral)}
+@register.inclusion_tag("pathway/includes/identity_bar.html", takes_context=True)
+def identity_bar(context, child: Child, referral: Referral | None = None) -> dict:
+    """The bar for the person viewing (what they may know of the child decides the setting)."""
+    return {"identity": identity_of(context["request"].user, child, referral)}

@@ -169,3 +169,22 @@ def test_the_referral_page_has_sub_navigation_and_an_moj_timeline(client, world,
         assert f'href="#{anchor}"' in page and f'id="{anchor}"' in page
     assert '<div class="moj-timeline">' in page
     assert '<h3 class="moj-timeline__title">Claimed by' in page
+
+
+def test_the_identity_bar_never_says_where_a_child_moved_to_those_who_only_sent_it(
+    client, world, make_referral
+):
+    """The old setting still follows the referral it sent; the bar shows the setting it came
+    from, not the child's new one (which the SEND team sees)."""
+    referral = make_referral()
+    world.child_a.setting = world.setting_b
+    world.child_a.save()
+    url = reverse("referral-detail", args=[referral.pk])
+    client.force_login(world.practitioner_a)
+    page = client.get(url).content.decode()
+    assert world.setting_b.name not in page
+    bar = page.split('class="moj-identity-bar app-identity-bar"', 1)[1].split("</dl>", 1)[0]
+    assert world.setting_a.name in bar
+    client.force_login(world.send_officer)
+    bar = client.get(url).content.decode().split('class="moj-identity-bar', 1)[1].split("</dl>")[0]
+    assert world.setting_b.name in bar
