@@ -53,12 +53,20 @@ class Section:
     key: str
     label: str
     role_labels: tuple[tuple[frozenset[str], str], ...] = ()
+    # A different place for the roles whose main task is here (early help's list comes first).
+    role_orders: tuple[tuple[frozenset[str], int], ...] = ()
 
     def label_for(self, role: str | None) -> str:
         for roles, label in self.role_labels:
             if role in roles:
                 return label
         return self.label
+
+    def order_for(self, role: str | None) -> int:
+        for roles, order in self.role_orders:
+            if role in roles:
+                return order
+        return self.order
 
 
 @dataclass(frozen=True)
@@ -129,9 +137,9 @@ def _section_key(link: Link) -> str:
     return link.section if link.section in _sections else f"link:{link.url}"
 
 
-def _section_order(key: str, links: list[Link]) -> int:
+def _section_order(key: str, links: list[Link], role: str | None) -> int:
     section = _sections.get(key)
-    return section.order if section else links[0].order
+    return section.order_for(role) if section else links[0].order
 
 
 def links_for(user) -> list[Link]:
@@ -149,7 +157,8 @@ def _grouped(user) -> list[tuple[str, list[Link]]]:
     groups: dict[str, list[Link]] = {}
     for link in links_for(user):
         groups.setdefault(_section_key(link), []).append(link)
-    return sorted(groups.items(), key=lambda item: _section_order(*item))
+    role = getattr(user, "role", None) if user.is_authenticated else None
+    return sorted(groups.items(), key=lambda item: _section_order(*item, role))
 
 
 def _current_link(links: Iterable[Link], path: str) -> Link | None:
@@ -228,7 +237,14 @@ CONCERN_RAISERS = frozenset({Role.PRACTITIONER, Role.PORTAGE_WORKER})
 # and a portage worker raise concerns and follow them; the manager and planners plan; the manager
 # and the administrator run the service.
 add_sections(
-    Section(300, "referrals", "Referrals", ((CONCERN_RAISERS, "Concerns"),)),
+    Section(
+        300,
+        "referrals",
+        "Referrals",
+        ((CONCERN_RAISERS, "Concerns"),),
+        # Early help's referrals and a health professional's notification are their main task.
+        ((frozenset({Role.EARLY_HELP_COORDINATOR, Role.PROFESSIONAL}), 100),),
+    ),
     Section(
         200,
         "children",

@@ -159,3 +159,13 @@ def test_the_page_shows_the_section_and_its_sub_navigation(client):
     assert f'href="{reverse("triage-queue")}">Triage<' in header
     html = client.get(reverse("home")).content.decode()
     assert "moj-sub-navigation" not in html
+
+
+@pytest.mark.django_db
+def test_a_role_whose_main_task_is_referrals_sees_them_first():
+    early_help = UserFactory(role=Role.EARLY_HELP_COORDINATOR)
+    labels = [item.label for item in navigation_for(early_help, "/")]
+    assert labels == ["Early help", "Advice requests", "Local offer"]
+    professional = UserFactory(role=Role.PROFESSIONAL)
+    labels = [item.label for item in navigation_for(professional, "/")]
+    assert labels == ["Notify", "Advice and actions", "Local offer"]
