@@ -195,7 +195,8 @@ class ServicePageQuerySet(PageQuerySet):
             results = self.search(words, operator="and")
             return [page.pk for page in results[:SEARCH_LIMIT]]
         if _own_vector():
-            matches = self.matching(words).order_by().values_list("pk", "title").distinct()
+            # No DISTINCT: one row a service already (filters are subqueries, not joins).
+            matches = self.matching(words).order_by().values_list("pk", "title")
             rows = matches[:SEARCH_LIMIT]
         else:
             results = self.search(words, operator="and", order_by_relevance=False)
@@ -366,13 +367,21 @@ def _distances(
     nearest: dict[int, float] = {}
     wanted = set(ids) if ids is not None else None
     pages = services.order_by().values("pk") if services is not None else ids
-    located = ServiceLocation.objects.filter(page_id__in=pages)
-    rows = located.filter(**_bounding_box(near, within)) if within is not None else located
-    columns = ["page_id", "latitude", "longitude"] + (["page__title"] if titles is not None else [])
-    for page_id, lat, lon, *title in rows.values_list(*columns):
+    box = _bounding_box(near, within) if within is not None else {}
+    if services is not None:
+        # The services joined to their locations in the box: one join each way (an IN
+        # subquery of the services joined them twice a location, 2x slower at 50k).
+        found = services.order_by().filter(**{f"locations__{k}": v for k, v in box.items()})
+        rows = found.filter(locations__isnull=False).values_list(
+            "pk", "locations__latitude", "locations__longitude", "title"
+        )
+    else:
+        located = ServiceLocation.objects.filter(page_id__in=ids).order_by().filter(**box)
+        rows = located.values_list("page_id", "latitude", "longitude", "page__title")
+    for page_id, lat, lon, *title in rows:
         if (wanted is not None and page_id not in wanted) or lat is None or lon is None:
             continue
-        if title:
+        if titles is not None:
             titles[page_id] = title[0]
         miles = distance_miles(near.latitude, near.longitude, lat, lon)
         if page_id not in nearest or miles < nearest[page_id]:
