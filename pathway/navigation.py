@@ -26,6 +26,7 @@ add_links(
     Link(400, "My concerns", "my-concerns", CONCERN_RAISER_ROLES, section="referrals"),
     Link(500, "Questions", "information-requests", PRACTITIONER, section="referrals"),
     Link(600, "Triage", "triage-queue", SEND_TEAM_ROLES, section="referrals"),
+    Link(605, "My work", "my-work", SEND_TEAM_ROLES, section="referrals"),
     Link(610, "Caseloads", "caseloads", SEND_TEAM_ROLES, section="referrals"),
     Link(620, "Panels", "panel-list", SEND_TEAM_ROLES, section="referrals"),
     Link(630, "Funding", "funding", SEND_TEAM_ROLES, section="referrals"),
@@ -145,6 +146,13 @@ add_tasks(
         "Triage referrals",
         "Concerns waiting for a decision, the most urgent clock first.",
         "triage-queue",
+    ),
+    LandingTask(
+        135,
+        SEND_TEAM_ROLES,
+        "See your work",
+        "The referrals you hold, your actions, and advice and reviews coming due.",
+        "my-work",
     ),
     LandingTask(
         140,

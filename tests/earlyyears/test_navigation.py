@@ -97,8 +97,9 @@ def test_a_page_in_a_section_shows_its_sub_navigation_with_the_page_marked():
     top = {item.label: item for item in navigation_for(officer, caseloads)}
     assert top["Referrals"].active and not top["Children"].active
     sub = subnavigation_for(officer, caseloads)
-    assert [item.label for item in sub][:4] == [
+    assert [item.label for item in sub][:5] == [
         "Triage",
+        "My work",
         "Caseloads",
         "Register",
         "Possible matches",
