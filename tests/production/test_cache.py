@@ -27,6 +27,7 @@ PER_PROCESS = {
     ("cms/oruk.py", "cache"): "the ORUK schemas shipped with the code, and fixed vocabularies",
     ("earlyyears/security.py", "cached_property"): "URL paths reversed once per middleware",
     ("earlyyears/bulk/resources.py", "cached_property"): "a resource's columns, for one import",
+    ("cms/directory.py", "cached_property"): "a directory page's count, for one request",
     ("pathway/planning/aggregates.py", "_CUBES"): (
         "suppressed planning figures (counts by area, never a child), keyed by the figures' "
         "version read from the database on every request: another process's rebuild changes "
