@@ -80,6 +80,7 @@ def raise_concern(client: Client, child: Child, contact) -> Referral:
     draft = ConcernDraft.objects.latest("created_at")
     family = {
         "family_views": FAMILY_VIEWS,
+        "contact": str(contact.pk),  # the child's contacts are offered: choose the one who agreed
         "consent_given_by": contact.name,
         "relationship": "mother",
         "consent_given_on_day": "20",
