@@ -223,18 +223,48 @@ class Referral(models.Model):
                 condition=models.Q(status__in=["submitted", "in_triage", "more_information"]),
                 name="waiting_queue_order",
             ),
-            # The queue sorted by when it was received, either way.
+            # The queue sorted by when it was received, either way; covering the counts, so
+            # that the counts of the queue filtered by waiting time read a range of it only.
             models.Index(
                 fields=["submitted_at", "id"],
+                include=["allocated_to", "next_due_on", "next_due_soon_from", "status"],
                 condition=models.Q(status__in=["submitted", "in_triage", "more_information"]),
                 name="waiting_queue_received",
             ),
-            # The queue's counts: every column they read, so they are an index-only scan.
-            # (Needs: a GIN index on PostgreSQL only, in migration 0011.)
+            # The queue's counts: every column they read, and every column a filter tests
+            # (INCLUDE, PostgreSQL only), so the counts of the queue filtered by route, area,
+            # setting, need, waiting time or child are an index-only scan of the waiting
+            # referrals, never a read of the table (migration 0015).
             models.Index(
                 fields=["allocated_to", "next_due_on", "next_due_soon_from", "status", "id"],
+                include=[
+                    "setting",
+                    "area",
+                    "child",
+                    "submitted_at",
+                    "routes",
+                    "broad_areas_of_need",
+                ],
                 condition=models.Q(status__in=["submitted", "in_triage", "more_information"]),
-                name="waiting_queue_counts",
+                name="waiting_queue_filters",
+            ),
+            # The waiting referrals at a setting, with the columns the counts read: without
+            # it the planner takes the needs GIN index for "waiting" and reads all of it.
+            models.Index(
+                fields=["setting", "id"],
+                include=["allocated_to", "next_due_on", "next_due_soon_from", "status"],
+                condition=models.Q(status__in=["submitted", "in_triage", "more_information"]),
+                name="waiting_queue_setting",
+            ),
+            # The waiting referrals without a setting, by id: the run after the last setting
+            # when the queue is sorted by setting.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(
+                    status__in=["submitted", "in_triage", "more_information"],
+                    setting__isnull=True,
+                ),
+                name="waiting_queue_no_setting",
             ),
             models.Index(fields=["status", "next_due_on", "submitted_at"]),
             models.Index(fields=["allocated_to", "status"]),

@@ -135,9 +135,15 @@ def filter_queue(
     queryset: QuerySet[Referral], filters: QueueFilters, user: User, today: datetime.date
 ) -> QuerySet[Referral]:
     if filters.route:
-        queryset = queryset.filter(
-            pk__in=ReferralRoute.objects.filter(route=filters.route).values("referral")
-        )
+        if connections[queryset.db].vendor == "postgresql":
+            # The routes as the referral holds them (pathway.routes.set_routes writes them with
+            # the route rows): jsonb containment, tested within waiting_queue_filters, so the
+            # counts are an index-only scan rather than a join with every route row.
+            queryset = queryset.filter(routes__contains=[filters.route])
+        else:  # SQLite has no JSON containment: the route rows
+            queryset = queryset.filter(
+                pk__in=ReferralRoute.objects.filter(route=filters.route).values("referral")
+            )
     if filters.area:
         queryset = queryset.filter(area_id__in=area_and_descendants(filters.area))
     if isinstance(filters.setting, int):
@@ -292,17 +298,25 @@ def _walk(
         return list(queryset.filter(_beyond(keys, values, descending))[:limit])
     with_key = Q(**{f"{keys[0]}__isnull": False})
     without_key = Q(**{f"{order.empty}__isnull": True})
-    runs = [without_key, with_key] if descending else [with_key, without_key]
+    # Each run with whether its rows lack the first key: that key is then empty on every row
+    # and left out of the order, so an index on the rest (waiting_queue_no_setting,
+    # waiting_queue_received) serves the run instead of a sort of every such row.
+    keyless = (without_key, True)
+    runs = [keyless, (with_key, False)] if descending else [(with_key, False), keyless]
     if values is not None:
         if values[0] is None:  # in the run without the first key
-            runs = [without_key & _beyond(keys[1:], values[1:], descending)]
+            runs = [(without_key & _beyond(keys[1:], values[1:], descending), True)]
             if descending:
-                runs.append(with_key)
+                runs.append((with_key, False))
         else:
-            runs = [_beyond(keys, values, descending)] + ([] if descending else [without_key])
+            runs = [(_beyond(keys, values, descending), False)] + ([] if descending else [keyless])
+    rest = _ordering(keys[1:], descending, False)
     rows: list[Referral] = []
-    for condition in runs:  # each run read even when the page is full: constant queries
-        rows += queryset.filter(condition)[: max(1, limit - len(rows))]
+    for condition, lacks_key in runs:  # each run read even when the page is full: constant queries
+        run = queryset.filter(condition)
+        if lacks_key:
+            run = run.order_by(*rest)
+        rows += run[: max(1, limit - len(rows))]
     return rows[:limit]
 
 
