@@ -1,12 +1,15 @@
 """Showing the subject access record's plain data as readable HTML."""
 
 import datetime
+import re
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format
+
+from earlyyears.templatetags.govuk_style import govuk_date, govuk_datetime
 
 register = template.Library()
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @register.filter
@@ -25,9 +28,12 @@ def readable(value) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "j F Y, H:i")
+        return govuk_datetime(value)
     if isinstance(value, datetime.date):
-        return date_format(value, "j F Y")
+        return govuk_date(value)
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        # A date kept as text in a concern's answers (a support cycle's start, say).
+        return govuk_date(datetime.date.fromisoformat(value))
     return str(value)
 
 
