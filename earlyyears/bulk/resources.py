@@ -233,7 +233,11 @@ class SafeResource(resources.ModelResource):
 
     @cached_property
     def _import_fields(self) -> list:
-        return self.get_import_fields()
+        return super().get_import_fields()
+
+    def get_import_fields(self):
+        """Worked out once: the library works the order out again for every row."""
+        return self._import_fields
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """An unchanged row is skipped (and reported). With Meta.skip_diff the record is
@@ -316,6 +320,12 @@ class SafeResource(resources.ModelResource):
         row_result.import_type = RowResult.IMPORT_TYPE_ERROR
         row_result.errors.append(self.get_error_result_class()(error, row=row_result.row_values))
 
+    def after_import(self, dataset, result, **kwargs):
+        """Not the library's reset of the id sequence to the highest id: no file here gives
+        ids (the database numbers every new record), and on PostgreSQL setting the sequence
+        back could hand out again an id that another transaction has taken but not yet
+        committed."""
+
     def before_import_row(self, row, **kwargs):
         problems = self.row_problems.get(row.get("line"))
         if problems:
@@ -342,21 +352,21 @@ class SafeResource(resources.ModelResource):
         return f"The file could not be imported: {error}"
 
     def note_duplicates(self, dataset, heading: str, field: str, what: str) -> None:
-        """A record given twice in one file: the later rows are errors."""
+        """A record given twice in one file: the later rows are errors. (Two columns read,
+        not every row made into a dict.)"""
         first_line: dict[str, Any] = {}
         if heading not in (dataset.headers or []):
             return
-        for row in dataset.dict:
-            key = heading_key(row.get(heading))
+        for line, value in zip(dataset["line"], dataset[heading], strict=True):
+            key = heading_key(value)
             if not key:
                 continue
             if key in first_line:
-                self.row_problems.setdefault(row["line"], {}).setdefault(field, []).append(
-                    f"{what} '{row.get(heading)}' is also on row {first_line[key]}: "
-                    "give each one once"
+                self.row_problems.setdefault(line, {}).setdefault(field, []).append(
+                    f"{what} '{value}' is also on row {first_line[key]}: give each one once"
                 )
             else:
-                first_line[key] = row["line"]
+                first_line[key] = line
 
     class Meta:
         abstract = True
@@ -364,6 +374,22 @@ class SafeResource(resources.ModelResource):
 
 # Rows written in one statement by the resources in bulk mode.
 BATCH_SIZE = 1000
+
+
+class FileInstanceLoader(CachedInstanceLoader):
+    """The records a file names, found in one query (as CachedInstanceLoader), reading the
+    file's id column once: the library's loader makes every row into a dict three times."""
+
+    def __init__(self, resource, dataset=None):
+        super(CachedInstanceLoader, self).__init__(resource, dataset)
+        self.pk_field = resource.fields[resource.get_import_id_fields()[0]]
+        self.all_instances = {}
+        column = self.pk_field.column_name
+        if dataset is None or not len(dataset) or column not in (dataset.headers or []):
+            return
+        ids = [self.pk_field.clean({column: value}) for value in dataset[column]]
+        records = self.get_queryset().filter(**{f"{self.pk_field.attribute}__in": ids})
+        self.all_instances = {self.pk_field.get_value(record): record for record in records}
 
 
 class SafeMeta:
@@ -376,7 +402,7 @@ class SafeMeta:
     skip_html_diff = True
     clean_model_instances = True
     use_transactions = False
-    instance_loader_class = CachedInstanceLoader
+    instance_loader_class = FileInstanceLoader
 
 
 # Areas -----------------------------------------------------------------------------------------
@@ -630,12 +656,15 @@ class SettingResource(SafeResource):
 
     def before_import(self, dataset, **kwargs):
         self.areas.update({a.code.upper(): a for a in Area.objects.all()})
+        self.note_duplicates(dataset, "URN", "urn", "URN")
+        headers = dataset.headers or []
+        if "Area code" in headers and all(str(c or "").strip() for c in dataset["Area code"]):
+            return  # every row names its area: the postcode districts are not needed
         for urn, postcode, code in Setting.objects.values_list("urn", "postcode", "area__code"):
             self.current[urn.upper()] = (postcode, code)
             district = postcode_district(postcode)
             if district:
                 self.districts[district].add(code)
-        self.note_duplicates(dataset, "URN", "urn", "URN")
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
