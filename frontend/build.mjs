@@ -31,6 +31,12 @@ for (const name of ["accessible-autocomplete.min.js", "accessible-autocomplete.m
 }
 // The MOJ components app.js starts (only those the service uses), each a self-contained module.
 mkdirSync(join(out, "moj"), { recursive: true });
+// The icons the MOJ styles point to (the filter's toggle, a tag's remove cross), beside
+// GOV.UK's images, where app.scss tells the MOJ styles to find them.
+cpSync(join(moj, "assets", "images"), join(out, "govuk", "assets", "images"), {
+  recursive: true,
+  filter: (source) => !/\.png$/.test(source),
+});
 cpSync(
   join(moj, "components", "filter-toggle-button", "filter-toggle-button.bundle.mjs"),
   join(out, "moj", "filter-toggle-button.mjs"),
