@@ -1,9 +1,11 @@
 """Indexes for the triage queue's filters at county scale (issue 18).
 
-- waiting_queue_filters replaces waiting_queue_counts: the same keys, plus every column a queue
+- waiting_queue_filters: waiting_queue_counts' keys, plus every column a queue
   filter tests (INCLUDE, PostgreSQL only), so the counts of a filtered queue (route, area,
   setting, need, waiting time, the child for the age band) are an index-only scan of the
-  waiting referrals instead of a read of the referral table.
+  waiting referrals instead of a read of the referral table. waiting_queue_counts stays: being
+  narrow, it is what the planner reads for the due soon counts and page (without it, 17 ms and
+  44 ms instead of 1 ms and 22 ms).
 - waiting_queue_received now covers the counts, so the counts filtered by waiting time read a
   range of it (the planner expects a few hundred rows where there are 16,000, and read the
   table through the status index).
@@ -34,7 +36,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(model_name="referral", name="waiting_queue_counts"),
         migrations.RemoveIndex(model_name="referral", name="waiting_queue_received"),
         migrations.AddIndex(
             model_name="referral",
