@@ -26,7 +26,13 @@ cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.
 cpSync(join(govuk, "assets", "images"), join(out, "govuk", "assets", "images"), { recursive: true });
 cpSync(join(govuk, "assets", "manifest.json"), join(out, "govuk", "assets", "manifest.json"));
 cpSync(leaflet, join(out, "leaflet"), { recursive: true });
-for (const name of ["accessible-autocomplete.min.js", "accessible-autocomplete.min.css"]) {
+// With their source maps: the files name them, and collectstatic refuses a missing one.
+for (const name of [
+  "accessible-autocomplete.min.js",
+  "accessible-autocomplete.min.js.map",
+  "accessible-autocomplete.min.css",
+  "accessible-autocomplete.min.css.map",
+]) {
   cpSync(join(autocomplete, name), join(out, "accessible-autocomplete", name));
 }
 // The MOJ components app.js starts (only those the service uses), each a self-contained module.

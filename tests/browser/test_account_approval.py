@@ -29,6 +29,7 @@ def test_a_manager_approves_an_email_change(page, live_server, sign_in, assert_a
     UserFactory(role=Role.SEND_MANAGER, username="manager")
 
     sign_in(page, "manager", PASSWORD)
+    page.get_by_role("link", name="Settings and people").first.click()
     page.get_by_role("link", name="Account changes").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Account changes to approve")
     assert_accessible(page)
