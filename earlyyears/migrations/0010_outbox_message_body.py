@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('earlyyears', '0009_sms_opted_out'),
+        ("earlyyears", "0009_sms_opted_out"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboxmessage',
-            name='body',
-            field=models.TextField(blank=True, help_text='The words sent, in the language used, as they were at sending'),
+            model_name="outboxmessage",
+            name="body",
+            field=models.TextField(
+                blank=True,
+                help_text="The words sent, in the language used, as they were at sending",
+            ),
         ),
     ]
