@@ -28,6 +28,9 @@ PER_PROCESS = {
     ("earlyyears/security.py", "cached_property"): "URL paths reversed once per middleware",
     ("earlyyears/bulk/resources.py", "cached_property"): "a resource's columns, for one import",
     ("cms/directory.py", "cached_property"): "a directory page's count, for one request",
+    ("earlyyears/bulk/services.py", "lru_cache"): (
+        "an import cell's words as a key to match choices (text to text, nobody's data)"
+    ),
     ("pathway/planning/aggregates.py", "_CUBES"): (
         "suppressed planning figures (counts by area, never a child), keyed by the figures' "
         "version read from the database on every request: another process's rebuild changes "
