@@ -122,7 +122,7 @@ def test_a_referral_is_saved_with_its_most_urgent_due_date(world, make_referral)
 
 
 def test_without_a_broker_a_message_is_sent_after_the_response(
-    world, django_capture_on_commit_callbacks
+    world, django_capture_on_commit_callbacks, celery_eager
 ):
     contact = FamilyContactFactory(child=world.child_a, mobile_phone="+447700900555")
     # As Django's test client does: the test's transaction must outlive the "request".
@@ -149,7 +149,9 @@ def test_without_a_broker_a_message_is_sent_after_the_response(
     assert message.status == OutboxMessage.Status.SENT
 
 
-def test_a_message_queued_twice_is_one_message_sent_once(world, django_capture_on_commit_callbacks):
+def test_a_message_queued_twice_is_one_message_sent_once(
+    world, django_capture_on_commit_callbacks, celery_eager
+):
     contact = FamilyContactFactory(child=world.child_a, mobile_phone="+447700900556")
     kwargs = {
         "key": "twice-1",

@@ -18,7 +18,9 @@ from .wizard_helpers import FAMILY, post_step, walk_to_check
 
 # Transactional: the submission commits as it does when served, so what it leaves until after
 # commit runs where it would (in the request, or after the response).
-pytestmark = pytest.mark.django_db(transaction=True)
+# The embedded default's costs (no broker: sending waits until after the response), also where
+# CI's second leg configures a broker.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_eager")]
 
 # Statements of the check POST before its response is sent, for a child the setting adds and a
 # family contact agreeing to texts (the load benchmark's concern, with consent to texts). It was

@@ -239,7 +239,7 @@ def test_work_left_until_after_the_response_runs_when_it_has_been_sent():
 
 
 def test_planning_figures_are_ready_when_the_submission_has_been_answered(
-    signed_in, draft, django_capture_on_commit_callbacks
+    signed_in, draft, django_capture_on_commit_callbacks, celery_eager
 ):
     walk_to_check(signed_in, draft)
     with django_capture_on_commit_callbacks(execute=True):
