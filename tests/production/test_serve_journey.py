@@ -326,6 +326,9 @@ def raise_concern(page) -> tuple[str, str]:
     page.get_by_label("What does the family say about their child?").fill(
         "Loves music; we worry about talking."
     )
+    who = page.get_by_role("group", name="Who gave consent?")
+    if who.count():  # a child with contacts: they are offered, and this is someone new
+        who.get_by_label("Someone else").check()
     page.get_by_label("Name of the parent or carer who gave consent").fill("Sam Parent")
     page.get_by_label("Their relationship to the child").select_option("mother")
     fill_date(page, "Date consent was given", "20", "3", "2026")
