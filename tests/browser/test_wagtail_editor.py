@@ -45,7 +45,8 @@ def label_violations(page, axe_source, selector: str = "form") -> list:
 
 def add_block(page, label: str) -> None:
     page.get_by_role("button", name="Insert a block").last.click()
-    page.get_by_role("option", name=label, exact=True).click()
+    # The menu just opened is the last one (an earlier one may still be in the page).
+    page.get_by_role("option", name=label, exact=True).last.click()
 
 
 def test_lesson_blocks_have_labels_and_a_question_starts_with_two_answers(
