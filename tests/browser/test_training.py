@@ -4,6 +4,7 @@ module, passes its knowledge checks and sees the certificate; the trainer's cove
 and import pages. axe-core checks every public (non-admin) page visited."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -50,6 +51,8 @@ def test_trainer_drafts_and_submits_and_a_training_lead_approves(
     page.locator("#id_review_date").fill("2027-06-30")
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Save draft").click()
+    # the add page's own text may already say "created": wait for the edit page it redirects to
+    expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/"))
     expect(page.get_by_text("created", exact=False).first).to_be_visible()
     module = TrainingModulePage.objects.get(title="Supporting children with sensory needs")
     assert not module.live
@@ -57,7 +60,7 @@ def test_trainer_drafts_and_submits_and_a_training_lead_approves(
     page.get_by_role("button", name="More actions").click()
     expect(page.get_by_role("button", name="Publish")).to_have_count(0)
     page.get_by_role("button", name="Submit to Training approval").click()
-    expect(page.get_by_text("submitted", exact=False).first).to_be_visible()
+    expect(page.locator(".messages").get_by_text("submitted", exact=False).first).to_be_visible()
     module.refresh_from_db()
     assert not module.live
     assert module.current_workflow_state.status == "in_progress"

@@ -16,8 +16,7 @@ from django.utils import timezone
 from earlyyears.access import AnyUser, children_for, settings_for
 from earlyyears.models import SEND_TEAM_ROLES, CaseloadMembership, Child, Role, User
 from earlyyears.roles import CONCERN_RAISER_ROLES, PORTAGE_ROLES, SHARED_WITH_ROLES
-
-from .models import (
+from pathway.models import (
     AdviceRequest,
     ConcernDraft,
     Decision,

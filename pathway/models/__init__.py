@@ -977,3 +977,10 @@ class ChildMerge(models.Model):
     @property
     def is_undone(self) -> bool:
         return self.undone_at is not None
+
+
+# Each part of the pathway keeps its records in its own module; Django finds them through here.
+from .ehc import *  # noqa: E402, F403
+from .families import *  # noqa: E402, F403
+from .funds import *  # noqa: E402, F403
+from .plans import *  # noqa: E402, F403
