@@ -3,3 +3,7 @@
 Routing rules used to be: they are now edited in the service itself, by the SEND manager, in
 the rule editor (pathway/rulebook), which offers only the comparisons and values that make sense
 for each fact and keeps published versions read-only."""
+
+# Except the funds' configuration (issue 23): the SEND manager sets funds, bands, windows and
+# budgets there; applications and payments are never edited in the admin.
+from .funds import admin as funds_admin  # noqa: E402, F401

@@ -8,5 +8,7 @@ class PathwayConfig(AppConfig):
     def ready(self) -> None:
         # Signal receivers: the guidance cache's invalidation and work after the response.
         from . import after_response, guidance  # noqa: F401
+        from .families import receivers as family_texts  # noqa: F401  (texts to families)
+        from .funds import receivers  # noqa: F401  (top-up awards join the funds)
 
         guidance.connect_page_saves()

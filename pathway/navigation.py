@@ -30,6 +30,10 @@ add_links(
     Link(610, "Caseloads", "caseloads", SEND_TEAM_ROLES, section="referrals"),
     Link(620, "Panels", "panel-list", SEND_TEAM_ROLES, section="referrals"),
     Link(630, "Funding", "funding", SEND_TEAM_ROLES, section="referrals"),
+    Link(
+        632, "Funding applications", "funds-applications", CHILD_RECORD_ROLES, section="referrals"
+    ),
+    Link(1310, "Funding budgets", "funds-budgets", PLANNER, section="planning"),
     Link(680, "Download referrals", "referrals-export", SEND_TEAM_ROLES, section="referrals"),
     Link(612, "Register", "notification-register", SEND_TEAM_ROLES, section="referrals"),
     Link(614, "Possible matches", "possible-matches", SEND_TEAM_ROLES, section="referrals"),
@@ -55,6 +59,7 @@ add_section_paths(
     "/notifications/",
     "/requests/",
     "/register/",
+    "/funding/",
 )
 add_section_paths("children", "/children/", "/portage/", "/tac/", "/actions/", "/advice/")
 add_section_paths("planning", "/planning/")
