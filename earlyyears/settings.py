@@ -368,6 +368,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "clock-reminders": {"task": "pathway.tasks.remind_clocks", "schedule": 60 * 60},
     "tac-action-reminders": {"task": "pathway.tasks.remind_tac_actions", "schedule": 60 * 60},
+    "ehc-reminders": {"task": "pathway.tasks.remind_ehc_steps", "schedule": 60 * 60},
     "apply-retention": {"task": "dataprotection.tasks.apply_retention", "schedule": 24 * 60 * 60},
     "rebuild-need-figures": {
         "task": "pathway.tasks.rebuild_need_figures",

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from pathway.casework.services import remind_clocks
+from pathway.ehc.services import remind_ehc_steps
 from pathway.tac.services import remind_actions_due
 
 from .services import purge_expired_drafts, remind_drafts_expiring
@@ -28,3 +29,9 @@ def remind_clocks_task() -> int:
 def remind_tac_actions_task() -> int:
     """Team Around the Child actions due within two days, to their owners (hourly)."""
     return remind_actions_due()
+
+
+@shared_task(name="pathway.tasks.remind_ehc_steps")
+def remind_ehc_steps_task() -> int:
+    """EHC steps due within a week or overdue, to the officer (hourly; once per due date)."""
+    return remind_ehc_steps()
