@@ -607,3 +607,26 @@ def test_downloads_are_in_the_audit_trail(client, world):
     client.get(reverse("support-plan-pdf", args=[world.child_a.pk]))
     event = AccessEvent.objects.filter(url_name="support-plan-pdf").get()
     assert event.action == AccessEvent.Action.EXPORT and event.child_id == world.child_a.pk
+
+
+# Demo data -----------------------------------------------------------------------------------
+
+
+def test_the_demo_has_plans_at_every_tier(world, concern_with_cycles):
+    from django.core.management import call_command
+
+    from tests.factories import ChildFactory, practitioner_at
+
+    practitioner_at(world.setting_a, username="practitioner")
+    practitioner_at(world.setting_b, username="senco")
+    for setting in (world.setting_a, world.setting_b):
+        ChildFactory.create_batch(4, setting=setting)
+    call_command("demo_support_plans")
+    plans = SupportPlan.objects.all()
+    assert {plan.tier for plan in plans} == {"universal", "targeted", "targeted_plus", "specialist"}
+    assert plans.count() == 8
+    assert PlanCycle.objects.filter(reviewed_on__isnull=False, from_referral=None).exists()
+    assert SupportPlanVersion.objects.filter(number=2).exists()
+    assert SupportPlan.objects.get(child=world.child_a).seeded_from == concern_with_cycles
+    call_command("demo_support_plans")  # idempotent
+    assert SupportPlan.objects.count() == 8
