@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.conf import settings as django_settings
 from django.db.models import QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from earlyyears import uploads
 from earlyyears.forms import GovukBoundField, GovukDateField, GovukForm, QuickSelect
@@ -81,6 +83,13 @@ _EMPTY_FIELDS_MAX = 2000
 
 
 class WizardBoundField(GovukBoundField):
+    @property
+    def widget_type(self) -> str:
+        # The radios built in Python are radios to the GOV.UK field template (a fieldset).
+        if isinstance(self.field.widget, WizardRadios):
+            return "radioselect"
+        return super().widget_type
+
     def as_field_group(self):
         form = self.form
         field = self.field
@@ -108,11 +117,57 @@ class WizardBoundField(GovukBoundField):
         return html
 
 
+_RADIO = (
+    '\n  <div class="govuk-radios__item">\n'
+    '    <input class="govuk-radios__input" type="radio" name="{}" value="{}" id="{}"{}{}>\n'
+    '    <label class="govuk-label govuk-radios__label" for="{}">{}</label>\n'
+    "  </div>\n"
+)
+
+
+class WizardRadios(forms.RadioSelect):
+    """GOV.UK radios (`govuk/widgets/radios.html`, the same HTML) built in Python. Django
+    renders a template for every option; the child step lists every child at the setting and
+    is rendered afresh on each request, answered steps too, so that was most of their time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        required = " required" if widget["required"] else ""
+        items = [
+            format_html(
+                _RADIO,
+                option["name"],
+                "%s" % (option["value"],),  # noqa: UP031 - as the template's stringformat:'s'
+                option["attrs"].get("id", ""),
+                " checked" if option["selected"] else "",
+                required,
+                option["attrs"].get("id", ""),
+                option["label"],
+            )
+            for _group, options, _index in widget["optgroups"]
+            for option in options
+        ]
+        return mark_safe(  # noqa: S308 - every part is escaped by format_html above
+            '<div class="govuk-radios govuk-radios--small" data-module="govuk-radios">\n'
+            + "".join(items)
+            + "\n</div>"
+        )
+
+
 class WizardStepForm(GovukForm):
-    """A step of the concern wizard: rendered empty from `_EMPTY_FIELDS` where it can be."""
+    """A step of the concern wizard: rendered empty from `_EMPTY_FIELDS` where it can be, its
+    radios built in Python (`WizardRadios`)."""
 
     bound_field_class = WizardBoundField
     per_request_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            old = field.widget
+            if type(old) is forms.RadioSelect:  # not its subclass CheckboxSelectMultiple
+                field.widget = WizardRadios(attrs=old.attrs, choices=old.choices)
+                field.widget.is_required = old.is_required
 
 
 class ChildStepForm(WizardStepForm):

@@ -302,6 +302,8 @@ def _walk(
             lambda location=location: session.get(base + location, timeout=60),
         )
         timings[step].append(post_time + get_time)
+        timings[f"  {step} POST"].append(post_time)
+        timings[f"  {step} GET"].append(get_time)
         timings["any step"].append(post_time + get_time)
         assert response.status_code == 200 and "There is a problem" not in response.text, (
             step,
