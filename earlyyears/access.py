@@ -9,14 +9,90 @@ to another setting, a family that leaves a caseload changes what is seen on the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import SEND_TEAM_ROLES, Child, FamilyContact, OutboxMessage, Role, Setting, User
+from .models import (
+    SEND_TEAM_ROLES,
+    Child,
+    FamilyAccessBlock,
+    FamilyContact,
+    FamilyLink,
+    OutboxMessage,
+    Role,
+    Setting,
+    User,
+)
 from .roles import DIRECT_CHILD_ROLES
 
-AnyUser = User | AnonymousUser
+FAMILY_ROLE = "family"
+
+
+@dataclass(frozen=True)
+class FamilyIdentity:
+    """A signed-in family member (issue 21): not a User, and never `request.user`.
+
+    It carries only the member's id. `family_children_for` reads the member's links from the
+    database when called, so a link ended, a contact flagged or a child blocked takes effect on
+    the next call. `is_authenticated` and `is_active` are False and the role is no staff role,
+    so every staff access function (`children_for` included) gives a family nothing;
+    tests/pathway/families/test_access.py calls each public one with a family identity."""
+
+    member_id: int
+    role: str = FAMILY_ROLE
+    is_authenticated: bool = False
+    is_active: bool = False
+    is_staff: bool = False
+    is_superuser: bool = False
+    pk: None = None
+
+
+AnyUser = User | AnonymousUser | FamilyIdentity
+
+
+def is_family(user: object) -> bool:
+    return isinstance(user, FamilyIdentity)
+
+
+def open_family_links(member_id: int | None = None) -> QuerySet[FamilyLink]:
+    """Links that still let a family member see a child: not ended; the contact it was made
+    from still confirmed, with parental responsibility and no do-not-contact or court order;
+    the child not blocked by the SEND team and not merged into another record."""
+    links = FamilyLink.objects.filter(
+        ended_at__isnull=True,
+        contact__child_id=F("child_id"),
+        contact__confirmation=FamilyContact.Confirmation.CONFIRMED,
+        contact__has_parental_responsibility=True,
+        contact__do_not_contact=False,
+        contact__court_order=False,
+    ).exclude(child__record_status=Child.RecordStatus.MERGED)
+    links = links.exclude(
+        Exists(
+            FamilyAccessBlock.objects.filter(child_id=OuterRef("child_id"), lifted_at__isnull=True)
+        )
+    )
+    if member_id is not None:
+        links = links.filter(member_id=member_id)
+    return links
+
+
+def family_children_for(family: FamilyIdentity) -> QuerySet[Child]:
+    """Exactly the children a family member's open links name; nothing for anyone else.
+
+    Kept apart from `children_for` on purpose: staff access functions build on `children_for`
+    (observations, Team Around the Child, support plans, funds), and a family reaching it
+    would reach every one of them."""
+    if not is_family(family):
+        return Child.objects.none()
+    return Child.objects.filter(pk__in=open_family_links(family.member_id).values("child_id"))
+
+
+def family_may_see(child: Child) -> bool:
+    """Whether the SEND team has not blocked family access to this child."""
+    return not FamilyAccessBlock.objects.filter(child=child, lifted_at__isnull=True).exists()
 
 
 def settings_for(user: AnyUser) -> QuerySet[Setting]:
@@ -31,7 +107,9 @@ def settings_for(user: AnyUser) -> QuerySet[Setting]:
 
 
 def children_for(user: AnyUser) -> QuerySet[Child]:
-    """Children the user may see: their setting's, their caseload's, or all for the SEND team."""
+    """Children the user may see: their setting's, their caseload's, or all for the SEND team.
+    A family gets none here (`is_authenticated` is False): their children come only from
+    `family_children_for`, so no staff function built on this one can reach a family."""
     if not user.is_authenticated or not user.is_active:
         return Child.objects.none()
     if user.role in SEND_TEAM_ROLES:
@@ -58,6 +136,10 @@ def child_for(user: AnyUser, child_id: int) -> Child:
 
 
 def family_contacts_for(user: AnyUser, child: Child) -> QuerySet[FamilyContact]:
+    """The child's family contacts, for staff who may see the child. A family member sees no
+    contact record (another parent's number or address is not theirs to see)."""
+    if is_family(user):
+        return FamilyContact.objects.none()
     return FamilyContact.objects.filter(child__in=children_for(user).filter(pk=child.pk))
 
 
@@ -71,4 +153,4 @@ def messages_for(user: AnyUser) -> QuerySet[OutboxMessage]:
 
 def can_see_child_records(user: AnyUser) -> bool:
     """Whether the role works with individual children at all (for navigation, not for access)."""
-    return user.is_authenticated and user.role in DIRECT_CHILD_ROLES
+    return bool(user.is_authenticated) and user.role in DIRECT_CHILD_ROLES

@@ -374,6 +374,87 @@ class FamilyContact(models.Model):
         )
 
 
+class FamilyMember(models.Model):
+    """A person with parental responsibility who follows their children's referrals (issue 21).
+
+    Not a User: a family signs in with a link and a code sent to a confirmed mobile, never with a
+    password, and never reaches a staff page. What they may see is decided by their links, read
+    again on every request (`earlyyears.access.children_for`)."""
+
+    name = models.CharField(max_length=200)
+    mobile_phone = models.CharField(
+        max_length=20, validators=[validate_uk_mobile], help_text="The confirmed mobile codes go to"
+    )
+    email = models.EmailField(blank=True)
+    preferred_language = models.CharField(
+        max_length=5, choices=FamilyContact.Language.choices, default=FamilyContact.Language.ENGLISH
+    )
+    fewer_texts = models.BooleanField(
+        "Only text me about decisions", default=False, help_text="Chosen by the family"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FamilyLink(models.Model):
+    """A family member may follow one child: made only from a confirmed contact with parental
+    responsibility and no do-not-contact or court order flag, by the member of staff named here.
+    Never inferred from a matching phone number or name. Ends rather than being deleted."""
+
+    member = models.ForeignKey(FamilyMember, on_delete=models.CASCADE, related_name="links")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="family_links")
+    contact = models.ForeignKey(
+        FamilyContact, on_delete=models.CASCADE, related_name="family_links"
+    )
+    confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_reason = models.CharField(max_length=200, blank=True)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["confirmed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "child"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_family_link_per_child",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} follows {self.child}"
+
+
+class FamilyAccessBlock(models.Model):
+    """The SEND team stopped every family member seeing this child (safeguarding). Lifted
+    rather than deleted, so the record of who blocked and why stays."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="family_blocks")
+    reason = models.TextField()
+    blocked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    blocked_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-blocked_at"]
+
+    def __str__(self) -> str:
+        return f"Family access blocked for {self.child}"
+
+
 class ContactDetail(models.Model):
     """One mobile number, email address or postal address for a family contact, with where it
     came from and whether it was checked. A submission never overwrites a detail: a different
