@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from earlyyears.access import child_for
+from earlyyears.messaging.services import render as render_message
 from earlyyears.models import Child, FamilyContact, OutboxMessage, Role, User, display_name
 from pathway.models import (
     AdviceRequest,
@@ -427,6 +428,20 @@ def _tac(child: Child) -> list[dict[str, Any]]:
     ]
 
 
+def _words(message: OutboxMessage) -> str:
+    """The words sent. Messages sent before the words were kept are shown as their template
+    reads now, and say so, rather than as the template's code."""
+    if message.body:
+        return message.body
+    try:
+        text, _ = render_message(message.template, message.language, message.context or {})
+    except ValueError:
+        return "A message whose words were not kept"
+    if message.sent_at is None:
+        return f"{text} (not sent yet)"
+    return f"{text} (the words as the message reads now: the words sent were not kept)"
+
+
 def _messages(child: Child) -> list[dict[str, Any]]:
     """Messages about the child. A message to the family shows where it went; one to a member
     of staff says only that (their phone and email are not the child's data)."""
@@ -443,7 +458,7 @@ def _messages(child: Child) -> list[dict[str, Any]]:
             {
                 "created": m.created_at,
                 "channel": m.get_channel_display(),
-                "message": m.body or m.template,  # the words sent; older rows kept only the code
+                "message": _words(m),
                 "to": recipient,
                 "status": m.get_status_display(),
                 "sent": m.sent_at,

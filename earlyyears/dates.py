@@ -70,3 +70,18 @@ def age_words(months: int) -> str:
     if not rest:
         return plural(years, "year")
     return f"{plural(years, 'year')}, {plural(rest, 'month')}"
+
+
+# The school year in England starts on 1 September: a child starts Reception in the September
+# after their fourth birthday, so children born from 1 September to 31 August start together.
+SCHOOL_YEAR_STARTS = (9, 1)
+
+
+def reception_intake_year(date_of_birth: datetime.date) -> int:
+    """The calendar year in which a child's age group starts Reception (in September)."""
+    return date_of_birth.year + (5 if (date_of_birth.month, date_of_birth.day) >= (9, 1) else 4)
+
+
+def born_in_intake(intake_year: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last dates of birth of the age group that starts Reception that year."""
+    return datetime.date(intake_year - 5, 9, 1), datetime.date(intake_year - 4, 8, 31)

@@ -10,6 +10,15 @@ from earlyyears.templatetags.govuk_style import govuk_date, govuk_datetime
 register = template.Library()
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Kept in the JSON download for completeness, in the codes the service stores them in; the page
+# for people shows the same answers in words ("answers") instead.
+MACHINE_ONLY = frozenset({"answers_as_recorded"})
+
+
+@register.filter
+def for_people(value: dict) -> list:
+    """A record's parts as a person reads them: without the parts kept only for machines."""
+    return [(key, item) for key, item in value.items() if key not in MACHINE_ONLY]
 
 
 @register.filter

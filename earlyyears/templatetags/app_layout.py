@@ -40,3 +40,21 @@ def table_pane(parser: template.base.Parser, token: template.base.Token) -> Tabl
     nodelist = parser.parse(("end_table_pane",))
     parser.delete_first_token()
     return TablePaneNode(nodelist, parser.compile_filter(bits[1]))
+
+
+@register.simple_tag(takes_context=True)
+def page_links(context: template.Context, page) -> dict[str, str]:
+    """The previous and next links of a Django page of results, keeping the other filters in
+    the address, for `govuk/pagination.html`."""
+    query = context["request"].GET
+
+    def to(number: int) -> str:
+        params = query.copy()
+        params["page"] = str(number)
+        return f"?{params.urlencode()}"
+
+    return {
+        "previous": to(page.previous_page_number()) if page.has_previous() else "",
+        "next": to(page.next_page_number()) if page.has_next() else "",
+        "position": f"Page {page.number} of {page.paginator.num_pages}",
+    }

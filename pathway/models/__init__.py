@@ -984,3 +984,4 @@ from .ehc import *  # noqa: E402, F403
 from .families import *  # noqa: E402, F403
 from .funds import *  # noqa: E402, F403
 from .plans import *  # noqa: E402, F403
+from .school import *  # noqa: E402, F403

@@ -96,3 +96,35 @@ class PlanningForm(GovukForm):
             measure=data.get("measure", "count"),
             level=data.get("level", "ward"),
         )
+
+
+class SchoolEntryForm(GovukForm):
+    """Which intake and which areas; anything else falls back to the next intake by district."""
+
+    INTAKES_AHEAD = 3
+
+    year = forms.TypedChoiceField(
+        label="Starting school in",
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": "Select a September from the list"},
+    )
+    level = forms.ChoiceField(
+        label="Areas",
+        required=False,
+        choices=list(LEVELS.items()),
+        error_messages={"invalid_choice": "Select wards, localities or districts"},
+    )
+
+    def __init__(self, *args: Any, today, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        first = today.year + 1 if today.month >= 9 else today.year
+        self.years = [first + n for n in range(self.INTAKES_AHEAD)]
+        self.fields["year"].choices = [(year, f"September {year}") for year in self.years]
+
+    def choice(self) -> tuple[int, str]:
+        year, level = self.years[0], "district"
+        if self.is_bound and self.is_valid():
+            year = self.cleaned_data["year"] or year
+            level = self.cleaned_data["level"] or level
+        return year, level

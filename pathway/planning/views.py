@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
 
 from earlyyears.exports import download
 from earlyyears.models import User
@@ -15,7 +16,7 @@ from earlyyears.roles import PLANNING_ROLES
 from pathway.planning.aggregates import figures_and_areas_version, figures_version
 from pathway.planning.disclosure import suppression_explanation, threshold
 from pathway.planning.figures import FIGURES, age_label, need_label
-from pathway.planning.forms import PlanningForm
+from pathway.planning.forms import PlanningForm, SchoolEntryForm
 from pathway.planning.report import (
     LEVELS,
     PlanningQuery,
@@ -25,6 +26,7 @@ from pathway.planning.report import (
     geojson_body,
     planning_view,
 )
+from pathway.planning.school_entry import school_entry_forecast
 
 
 def _planners_only(user: User) -> None:
@@ -93,3 +95,22 @@ def _query_string(query: PlanningQuery) -> str:
         }
     )
     return params.urlencode()
+
+
+@login_required
+def school_entry(request: HttpRequest) -> HttpResponse:
+    """Children known to the pathway who start school in each coming intake, by area."""
+    _planners_only(request.user)
+    form = SchoolEntryForm(request.GET or None, today=timezone.localdate())
+    year, level = form.choice()
+    return render(
+        request,
+        "pathway/planning/school_entry.html",
+        {
+            "page_title": "Starting school",
+            "form": form,
+            "forecast": school_entry_forecast(year, level),
+            "level_label": LEVELS[level].lower(),
+            "explanation": suppression_explanation(),
+        },
+    )

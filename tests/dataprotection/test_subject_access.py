@@ -146,11 +146,12 @@ def test_the_send_manager_sees_everything_about_the_child(client, records):
         "My smile",
         "Try a visual timetable",
         "Uses single words",
-        "advice_requested_staff",
+        "(not sent yet)",  # a message waiting to go, in words, not its code
         "A member of staff (Health or care professional)",
         f"/children/{records.child_a.pk}/",  # the audit trail about them
     ):
         assert expected in body, expected
+    assert "advice_requested_staff" not in body
     assert "BARTEK-ITEM" not in body  # another child's panel item
     assert "Bartek" not in body
     assert "+447700900999" not in body  # a member of staff's phone
