@@ -316,3 +316,32 @@ def test_the_page_reads_a_constant_number_of_queries(
         _record(world, child)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+# Demo data -----------------------------------------------------------------------------------
+
+
+def test_the_demo_has_moves_at_every_stage(world, make_referral):
+    from django.core.management import call_command
+
+    from tests.factories import ChildFactory, UserFactory
+
+    UserFactory(role="send_officer", username="send.officer")
+    first, _ = born_in_intake(NEXT_INTAKE)
+    for n in range(5):
+        make_referral(
+            ChildFactory(
+                setting=world.setting_a, date_of_birth=first + datetime.timedelta(days=30 * n)
+            )
+        )
+    summer = ChildFactory(
+        setting=world.setting_a, date_of_birth=datetime.date(NEXT_INTAKE - 5, 7, 1)
+    )
+    make_referral(summer)
+    call_command("demo_school_moves")
+    assert SchoolMove.objects.count() == 5  # four at a stage, and the delayed start
+    assert selectors.intake_year(summer, SchoolMove.objects.get(child=summer)) == NEXT_INTAKE
+    assert HandoverRecord.objects.count() == 2
+    assert HandoverRecord.objects.filter(sent_at__isnull=False).count() == 1
+    call_command("demo_school_moves")  # idempotent
+    assert SchoolMove.objects.count() == 5
