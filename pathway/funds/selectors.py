@@ -191,3 +191,47 @@ def payment_file_rows(user: AnyUser) -> list[list[Any]]:
 
 def current_year(today: datetime.date) -> int:
     return rules.financial_year_of(today)
+
+
+def funds_subject_access(child: Any) -> list[dict[str, Any]]:
+    """Every funding application about the child, with its evidence and payments, for the
+    subject access record (three queries)."""
+    applications = (
+        FundApplication.objects.filter(child=child)
+        .select_related("fund_type", "setting", "band", "window")
+        .prefetch_related("evidence", "payments")
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        {
+            "reference": a.reference,
+            "fund": a.fund_type.name,
+            "setting": a.setting.name,
+            "sent": a.submitted_at,
+            "band": a.band.name if a.band else "",
+            "application_window": a.window.name if a.window else "",
+            "amount_applied_for": rules.money(a.amount_requested),
+            "what_the_money_will_pay_for": a.what_for,
+            "gets_disability_living_allowance": a.gets_disability_living_allowance,
+            "setting_chosen_by_the_family": a.family_nominated_setting,
+            "status": a.get_status_display(),
+            "amount_awarded": rules.money(a.amount_awarded),
+            "reasons_for_the_decision": a.decision_reason,
+            "decided": a.decided_at,
+            "review_date": a.review_on,
+            "evidence": [
+                {"description": e.description, "file_name": e.name, "sent": e.uploaded_at}
+                for e in a.evidence.all()
+            ],
+            "payments": [
+                {
+                    "amount": rules.money(p.amount),
+                    "due": p.due_on,
+                    "status": p.get_status_display(),
+                    "paid_on": p.paid_on,
+                }
+                for p in a.payments.all()
+            ],
+        }
+        for a in applications
+    ]

@@ -14,7 +14,7 @@ urlpatterns = [
     path("funding/applications/<int:application_id>/decide/", views.decide, name="funds-decide"),
     path("funding/evidence/<int:evidence_id>/", views.evidence_file, name="funds-evidence"),
     path("funding/payments/", views.payments, name="funds-payments"),
-    path("funding/payments/file/", views.payment_file, name="funds-payment-file"),
+    path("funding/payments/payment-file.csv", views.payment_file, name="funds-payment-file"),
     path(
         "funding/payments/<int:payment_id>/approve/",
         views.approve_payment,

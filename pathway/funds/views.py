@@ -30,6 +30,13 @@ from . import rules, selectors, services
 from .forms import ApplicationForm, DecisionForm, PaidForm
 
 
+def _posted(request: HttpRequest, files: bool = False) -> tuple:
+    """A form's data: bound on every POST, even an empty one (which must show its errors)."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 def _add_error(form, error: services.FundError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
@@ -61,7 +68,7 @@ def apply(request: HttpRequest, child_id: int, fund_id: int) -> HttpResponse:
     if not can_apply_for_funding(request.user, child):
         raise PermissionDenied
     fund = get_object_or_404(FundType.objects.filter(active=True), pk=fund_id)
-    form = ApplicationForm(request.POST or None, request.FILES or None, fund=fund)
+    form = ApplicationForm(*_posted(request, files=True), fund=fund)
     if request.method == "POST" and form.is_valid():
         try:
             application = services.apply(
@@ -147,7 +154,7 @@ def decide(request: HttpRequest, application_id: int) -> HttpResponse:
     if application.status not in FundApplication.OPEN:
         messages.info(request, "This application has already been decided.")
         return redirect("funds-application", application_id=application.pk)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -219,7 +226,7 @@ def record_paid(request: HttpRequest, payment_id: int) -> HttpResponse:
     payment = get_object_or_404(
         fund_payments_for(request.user).select_related("application__setting"), pk=payment_id
     )
-    form = PaidForm(request.POST or None)
+    form = PaidForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_paid(payment, by=request.user, paid_on=form.cleaned_data["paid_on"])
