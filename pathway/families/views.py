@@ -226,10 +226,9 @@ def enter_code(request: HttpRequest, family: FamilyIdentity | None) -> HttpRespo
 
 
 @family_page
+@require_POST
 def resend_code(request: HttpRequest, family: FamilyIdentity | None) -> HttpResponse:
     """Send another code for the link being signed in with (the rate limit still applies)."""
-    if request.method != "POST":
-        return redirect("family-code")
     link_id = request.session.get(FAMILY_PENDING_LINK_KEY)
     link = FamilySignInLink.objects.filter(pk=link_id).first() if link_id else None
     if link is None:
@@ -289,7 +288,7 @@ def home(request: HttpRequest, family: FamilyIdentity | None) -> HttpResponse:
 @family_page
 def child(request: HttpRequest, family: FamilyIdentity | None, child_id: int) -> HttpResponse:
     if family is None:
-        return _signed_out(request, status=403)
+        return _signed_out(request, status=404)
     status = selectors.child_status(family, child_id)
     services.record_view(family.member_id, status.child)
     several = family_children_for(family).count() > 1
@@ -307,7 +306,7 @@ def child(request: HttpRequest, family: FamilyIdentity | None, child_id: int) ->
 @family_page
 def preferences(request: HttpRequest, family: FamilyIdentity | None) -> HttpResponse:
     if family is None:
-        return _signed_out(request, status=403)
+        return _signed_out(request, status=404)
     member = selectors.member_for(family)
     form = PreferencesForm.for_member(request.POST or None, member)
     if request.method == "POST" and form.is_valid():

@@ -170,19 +170,19 @@ def test_idle_for_30_minutes_ends_the_session(signed_in, world):
     session[FAMILY_ACTIVITY_KEY] = int(time.time()) - 30 * 60
     session.save()
     response = signed_in.get(url)
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert "did nothing for 30 minutes" in response.content.decode()
     assert "Amara" not in response.content.decode()
-    assert signed_in.get(url).status_code == 403
+    assert signed_in.get(url).status_code == 404
 
 
 def test_access_ended_mid_session_takes_effect_on_the_next_request(signed_in, world, family_a):
     url = reverse("family-child", kwargs={"child_id": world.child_a.pk})
     assert signed_in.get(url).status_code == 200
     services.block_family_access(world.child_a, by=world.send_officer, reason="Safeguarding")
-    assert signed_in.get(url).status_code == 403
+    assert signed_in.get(url).status_code == 404
     services.lift_block(world.child_a, by=world.send_officer)
-    assert signed_in.get(url).status_code == 403  # signed out: a new sign-in is needed
+    assert signed_in.get(url).status_code == 404  # signed out: a new sign-in is needed
 
 
 def test_sign_out(signed_in, world):
@@ -190,5 +190,5 @@ def test_sign_out(signed_in, world):
     assert "You have signed out" in response.content.decode()
     assert (
         signed_in.get(reverse("family-child", kwargs={"child_id": world.child_a.pk})).status_code
-        == 403
+        == 404
     )
