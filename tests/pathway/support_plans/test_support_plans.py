@@ -630,3 +630,34 @@ def test_the_demo_has_plans_at_every_tier(world, concern_with_cycles):
     assert SupportPlan.objects.get(child=world.child_a).seeded_from == concern_with_cycles
     call_command("demo_support_plans")  # idempotent
     assert SupportPlan.objects.count() == 8
+
+
+def test_the_child_page_reads_the_same_queries_however_long_the_plan(client, world):
+    plan = start_plan(world)
+    client.force_login(world.practitioner_a)
+    url = reverse("child-detail", args=[world.child_a.pk])
+    client.get(url)  # warm
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    for number in range(3):
+        live = plan.outcomes.filter(ended_at__isnull=True)
+        services.record_review(
+            world.practitioner_a,
+            plan,
+            services.Review(
+                TODAY,
+                "some_progress",
+                {o.pk: ("some_progress", "") for o in live},
+                family_views="Fine",
+            ),
+        )
+        services.start_next_cycle(
+            world.practitioner_a, plan, services.CycleStart(TODAY, EIGHT_WEEKS, f"Step {number}")
+        )
+    assert count() == before
+    assert "review due" in client.get(url).content.decode()
