@@ -9,7 +9,6 @@ payments are the real ones. Idempotent: skipped when any application has evidenc
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -85,14 +84,16 @@ class Command(BaseCommand):
                         services.record_paid(payment, by=officer, paid_on=today)
             inclusion = funds[FundType.Kind.INCLUSION]
             windows = list(inclusion.windows.all())
-            window = rules.open_window(windows, today)
-            # Outside a window, the applications are dated on the last window's first day.
-            on = today if window else max((w.opens_on for w in windows), default=today)
-            on = min(on, today) if window else on
+            # Outside a window, the applications are dated on the last day of the latest
+            # window that has closed (as if sent then); with none, they are not made.
+            past = [w.closes_on for w in windows if w.closes_on < today]
+            on = today if rules.open_window(windows, today) else max(past, default=None)
             for child, band, to_panel in (
                 (children[3], "Band 2", False),
                 (children[4], "Band 3", True),
             ):
+                if on is None:
+                    break
                 try:
                     application = services.apply(
                         practitioner,
@@ -101,7 +102,7 @@ class Command(BaseCommand):
                         what_for="An extra adult at group times and transitions",
                         evidence=_evidence("support-plan.pdf", "Support plan and review"),
                         band=inclusion.bands.get(name=band),
-                        today=on if on <= today + datetime.timedelta(days=366) else today,
+                        today=on,
                     )
                 except FundError as error:
                     self.stdout.write(f"Inclusion fund application not made: {error.message}")
