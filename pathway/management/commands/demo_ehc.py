@@ -24,6 +24,7 @@ SHAPES = [
     ("assessing_exception", 110),
     ("draft_issued", 125),
     ("not_assessing", 50),
+    ("no_plan", 150),
     ("plan", 200),
     ("plan_review_meeting", 330),
     ("plan_reviewed", 420),
@@ -114,6 +115,23 @@ class Command(BaseCommand):
                 **by,
             )
         if shape in ("assessing", "assessing_exception"):
+            return
+        if shape == "no_plan":
+            decided = received + datetime.timedelta(days=100)
+            services.decide_plan(
+                ehc,
+                issue=False,
+                decided_on=decided,
+                reason="The assessment found needs can be met with SEN support at the setting",
+                **by,
+            )
+            services.add_dispute(
+                ehc,
+                kind="tribunal",
+                about="assessment",
+                started_on=decided + datetime.timedelta(days=30),
+                **by,
+            )
             return
         services.issue_draft(ehc, issued_on=received + datetime.timedelta(days=110), **by)
         if shape == "draft_issued":
