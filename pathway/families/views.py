@@ -204,10 +204,7 @@ def enter_code(request: HttpRequest, family: FamilyIdentity | None) -> HttpRespo
         if result.problem == "wrong":
             form.add_error(
                 "code",
-                _(
-                    "That code is not right. Check the text and try again. You can try "
-                    "%(count)s more times."
-                )
+                _("That code is not right. Check the text and try again. Tries left: %(count)s.")
                 % {"count": result.tries_left},
             )
         else:

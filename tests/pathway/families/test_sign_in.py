@@ -79,7 +79,7 @@ def test_a_wrong_code_five_times_locks_the_link(client, world, family_a):
     for tries_left in (4, 3, 2, 1):
         response = client.post(reverse("family-code"), {"code": wrong})
         assert response.status_code == 400
-        assert f"try {tries_left} more times" in response.content.decode()
+        assert f"Tries left: {tries_left}." in response.content.decode()
     response = client.post(reverse("family-code"), {"code": wrong})
     assert response.status_code == 410
     page = response.content.decode()
