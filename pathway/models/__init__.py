@@ -985,3 +985,4 @@ from .families import *  # noqa: E402, F403
 from .funds import *  # noqa: E402, F403
 from .plans import *  # noqa: E402, F403
 from .school import *  # noqa: E402, F403
+from .sen2 import *  # noqa: E402, F403
