@@ -56,3 +56,37 @@ def test_the_child_steps_radios_are_built_in_python(world):
     html = str(form["child"])
     assert f'value="{world.child_a.pk}" id="id_child-child_0" checked required>' in html
     assert 'value="new" id="id_child-child_1" required>' in html
+
+
+# The summary loop check.html had, before `summary_html` built it in Python.
+SUMMARY_LOOP = """{% for section in summary %}
+<h2 class="govuk-heading-m">{{ section.title }}</h2>
+<dl class="govuk-summary-list govuk-!-margin-bottom-9">
+  {% for label, value in section.rows %}
+  <div class="govuk-summary-list__row">
+    <dt class="govuk-summary-list__key">{{ label }}</dt>
+    <dd class="govuk-summary-list__value">{{ value|linebreaksbr }}</dd>
+    <dd class="govuk-summary-list__actions"><a class="govuk-link" href="{{ section.url }}">Change<span class="govuk-visually-hidden"> {{ label|lower }}</span></a></dd>
+  </div>
+  {% endfor %}
+</dl>
+{% endfor %}"""  # noqa: E501
+
+
+def test_check_your_answers_built_in_python_is_the_templates_html():
+    from django.template import engines
+
+    from pathway.wizard import summary_html
+
+    sections = [
+        {
+            "title": "About the child",
+            "url": "/concerns/x/child/?change=1&a=<b>",
+            "rows": [("Which child?", "Amara <Okafor> & co"), ("Date of birth", "3 May 2024")],
+        },
+        {"title": "Support & so far", "url": "/s/", "rows": [("Notes", "one\ntwo\r\nthree")]},
+        {"title": "Empty", "url": "/e/", "rows": []},
+    ]
+    expected = engines["django"].from_string(SUMMARY_LOOP).render({"summary": sections})
+    assert summary_html(sections) == expected
+    assert summary_html([]) == ""
