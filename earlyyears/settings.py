@@ -378,6 +378,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pathway.tasks.purge_expired_concern_drafts",
         "schedule": 60 * 60,
     },
+    # Other publishers' Open Referral UK feeds (cms.feeds), nightly.
+    "local-offer-feeds": {"task": "cms.tasks.pull_feeds", "schedule": crontab(hour=3, minute=15)},
 }
 # Must exceed the longest countdown/ETA we schedule, or Redis redelivers tasks twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60, "socket_connect_timeout": 3}
@@ -411,6 +413,8 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("OUTBOX_CLAIM_TIMEOUT_SECONDS"
 
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Early years SEND pathway")
 AUTHORITY_NAME = os.environ.get("AUTHORITY_NAME", "Westmoor County Council")
+# The council's 3-digit DfE local authority number, for the SEN2 return (docs/sen2.md).
+LA_NUMBER = os.environ.get("LA_NUMBER", "")
 
 WAGTAIL_SITE_NAME = SERVICE_NAME
 # Links in Wagtail's emails: the service's own origin (make run sets SERVICE_BASE_URL from HOST
