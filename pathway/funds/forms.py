@@ -68,7 +68,7 @@ class ApplicationForm(GovukForm):
         error_messages={"required": "Confirm that the family has chosen your setting"},
     )
     evidence = forms.FileField(
-        label="Evidence",
+        label="Evidence file",
         help_text="A PDF, JPG or PNG, smaller than 10 MB",
         error_messages={"required": "Select the evidence file"},
     )

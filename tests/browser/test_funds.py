@@ -51,12 +51,12 @@ def test_a_daf_application_from_evidence_to_payment(page, live_server, sign_in, 
     page.get_by_label("What the money will pay for").fill("Ear defenders and a quiet den")
     page.get_by_label("The child gets Disability Living Allowance").check()
     page.get_by_label("The family has chosen our setting to receive it this year").check()
-    page.get_by_label("Evidence").set_input_files(
+    page.get_by_label("Evidence file").set_input_files(
         {"name": "dla-letter.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
     page.get_by_label("What the evidence is").fill("Disability Living Allowance letter")
     page.get_by_role("button", name="Send application").click()
-    expect(page.locator(".govuk-tag")).to_have_text("Waiting for a decision")
+    expect(page.locator("main .govuk-summary-list .govuk-tag")).to_have_text("Waiting for a decision")
     expect(page.get_by_role("link", name="Disability Living Allowance letter")).to_be_visible()
     application_url = page.url
     assert_accessible(page)
@@ -71,7 +71,7 @@ def test_a_daf_application_from_evidence_to_payment(page, live_server, sign_in, 
     page.get_by_label("Approve").check()
     page.get_by_label("Reasons for the decision").fill("The letter shows the child gets DLA")
     page.get_by_role("button", name="Record decision").click()
-    expect(page.locator(".govuk-tag")).to_have_text("Approved")
+    expect(page.locator("main .govuk-summary-list .govuk-tag")).to_have_text("Approved")
     expect(page.get_by_role("cell", name="£938.00")).to_be_visible()
 
     # The payment: approved, in the payment file, then recorded as paid.
