@@ -165,11 +165,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     report = os.environ.get("BENCH_REPORT")
     if report and not TINY:
         today = datetime.date.today()
-        Path(report).write_text(
+        # Sections written by hand below the table (from the first "## " heading) are kept.
+        path = Path(report)
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        kept = old[old.index("\n## ") :] if "\n## " in old else ""
+        path.write_text(
             "# Performance\n\n"
             f"Measured by `make bench` on {today:%-d %B %Y} ({_machine()}). The machine is "
             "shared and noisy: only the ratios within one run count. Each ceiling is measured "
-            "in the same run as the figure beside it.\n\n" + _data_note() + TABLE.markdown() + "\n",
+            "in the same run as the figure beside it.\n\n"
+            + _data_note()
+            + TABLE.markdown()
+            + "\n"
+            + kept,
             encoding="utf-8",
         )
         terminalreporter.write_line(f"Written to {report}")
