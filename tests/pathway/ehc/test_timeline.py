@@ -290,3 +290,44 @@ def test_list_queries_are_constant(client, world, referral_on):
         page = client.get(url)
     assert page.content.decode().count("ehc/") >= 7
     assert len(many) == len(few)
+
+
+def test_advice_asked_since_the_request_shows_per_discipline(client, world, case):
+    from pathway.models import AdviceRequest, AdviceTemplate
+
+    template = AdviceTemplate.objects.get(discipline="slt")
+    AdviceRequest.objects.create(
+        referral=case.referral,
+        template=template,
+        discipline="slt",
+        questions=template.questions,
+        professional=world.professional,
+        requested_by=world.send_officer,
+        due_on=D(2027, 1, 20),
+    )
+    client.force_login(world.send_officer)
+    page = client.get(reverse("ehc-child", args=[world.child_a.pk])).content.decode()
+    assert "Speech and language therapy: due 20 January 2027" in page
+    client.force_login(world.practitioner_a)
+    page = client.get(reverse("ehc-child", args=[world.child_a.pk])).content.decode()
+    assert "Speech and language therapy" not in page
+
+
+def test_a_child_who_moves_leaves_the_old_settings_view(client, world, case):
+    url = reverse("ehc-child", args=[world.child_a.pk])
+    client.force_login(world.practitioner_a)
+    assert client.get(url).status_code == 200
+    world.child_a.setting = world.setting_b
+    world.child_a.save(update_fields=["setting"])
+    assert client.get(url).status_code == 404
+    client.force_login(world.practitioner_b)
+    assert client.get(url).status_code == 200
+
+
+def test_unknown_step_and_other_roles(client, world, case):
+    client.force_login(world.send_officer)
+    assert client.get(reverse("ehc-step", args=[case.pk, "nonsense"])).status_code == 404
+    client.force_login(world.practitioner_a)
+    assert client.get(reverse("ehc-step", args=[case.pk, "decision"])).status_code == 403
+    client.force_login(world.professional)
+    assert client.get(reverse("ehc-child", args=[world.child_a.pk])).status_code == 403
