@@ -29,6 +29,7 @@ add_links(
     Link(605, "My work", "my-work", SEND_TEAM_ROLES, section="referrals"),
     Link(610, "Caseloads", "caseloads", SEND_TEAM_ROLES, section="referrals"),
     Link(620, "Panels", "panel-list", SEND_TEAM_ROLES, section="referrals"),
+    Link(625, "EHC cases", "ehc-cases", SEND_TEAM_ROLES, section="referrals"),
     Link(630, "Funding", "funding", SEND_TEAM_ROLES, section="referrals"),
     Link(
         632, "Funding applications", "funds-applications", CHILD_RECORD_ROLES, section="referrals"
@@ -60,6 +61,7 @@ add_section_paths(
     "/requests/",
     "/register/",
     "/funding/",
+    "/ehc/",
 )
 add_section_paths("children", "/children/", "/portage/", "/tac/", "/actions/", "/advice/")
 add_section_paths("planning", "/planning/")

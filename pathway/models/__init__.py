@@ -354,6 +354,7 @@ class ReferralEvent(models.Model):
         CLOCK = "clock", "Clock"
         PANEL = "panel", "Panel"
         EARLY_HELP = "early_help", "Early help"
+        EHC = "ehc", "EHC needs assessment and plan"
         ADVICE = "advice", "Advice"
         TEAM_AROUND_THE_CHILD = "tac", "Team Around the Child"
         PORTAGE = "portage", "Portage"
