@@ -6,16 +6,18 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from earlyyears.after_response import after_commit_and_response, eager
 from earlyyears.exports import download, render_dataset
 
-from . import oruk, selectors, services
+from . import feeds, oruk, selectors, services, tasks
 from .forms import ImportForm
-from .models import ServiceImport
+from .models import Feed, FeedRun, ServiceImport
 from .resources import ServiceResource
 
 
@@ -91,3 +93,52 @@ def export_services(request, file_format: str):
     )
     response["Content-Disposition"] = f'attachment; filename="local-offer-{stamp}.json"'
     return response
+
+
+@require_GET
+def feed_list(request):
+    """Every feed with its recent pulls, and what waits for an editor's approval."""
+    if not _can_publish(request.user):
+        raise PermissionDenied
+    feed_rows = list(Feed.objects.all())
+    runs = FeedRun.objects.filter(feed__in=feed_rows).order_by("-started_at", "-pk")
+    by_feed: dict[int, list[FeedRun]] = {}
+    for run in runs[:500]:
+        by_feed.setdefault(run.feed_id, [])
+        if len(by_feed[run.feed_id]) < 10:
+            by_feed[run.feed_id].append(run)
+    for feed in feed_rows:
+        feed.recent_runs = by_feed.get(feed.pk, [])
+    return render(request, "cms/admin/feeds.html", {"feeds": feed_rows, "header_title": "Feeds"})
+
+
+@require_http_methods(["POST"])
+def feed_pull(request, feed_id: int):
+    """Pull a feed now: on a worker when there is one, else after this response is sent."""
+    if not _can_publish(request.user):
+        raise PermissionDenied
+    feed = get_object_or_404(Feed, pk=feed_id)
+    if eager():
+        after_commit_and_response(lambda: tasks.pull_feed(feed.pk))
+    else:
+        transaction.on_commit(lambda: tasks.pull_feed.delay(feed.pk))
+    messages.success(request, f"{feed.name} is being pulled. Refresh this page to see the result.")
+    return redirect("cms_feeds")
+
+
+@require_http_methods(["POST"])
+def feed_approve(request, run_id: int):
+    """An editor approves the updates a pull held back: they overwrite the changes made here."""
+    if not _can_publish(request.user):
+        raise PermissionDenied
+    run = get_object_or_404(FeedRun, pk=run_id)
+    report = feeds.approve_held(run, request.user)
+    if report.saved:
+        messages.success(request, f"Applied {len(report.records)} held updates from {run.feed}.")
+    else:
+        messages.error(
+            request,
+            "The held updates could not be applied: "
+            + "; ".join(e for r in report.records for e in r.errors),
+        )
+    return redirect("cms_feeds")

@@ -35,7 +35,9 @@ from .directory import (
     parse_page_number,
 )
 from .fields import ChoiceListField
+from .oruk import service_to_oruk
 from .places import area_family_ids, areas_above, distance_miles, postcode_keys
+from .templatetags.cms_tags import cost_words
 
 PER_PAGE = 20  # services on a page of the directory
 SEARCH_LIMIT = 10_000
@@ -90,7 +92,12 @@ class TaxonomyTerm(index.Indexed, models.Model):
     code = models.CharField("Term code", max_length=100, blank=True)
     term_uri = models.URLField("Term URI", blank=True)
 
-    panels = ["name", "description", "taxonomy", "code", "term_uri", "oruk_id"]
+    vocabulary = models.ForeignKey(
+        "cms.Taxonomy", null=True, blank=True, on_delete=models.SET_NULL, related_name="terms"
+    )
+    parent_oruk_id = models.UUIDField("Parent term id", null=True, blank=True)
+
+    panels = ["name", "description", "taxonomy", "code", "term_uri", "oruk_id", "vocabulary"]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -104,8 +111,29 @@ class TaxonomyTerm(index.Indexed, models.Model):
         ServicePage.objects.filter(taxonomy_terms=self).update_search_vectors()
 
 
+class Taxonomy(models.Model):
+    """A published vocabulary (ORUK `taxonomy`) that taxonomy terms belong to, as another
+    publisher names it; our own two needs vocabularies are fixed and not stored (`cms.oruk`)."""
+
+    oruk_id = models.UUIDField("Open Referral id", default=uuid.uuid4, unique=True)
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    uri = models.URLField("URI", max_length=500, blank=True)
+    version = models.CharField(max_length=100, blank=True)
+
+    panels = ["name", "description", "uri", "version", "oruk_id"]
+
+    class Meta:
+        ordering = ["name", "oruk_id"]
+        verbose_name_plural = "taxonomies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 register_snippet(Organisation)
 register_snippet(TaxonomyTerm)
+register_snippet(Taxonomy)
 
 
 class LocalOfferIndexPage(Page):
@@ -447,6 +475,20 @@ class ServicePage(Page):
     )
     taxonomy_terms = ParentalManyToManyField(TaxonomyTerm, blank=True, related_name="services")
 
+    # The Open Referral UK record as the publisher sent it (validated against service.json
+    # when imported): everything the page does not model (cost options' amounts, funding,
+    # schedules' recurrence details, phones, address types...) is published from here, with
+    # the page's own fields laid over it where an editor changed them (`cms.oruk`). Empty for
+    # services made in Wagtail.
+    oruk_record = models.JSONField(null=True, blank=True, editable=False)
+    # The page's own values as that import set them (`cms.oruk.model_snapshot`): what differs
+    # now is an editor's change, published over the record; what does not, the record gives.
+    oruk_imported = models.JSONField(null=True, blank=True, editable=False)
+    # The feed the record came from (another publisher's); none for our own services.
+    feed = models.ForeignKey(
+        "cms.Feed", null=True, blank=True, on_delete=models.SET_NULL, related_name="services"
+    )
+
     # What Wagtail indexes for the service, as one vector with a GIN index (PostgreSQL), kept
     # up to date on every save (`save`, which publishing and the imports go through); empty
     # and unused on other databases. Not kept in revisions.
@@ -480,7 +522,7 @@ class ServicePage(Page):
     ]
     parent_page_types = ["cms.LocalOfferIndexPage"]
     subpage_types: list[str] = []
-    exclude_fields_in_copy = ["oruk_id", "search_vector"]
+    exclude_fields_in_copy = ["oruk_id", "search_vector", "oruk_record", "oruk_imported", "feed"]
 
     search_fields = [
         *Page.search_fields,
@@ -508,7 +550,14 @@ class ServicePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["page_title"] = self.title
         context["map_data"] = self.map_data()
+        context["cost_lines"] = self.cost_lines()
         return context
+
+    def cost_lines(self) -> list[str]:
+        """What it costs, a line an option, from the published record's cost options (their
+        amounts and currency, as the publisher sent them)."""
+        lines = [cost_words(o) for o in service_to_oruk(self).get("cost_options") or []]
+        return [line for line in lines if line]
 
     def map_data(self) -> dict | None:
         """What the page's map draws: the service's locations over the boundary of the area it
@@ -660,6 +709,68 @@ class PostcodeCentroid(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Feed(models.Model):
+    """Another publisher's Open Referral UK API (a neighbouring council, a health trust's
+    directory), pulled on a schedule into the local offer (`cms.feeds`). The services it
+    brings keep the publisher's ids and belong to the feed."""
+
+    name = models.CharField(max_length=100, unique=True, help_text="Who publishes it")
+    url = models.URLField(
+        "API address",
+        max_length=500,
+        help_text="The address of the publisher's API, ending before /services "
+        "(https only), for example https://directory.example.org/api",
+    )
+    active = models.BooleanField(default=True, help_text="Pulled by the schedule")
+    per_page = models.PositiveSmallIntegerField(default=50)
+    max_pages = models.PositiveIntegerField(default=500, help_text="Stop after this many pages")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = ["name", "url", "active", "per_page", "max_pages"]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+register_snippet(Feed)
+
+
+class FeedRun(models.Model):
+    """One pull of a feed: what it found and did, and the updates it held back because an
+    editor here had changed the service (applied only when an editor approves them)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Failed"
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    pages = models.PositiveIntegerField(default=0)
+    records = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    held = models.PositiveIntegerField("Held for approval", default=0)
+    errors = models.JSONField(default=list, blank=True)
+    # The records of services changed here, as the feed sent them, until approved.
+    held_records = models.JSONField(default=list, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.feed} {self.started_at:%d %B %Y %H:%M}"
 
 
 class ServiceImport(models.Model):

@@ -7,14 +7,18 @@ vocabulary travels as taxonomy terms with fixed ids, so a record we publish come
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
+import math
+import re
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
@@ -85,13 +89,73 @@ def months_to_years(months: int | None) -> float | int | None:
     return int(years) if years == int(years) else years
 
 
+MAX_AGE_YEARS = 150
+
+
 def years_to_months(years: Any) -> int | None:
+    """Years (a number) as whole months; None for no age or one we cannot use (not a finite
+    number from 0 to 150: `hostile_problems` refuses those records first)."""
     if years is None or isinstance(years, bool):
         return None
     try:
-        return max(0, round(float(years) * 12))
-    except (TypeError, ValueError):
+        value = float(years)
+    except (TypeError, ValueError, OverflowError):
         return None
+    if not math.isfinite(value) or not 0 <= value <= MAX_AGE_YEARS:
+        return None
+    return round(value * 12)
+
+
+# --- Hostile input ----------------------------------------------------------------------------
+
+MAX_DEPTH = 16  # a full service record nests 6 deep; 16 is room for extensions, not for bombs
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+WEB_SCHEMES = ("http", "https")
+
+
+def hostile_problems(record: Any) -> list[str]:
+    """Values no directory should take in, whatever the schema says, as "where: what" strings:
+    numbers that are not finite (NaN, Infinity), ages that are not 0 to 150 years, web
+    addresses (the schema's `uri` fields) that are not http or https (`javascript:`),
+    control characters such as NUL in any text, and nesting past `MAX_DEPTH` levels."""
+    problems: list[str] = []
+    _walk(record, schema("service.json"), "", 0, problems)
+    for key in ("minimum_age", "maximum_age"):
+        value = record.get(key) if isinstance(record, dict) else None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if math.isfinite(value) and not 0 <= value <= MAX_AGE_YEARS:
+                problems.append(f"{key}: {value:g} is not an age in years from 0 to 150")
+    return problems
+
+
+def _walk(value: Any, node: dict | None, where: str, depth: int, problems: list[str]) -> None:
+    here = where or "(record)"
+    if depth > MAX_DEPTH:
+        problems.append(f"{here}: nested more than {MAX_DEPTH} levels deep")
+        return
+    node = node if isinstance(node, dict) else {}
+    if isinstance(value, dict):
+        properties = node.get("properties") or {}
+        for key, item in value.items():
+            if CONTROL_CHARACTERS.search(str(key)):
+                problems.append(f"{here}: a field name contains control characters")
+                continue
+            _walk(item, properties.get(key), f"{where}/{key}".lstrip("/"), depth + 1, problems)
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            _walk(item, node.get("items"), f"{where}/{n}".lstrip("/"), depth + 1, problems)
+    elif isinstance(value, float) and not math.isfinite(value):
+        problems.append(f"{here}: {value} is not a number (use a finite number)")
+    elif isinstance(value, str):
+        if CONTROL_CHARACTERS.search(value):
+            problems.append(f"{here}: contains control characters (such as NUL), not allowed")
+        elif node.get("format") == "uri" and value:
+            try:
+                scheme = urlsplit(value).scheme.lower()
+            except ValueError:
+                scheme = ""
+            if scheme not in WEB_SCHEMES:
+                problems.append(f"{here}: must be a web address starting http:// or https://")
 
 
 # --- Export -----------------------------------------------------------------------------------
@@ -196,8 +260,9 @@ def _extent(boundary: dict) -> dict:
     return {"extent": json.dumps(boundary, separators=(",", ":")), "extent_type": "geojson"}
 
 
-def service_to_oruk(page) -> dict:
-    """A full service record (`service.json`). Expects the page's relations prefetched."""
+def generated_record(page) -> dict:
+    """A full service record made from the page's own fields alone. Expects the page's
+    relations prefetched."""
     service_id = str(page.oruk_id)
     data = service_summary(page)
     data["schedules"] = [
@@ -306,6 +371,339 @@ def _location(page, loc) -> dict:
     }
 
 
+# --- Lossless records: the publisher's record with our editors' changes laid over it -----------
+
+SERVICE_FIELDS = {  # ORUK key: the page's attribute
+    "name": "title",
+    "description": "description",
+    "url": "website",
+    "email": "email",
+    "status": "status",
+    "fees": "fees",
+    "accreditations": "accreditations",
+    "minimum_age": "minimum_age_months",
+    "maximum_age": "maximum_age_months",
+    "assured_date": "assured_date",
+    "alert": "alert",
+}
+CHILD_FIELDS = {
+    "locations": (
+        "name",
+        "description",
+        "address_1",
+        "city",
+        "region",
+        "postcode",
+        "country",
+        "latitude",
+        "longitude",
+        "accessibility",
+    ),
+    "contacts": ("name", "title", "phone", "email"),
+    "schedules": (
+        "description",
+        "freq",
+        "byday",
+        "opens_at",
+        "closes_at",
+        "valid_from",
+        "valid_to",
+    ),
+    "languages": ("name", "code"),
+}
+LIST_KEYS = tuple(schema("service_list.json")["properties"])
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def model_snapshot(page) -> dict:
+    """The page's own values, as JSON: kept when a record is imported (`oruk_imported`) and
+    compared with the page's values when it is published, to tell an editor's change from
+    what the record says. Works on an unsaved page (the import's) as on a saved one."""
+    organisation = page.organisation
+    return {
+        "service": {attr: _plain(getattr(page, attr)) for attr in SERVICE_FIELDS.values()}
+        | {
+            "is_free": page.is_free,
+            "needs": sorted(page.needs or []),
+            "eyfs_areas": sorted(page.eyfs_areas or []),
+        },
+        "organisation": (
+            {
+                "id": str(organisation.oruk_id),
+                "name": organisation.name,
+                "description": organisation.description,
+                "email": organisation.email,
+                "website": organisation.website,
+            }
+            if organisation
+            else None
+        ),
+        "areas": sorted(area.code for area in page.service_areas.all()),
+        "terms": sorted(str(term.oruk_id) for term in page.taxonomy_terms.all()),
+        **{
+            kind: {
+                str(child.oruk_id): {name: _plain(getattr(child, name)) for name in names}
+                for child in getattr(page, kind).all()
+            }
+            for kind, names in CHILD_FIELDS.items()
+        },
+    }
+
+
+def service_to_oruk(page) -> dict:
+    """A full service record (`service.json`). Expects the page's relations prefetched.
+
+    A service imported from a record is published as that record, exactly (same ids, same
+    values, every field the page does not model), with whatever an editor has changed since
+    laid over it; a service made here is made from the page alone."""
+    generated = generated_record(page)
+    stored = page.oruk_record
+    if not stored:
+        return generated
+    before = page.oruk_imported or {}
+    now = model_snapshot(page)
+    out = copy.deepcopy(stored)
+    changed = False
+
+    def put(key: str, value: Any) -> None:
+        if value in (None, ""):
+            out.pop(key, None)
+        else:
+            out[key] = value
+
+    old_service = before.get("service", {})
+    for key, attr in SERVICE_FIELDS.items():
+        if now["service"][attr] != old_service.get(attr):
+            put(key, generated.get(key))
+            changed = True
+    if now["service"]["is_free"] != old_service.get("is_free") or (
+        now["service"]["fees"] != old_service.get("fees")
+    ):
+        out["cost_options"] = generated["cost_options"]
+        changed = True
+    if now["organisation"] != before.get("organisation"):
+        for key in ("organization", "organization_id"):
+            put(key, generated.get(key))
+        changed = True
+    if now["areas"] != before.get("areas"):
+        out["service_areas"] = generated["service_areas"]
+        changed = True
+    changed |= _merge_attributes(out, generated, now, before)
+    changed |= _merge_children(out, generated, now, before)
+    if changed:
+        out["last_modified"] = generated["last_modified"]
+    return out
+
+
+def _merge_attributes(out: dict, generated: dict, now: dict, before: dict) -> bool:
+    """Attributes: our needs terms and the page's taxonomy terms as they are now; any other
+    attribute (one without a term, or a term we did not model) as sent."""
+    old, new = before.get("service", {}), now["service"]
+    needs_changed = any(new[k] != old.get(k) for k in ("needs", "eyfs_areas"))
+    terms_changed = now["terms"] != before.get("terms")
+    if not (needs_changed or terms_changed):
+        return False
+    own = needs_term_index()
+    current = set(now["terms"])
+    modelled = set(before.get("terms", [])) | current
+    kept = []
+    for attribute in out.get("attributes") or []:
+        term_id = str((attribute.get("taxonomy_term") or {}).get("id") or "").lower()
+        if term_id in own and needs_changed:
+            continue
+        if term_id in modelled and term_id not in current:
+            continue
+        kept.append(attribute)
+    present = {str((a.get("taxonomy_term") or {}).get("id") or "").lower() for a in kept}
+    kept += [a for a in generated["attributes"] if a["taxonomy_term_id"] not in present]
+    out["attributes"] = kept
+    return True
+
+
+def _child_key(kind: str, item: dict) -> str:
+    if kind == "locations":
+        return str((item.get("location") or {}).get("id") or "").lower()
+    return str(item.get("id") or "").lower()
+
+
+ARRAYS = {
+    "locations": "service_at_locations",
+    "contacts": "contacts",
+    "schedules": "schedules",
+    "languages": "languages",
+}
+
+
+def _merge_children(out: dict, generated: dict, now: dict, before: dict) -> bool:
+    """Locations, contacts, schedules and languages: each as sent unless an editor changed,
+    removed or added it; the ones the page never modelled (an online location, a language
+    with no name) as sent."""
+    changed = False
+    for kind, key in ARRAYS.items():
+        old, new = before.get(kind, {}), now[kind]
+        if old == new:
+            continue
+        changed = True
+        made = {_child_key(kind, item): item for item in generated.get(key, [])}
+        result = []
+        for item in out.get(key) or []:
+            child = _child_key(kind, item)
+            if child not in old:
+                result.append(item)  # never modelled: as sent
+            elif child in new:
+                edited = {n for n, v in new[child].items() if v != old[child].get(n)}
+                result.append(_overlay(kind, item, made[child], edited) if edited else item)
+        result += [made[child] for child in new if child not in old]
+        out[key] = result
+    return changed
+
+
+ADDRESS_KEYS = {
+    "address_1": "address_1",
+    "city": "city",
+    "region": "state_province",
+    "postcode": "postal_code",
+    "country": "country",
+}
+
+
+def _overlay(kind: str, sent: dict, made: dict, edited: set[str]) -> dict:
+    """An edited child: the fields an editor changed, from the page, over what was sent;
+    everything else as sent (a location's other addresses and identifiers, a contact's other
+    phones, a schedule's recurrence details)."""
+    result = copy.deepcopy(sent)
+
+    def put(target: dict, key: str, value: Any) -> None:
+        if value in (None, "", []):
+            target.pop(key, None)
+        else:
+            target[key] = value
+
+    if kind == "locations":
+        location = result.setdefault("location", {})
+        made_location = made["location"]
+        for name in edited & {"name", "description", "latitude", "longitude"}:
+            put(location, name, made_location.get(name))
+        if edited & set(ADDRESS_KEYS):
+            address = _physical_address(location)
+            if address is None:
+                location["addresses"] = made_location["addresses"]
+            else:
+                for name in edited & set(ADDRESS_KEYS):
+                    key = ADDRESS_KEYS[name]
+                    put(address, key, made_location["addresses"][0].get(key))
+        if "accessibility" in edited:
+            location["accessibility"] = made_location.get("accessibility", [])
+        return result
+    for name in edited:
+        if name == "phone":
+            phones = result.get("phones") or []
+            if made.get("phones") and phones and isinstance(phones[0], dict):
+                phones[0] = {**phones[0], "number": made["phones"][0]["number"]}
+                result["phones"] = phones
+            else:
+                put(result, "phones", made.get("phones") or phones[1:])
+        else:
+            put(result, name, made.get(name))
+    return result
+
+
+def service_list_item(page) -> dict:
+    """A service as it appears in a list page (`service_list.json`): the record's one-to-one
+    fields. Expects the page's relations prefetched."""
+    full = service_to_oruk(page)
+    return {key: full[key] for key in LIST_KEYS if key in full}
+
+
+# --- Services at locations, taxonomies and their terms ------------------------------------------
+
+
+def service_at_location_item(record: dict, location) -> dict:
+    """One service at one location as a list item (`service_at_location_list.json`): the
+    one-to-one fields of the location and of its service, from the service's full record."""
+    full = service_at_location_full(record, location)
+    place = {k: v for k, v in full["location"].items() if not isinstance(v, list)}
+    return {**full, "location": place}
+
+
+def service_at_location_full(record: dict, location) -> dict:
+    """One service at one location in full (`service_at_location.json`): the record's own
+    service_at_location, with the service's one-to-one fields."""
+    key = str(location.oruk_id).lower()
+    item = next(
+        (
+            sal
+            for sal in record.get("service_at_locations") or []
+            if str((sal.get("location") or {}).get("id") or "").lower() == key
+        ),
+        {},
+    )
+    result = copy.deepcopy(item)
+    result.setdefault("id", str(location.service_at_location_id))
+    result.setdefault("service_id", record["id"])
+    result.setdefault("location_id", str(location.oruk_id))
+    result["service"] = {key: record[key] for key in LIST_KEYS if key in record}
+    return result
+
+
+@cache
+def own_taxonomies() -> list[dict]:
+    """Our two needs vocabularies as ORUK taxonomies (fixed ids)."""
+    return [
+        {
+            "id": derived_id("vocabulary", taxonomy),
+            "name": taxonomy,
+            "description": title,
+            "uri": f"https://openreferraluk.org/taxonomies/{taxonomy}",
+        }
+        for taxonomy, (title, _) in _vocabularies().items()
+    ]
+
+
+@cache
+def own_terms() -> list[dict]:
+    """The terms of our needs vocabularies, as the services' attributes carry them."""
+    vocabularies = {t["name"]: t["id"] for t in own_taxonomies()}
+    terms = []
+    for taxonomy, (title, choices) in _vocabularies().items():
+        for code, label in choices.choices:
+            term = _term(need_term_id(taxonomy, code), str(label), title, taxonomy, code)
+            terms.append({**term, "taxonomy_id": vocabularies[taxonomy]})
+    return terms
+
+
+def taxonomy_to_oruk(taxonomy) -> dict:
+    return _drop_empty(
+        {
+            "id": str(taxonomy.oruk_id),
+            "name": taxonomy.name,
+            "description": taxonomy.description or taxonomy.name,
+            "uri": taxonomy.uri,
+            "version": taxonomy.version,
+        }
+    )
+
+
+def term_to_oruk(term) -> dict:
+    data = _term(
+        str(term.oruk_id), term.name, term.description, term.taxonomy, term.code, term.term_uri
+    )
+    if term.parent_oruk_id:
+        data["parent_id"] = str(term.parent_oruk_id)
+    if term.vocabulary_id:
+        data["taxonomy_id"] = str(term.vocabulary.oruk_id)
+    return data
+
+
 # --- Import -----------------------------------------------------------------------------------
 
 
@@ -325,6 +723,7 @@ class ServiceData:
     schedules: list[dict[str, Any]] = field(default_factory=list)
     languages: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    record: dict[str, Any] = field(default_factory=dict)  # as sent, kept whole
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -375,7 +774,9 @@ def _is_free(record: dict) -> bool:
 def parse_record(record: dict) -> tuple[ServiceData | None, list[str]]:
     """Our reading of one schema-valid ORUK service record, or the reasons it cannot be used."""
     errors: list[str] = []
-    data = ServiceData(oruk_id=uuid.UUID(record["id"]), fields=_service_fields(record, errors))
+    data = ServiceData(
+        oruk_id=uuid.UUID(record["id"]), fields=_service_fields(record, errors), record=record
+    )
     _read_organisation(record, data)
     _read_service_areas(record, data)
     _read_attributes(record, data)
@@ -396,8 +797,6 @@ def _service_fields(record: dict, errors: list[str]) -> dict[str, Any]:
     maximum = years_to_months(record.get("maximum_age"))
     if minimum is not None and maximum is not None and minimum > maximum:
         errors.append("minimum_age: must not be more than maximum_age")
-    if (minimum or 0) > 32767 or (maximum or 0) > 32767:
-        errors.append("maximum_age: is not a plausible age")
     return {
         "title": name[:255],
         "description": _text(record.get("description")) or name,
@@ -460,6 +859,8 @@ def _read_attributes(record: dict, data: ServiceData) -> None:
 def _taxonomy_term(term: dict) -> dict[str, Any]:
     return {
         "oruk_id": uuid.UUID(term["id"]),
+        "parent_oruk_id": _uuid(term.get("parent_id")),
+        "taxonomy_id": _uuid(term.get("taxonomy_id")),
         "name": _text(term.get("name"), 255),
         "description": _text(term.get("description")),
         "taxonomy": _text(term.get("taxonomy"), 100),
@@ -469,20 +870,25 @@ def _taxonomy_term(term: dict) -> dict[str, Any]:
 
 
 def _read_locations(record: dict, data: ServiceData, errors: list[str]) -> None:
-    """Each location with an address (one without is left out, with a warning); coordinates
-    off the globe are errors."""
+    """Each location with an address (one without, such as an online one, stays in the record
+    only, with a warning); coordinates off the globe are kept in the record only."""
     for n, item in enumerate(record.get("service_at_locations") or []):
         location = item.get("location") or {}
         address = _physical_address(location)
         if not address:
             data.warnings.append(f"service_at_locations/{n}: no address, not shown on the map")
             continue
-        latitude, longitude = location.get("latitude"), location.get("longitude")
-        if latitude is not None and not -90 <= latitude <= 90:
-            errors.append(f"service_at_locations/{n}/location/latitude: out of range")
-        if longitude is not None and not -180 <= longitude <= 180:
-            errors.append(f"service_at_locations/{n}/location/longitude: out of range")
-        data.locations.append(_location_values(item, location, address))
+        values = _location_values(item, location, address)
+        # The standard sets no range on coordinates (its own example has latitude 100): a
+        # point off the globe is kept in the record but not used for maps and distances.
+        if values["latitude"] is None or values["longitude"] is None:
+            values["latitude"] = values["longitude"] = None
+            if location.get("latitude") is not None or location.get("longitude") is not None:
+                data.warnings.append(
+                    f"service_at_locations/{n}/location: latitude and longitude are not a "
+                    "point on the globe, so the location is not shown on the map"
+                )
+        data.locations.append(values)
 
 
 def _physical_address(location: dict) -> dict | None:
@@ -494,8 +900,14 @@ def _physical_address(location: dict) -> dict | None:
     )
 
 
+def _coordinate(value: Any, limit: float) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) and -limit <= value <= limit else None
+
+
 def _location_values(item: dict, location: dict, address: dict) -> dict[str, Any]:
-    latitude, longitude = location.get("latitude"), location.get("longitude")
     access = [
         _text(a.get("description") or a.get("details") or a.get("accessibility"))
         for a in location.get("accessibility") or []
@@ -510,8 +922,8 @@ def _location_values(item: dict, location: dict, address: dict) -> dict[str, Any
         "region": _text(address.get("state_province") or address.get("region"), 100),
         "postcode": _text(address.get("postal_code"), 10).upper(),
         "country": (_text(address.get("country")) or "GB")[:2].upper(),
-        "latitude": float(latitude) if latitude is not None else None,
-        "longitude": float(longitude) if longitude is not None else None,
+        "latitude": _coordinate(location.get("latitude"), 90),
+        "longitude": _coordinate(location.get("longitude"), 180),
         "accessibility": "\n".join(a for a in access if a),
     }
 

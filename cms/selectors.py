@@ -7,7 +7,6 @@ from django.db.models import QuerySet
 
 from earlyyears.models import Area
 
-from . import oruk
 from .directory import age_filter, needs_filter
 from .models import ServicePage
 from .places import area_family_ids, areas_above
@@ -55,28 +54,6 @@ def matching_services(
     best = sorted(rows, key=rank)[: max(limit, 0)]
     found = ServicePage.objects.filter(pk__in=best).select_related("organisation").in_bulk()
     return [found[pk] for pk in best]
-
-
-def api_services(
-    text: str = "",
-    taxonomy_id: str = "",
-    age_years: float | None = None,
-) -> QuerySet[ServicePage]:
-    """Published services for the public API, filtered as the ORUK API's query parameters say."""
-    services = published_services()
-    if age_years is not None:
-        services = services.filter(age_filter(round(age_years * 12)))
-    if taxonomy_id:
-        own = oruk.needs_term_index().get(taxonomy_id.lower())
-        if own:
-            field = "needs" if own[0] == oruk.NEEDS_TAXONOMY else "eyfs_areas"
-            services = services.filter(needs_filter([own[1]], field))
-        else:
-            services = services.filter(taxonomy_terms__oruk_id=taxonomy_id)
-    if text:
-        # In SQL on PostgreSQL (the stored vector as one more filter), not a list of ids.
-        services = services.with_words(text)
-    return services.order_by("title", "pk")
 
 
 def with_oruk_relations(services: QuerySet[ServicePage]) -> QuerySet[ServicePage]:

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import io
 import json
+import time
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import connection, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models, transaction
+from django.utils import timezone
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     GroupApprovalTask,
@@ -23,11 +27,13 @@ from wagtail.models import (
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail.search.backends import get_search_backend
 
 from earlyyears.models import Area, Setting
 
 from . import oruk
 from .models import (
+    Feed,
     LocalOfferIndexPage,
     Organisation,
     PostcodeCentroid,
@@ -36,6 +42,7 @@ from .models import (
     ServiceLocation,
     ServicePage,
     ServiceSchedule,
+    Taxonomy,
     TaxonomyTerm,
 )
 from .pages import publish, unique_slug
@@ -124,7 +131,8 @@ def ensure_local_offer_groups(index: LocalOfferIndexPage) -> tuple[Group, Group]
     editors, _ = Group.objects.get_or_create(name=EDITORS)
     moderators, _ = Group.objects.get_or_create(name=MODERATORS)
     editors.permissions.set([admin_access, *snippets])
-    moderators.permissions.set([admin_access, *snippets])
+    feeds = _model_permissions(("add", "change", "view"), Feed)
+    moderators.permissions.set([admin_access, *snippets, *feeds])
     wanted = {
         editors: _page_permissions("add_page", "change_page"),
         moderators: _page_permissions(
@@ -266,54 +274,133 @@ def set_children(page: ServicePage, data: oruk.ServiceData) -> None:
     page.languages = [ServiceLanguage(**values) for values in data.languages]
 
 
-def _organisation(data: oruk.ServiceData) -> Organisation | None:
-    if data.organisation:
-        values = dict(data.organisation)
-        organisation, _ = Organisation.objects.update_or_create(
-            oruk_id=values.pop("oruk_id"), defaults=values
+class Lookups:
+    """What saving many records needs from the database, read once: organisations, taxonomy
+    terms and vocabularies by id (made or updated as records name them), and areas by code
+    and by name."""
+
+    def __init__(self, parsed: list[oruk.ServiceData]) -> None:
+        organisations: dict[uuid.UUID, dict] = {}
+        wanted_ids: set[uuid.UUID] = set()
+        terms: dict[uuid.UUID, dict] = {}
+        for data in parsed:
+            if data.organisation:
+                organisations[data.organisation["oruk_id"]] = data.organisation
+            elif data.organisation_id:
+                wanted_ids.add(data.organisation_id)
+            for term in data.terms:
+                terms[term["oruk_id"]] = term
+        self.organisations = self._organisations(organisations, wanted_ids)
+        self.terms = self._terms(terms)
+        self.areas_by_code = {area.code: area for area in Area.objects.all()}
+        self.areas_by_name: dict[str, Area] = {}
+        for area in sorted(self.areas_by_code.values(), key=lambda a: a.pk, reverse=True):
+            self.areas_by_name[area.name.lower()] = area
+
+    @staticmethod
+    def _organisations(values: dict[uuid.UUID, dict], wanted: set[uuid.UUID]) -> dict:
+        found = {o.oruk_id: o for o in Organisation.objects.filter(oruk_id__in=[*values, *wanted])}
+        changed, new = [], []
+        names = ["name", "description", "email", "website"]
+        for oruk_id, data in values.items():
+            organisation = found.get(oruk_id)
+            if organisation is None:
+                new.append(Organisation(**data))
+            elif any(getattr(organisation, n) != data[n] for n in names):
+                for n in names:
+                    setattr(organisation, n, data[n])
+                changed.append(organisation)
+        Organisation.objects.bulk_create(new)
+        Organisation.objects.bulk_update(changed, names)
+        if changed:
+            ServicePage.objects.filter(organisation__in=changed).update_search_vectors()
+        found |= {o.oruk_id: o for o in Organisation.objects.filter(oruk_id__in=values)}
+        return found
+
+    @staticmethod
+    def _terms(values: dict[uuid.UUID, dict]) -> dict:
+        vocabularies = {}
+        for data in values.values():
+            if data.get("taxonomy_id"):
+                vocabularies[data["taxonomy_id"]] = data["taxonomy"] or "Taxonomy"
+        have = set(
+            Taxonomy.objects.filter(oruk_id__in=vocabularies).values_list("oruk_id", flat=True)
         )
-        return organisation
-    if data.organisation_id:
-        return Organisation.objects.filter(oruk_id=data.organisation_id).first()
-    return None
+        Taxonomy.objects.bulk_create(
+            [Taxonomy(oruk_id=k, name=v[:255]) for k, v in vocabularies.items() if k not in have]
+        )
+        vocabulary_pks = dict(
+            Taxonomy.objects.filter(oruk_id__in=vocabularies).values_list("oruk_id", "pk")
+        )
+        found = {t.oruk_id: t for t in TaxonomyTerm.objects.filter(oruk_id__in=values)}
+        names = ["name", "description", "taxonomy", "code", "term_uri", "parent_oruk_id"]
+        changed, new = [], []
+        for oruk_id, data in values.items():
+            fields = {n: data.get(n) or ("" if n != "parent_oruk_id" else None) for n in names}
+            fields["vocabulary_id"] = vocabulary_pks.get(data.get("taxonomy_id"))
+            term = found.get(oruk_id)
+            if term is None:
+                new.append(TaxonomyTerm(oruk_id=oruk_id, **fields))
+            elif any(getattr(term, n) != v for n, v in fields.items()):
+                for n, v in fields.items():
+                    setattr(term, n, v)
+                changed.append(term)
+        TaxonomyTerm.objects.bulk_create(new)
+        TaxonomyTerm.objects.bulk_update(changed, [*names, "vocabulary_id"])
+        if changed:
+            ServicePage.objects.filter(taxonomy_terms__in=changed).update_search_vectors()
+        found |= {t.oruk_id: t for t in TaxonomyTerm.objects.filter(oruk_id__in=values)}
+        return found
+
+    def organisation(self, data: oruk.ServiceData) -> Organisation | None:
+        key = data.organisation["oruk_id"] if data.organisation else data.organisation_id
+        return self.organisations.get(key) if key else None
+
+    def areas(self, data: oruk.ServiceData) -> tuple[list[Area], list[str]]:
+        areas, missing = [], []
+        for code in data.area_codes:
+            if code in self.areas_by_code:
+                areas.append(self.areas_by_code[code])
+            else:
+                missing.append(code)
+        for name in data.area_names:
+            if name.lower() in self.areas_by_name:
+                areas.append(self.areas_by_name[name.lower()])
+            else:
+                missing.append(name)
+        return list(dict.fromkeys(areas)), missing
 
 
-def _areas(data: oruk.ServiceData) -> tuple[list[Area], list[str]]:
-    areas = list(Area.objects.filter(code__in=data.area_codes))
-    missing = sorted(set(data.area_codes) - {a.code for a in areas})
-    for name in data.area_names:
-        area = Area.objects.filter(name__iexact=name).first()
-        if area:
-            areas.append(area)
-        else:
-            missing.append(name)
-    return areas, missing
+def fill_page(page: ServicePage, data: oruk.ServiceData, lookups: Lookups) -> None:
+    """Put a record's values on a page (saved or not), with its children and links, and keep
+    the record whole beside them with the page's values as imported."""
+    for name, value in data.fields.items():
+        setattr(page, name, value)
+    page.organisation = lookups.organisation(data)
+    areas, missing = lookups.areas(data)
+    if missing:
+        data.warnings.append(f"service_areas: not areas we know, left out: {', '.join(missing)}")
+    page.service_areas = areas
+    page.taxonomy_terms = [lookups.terms[t["oruk_id"]] for t in data.terms]
+    set_children(page, data)
+    page.oruk_record = data.record or None
+    page.oruk_imported = oruk.model_snapshot(page) if data.record else None
 
 
 def save_service(
-    data: oruk.ServiceData, parent: LocalOfferIndexPage, user=None, taken: set[str] | None = None
+    data: oruk.ServiceData,
+    parent: LocalOfferIndexPage,
+    user=None,
+    taken: set[str] | None = None,
+    lookups: Lookups | None = None,
 ) -> tuple[ServicePage, bool]:
-    """Create or update the service with this ORUK id, and publish it."""
+    """Create or update the service with this ORUK id, and publish it (with a revision)."""
+    lookups = lookups or Lookups([data])
     page = ServicePage.objects.filter(oruk_id=data.oruk_id).first()
     created = page is None
     if created:
         page = ServicePage(oruk_id=data.oruk_id)
-    for name, value in data.fields.items():
-        setattr(page, name, value)
-    page.organisation = _organisation(data)
-    areas, missing = _areas(data)
-    if missing:
-        data.warnings.append(f"service_areas: not areas we know, left out: {', '.join(missing)}")
-    terms = []
-    for values in data.terms:
-        values = dict(values)
-        term, _ = TaxonomyTerm.objects.update_or_create(
-            oruk_id=values.pop("oruk_id"), defaults=values
-        )
-        terms.append(term)
-    page.service_areas = areas
-    page.taxonomy_terms = terms
-    set_children(page, data)
+    fill_page(page, data, lookups)
     if created:
         page.slug = unique_slug(parent, page.title, taken)
         parent.add_child(instance=page)
@@ -322,6 +409,109 @@ def save_service(
         page.save()
     publish(page, user)
     return page, created
+
+
+def _step(number: int) -> str:
+    """treebeard's path step for the n-th child (4 characters of base 36, as Wagtail's)."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    digits = ""
+    for _ in range(Page.steplen):
+        number, digit = divmod(number, 36)
+        digits = alphabet[digit] + digits
+    return digits
+
+
+def _insert_local_rows(model, objects: list) -> None:
+    """INSERT the model's own columns for objects whose parent rows exist (multi-table
+    inheritance: Django's bulk_create refuses those), in batches."""
+    if not objects:
+        return
+    fields = model._meta.local_concrete_fields
+    size = connection.ops.bulk_batch_size(fields, objects) or len(objects)
+    for start in range(0, len(objects), size):
+        model._base_manager._insert(objects[start : start + size], fields=fields, raw=True)
+
+
+def bulk_create_services(
+    parsed: list[oruk.ServiceData],
+    parent: LocalOfferIndexPage,
+    lookups: Lookups,
+    taken: set[str],
+    chunk: int = 2000,
+    progress=None,
+) -> list[int]:
+    """New services in bulk: the page tree's rows written directly (treebeard's paths worked
+    out here, not one add_child and revision each), then their children and links, a chunk
+    at a time. Live at once, as imports are; no revision until an editor changes one.
+    Returns the new pages' ids. Call inside a transaction."""
+    content_type = ContentType.objects.get_for_model(ServicePage)
+    parent.refresh_from_db(fields=["numchild", "path", "depth", "url_path"])
+    position = parent.numchild
+    last = parent.get_last_child()
+    if last is not None:  # past the last step in use (deleted pages leave gaps)
+        position = max(position, int(last.path[-Page.steplen :], 36))
+    now = timezone.now()
+    ids: list[int] = []
+    for start in range(0, len(parsed), chunk):
+        pages = []
+        for data in parsed[start : start + chunk]:
+            position += 1
+            page = ServicePage(oruk_id=data.oruk_id)
+            fill_page(page, data, lookups)
+            page.slug = unique_slug(parent, page.title, taken)
+            page.path = parent.path + _step(position)
+            page.depth = parent.depth + 1
+            page.numchild = 0
+            page.draft_title = page.title
+            page.url_path = f"{parent.url_path}{page.slug}/"
+            page.content_type = content_type
+            page.locale_id = parent.locale_id
+            page.live = True
+            page.has_unpublished_changes = False
+            page.first_published_at = page.last_published_at = now
+            pages.append(page)
+        base_fields = [f.attname for f in Page._meta.local_concrete_fields if f.attname != "id"]
+        rows = Page.objects.bulk_create(
+            [Page(**{name: getattr(page, name) for name in base_fields}) for page in pages]
+        )
+        for page, row in zip(pages, rows, strict=True):
+            page.pk = page.id = page.page_ptr_id = row.pk
+        _insert_local_rows(ServicePage, pages)
+        children: dict[type, list] = defaultdict(list)
+        areas, terms = [], []
+        for page in pages:
+            for kind in ("locations", "contacts", "schedules", "languages"):
+                for order, child in enumerate(getattr(page, kind).all()):
+                    child.page_id, child.sort_order = page.pk, order
+                    children[type(child)].append(child)
+            areas += [
+                ServicePage.service_areas.through(servicepage_id=page.pk, area_id=a.pk)
+                for a in page.service_areas.all()
+            ]
+            terms += [
+                ServicePage.taxonomy_terms.through(servicepage_id=page.pk, taxonomyterm_id=t.pk)
+                for t in page.taxonomy_terms.all()
+            ]
+        for model, objects in children.items():
+            model.objects.bulk_create(objects)
+        ServicePage.service_areas.through.objects.bulk_create(areas)
+        ServicePage.taxonomy_terms.through.objects.bulk_create(terms)
+        ids += [page.pk for page in pages]
+        if progress:
+            progress(len(ids), len(parsed))
+    Page.objects.filter(pk=parent.pk).update(numchild=models.F("numchild") + len(ids))
+    return ids
+
+
+def index_services(ids: list[int], chunk: int = 2000) -> None:
+    """After a bulk load: the services' search vectors (PostgreSQL) and Wagtail's own index."""
+    backend = get_search_backend()
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        ServicePage.objects.filter(pk__in=part).update_search_vectors()
+        pages = ServicePage.objects.filter(pk__in=part).select_related("organisation")
+        pages = pages.prefetch_related("taxonomy_terms", "locations")
+        backend.add_bulk(ServicePage, list(pages))
 
 
 @dataclass
@@ -338,25 +528,48 @@ class RecordReport:
 class ImportReport:
     records: list[RecordReport]
     saved: bool
+    file_errors: list[str] = field(default_factory=list)
+    page_ids: list[int] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # how long each step took
 
     @property
     def has_errors(self) -> bool:
-        return any(r.errors for r in self.records)
+        return bool(self.file_errors) or any(r.errors for r in self.records)
 
     @property
     def error_count(self) -> int:
         return sum(1 for r in self.records if r.errors)
 
+    @property
+    def counts(self) -> Counter:
+        return Counter(r.action for r in self.records if not r.errors)
 
-def parse_json(text: str) -> tuple[Any, str | None]:
+
+def max_import_bytes() -> int:
+    """The largest file or feed page an import reads (a setting; 100 MB by default)."""
+    return int(getattr(settings, "LOCAL_OFFER_IMPORT_MAX_BYTES", 100 * 1024 * 1024))
+
+
+def _refuse_constant(name: str) -> float:
+    return float("nan")  # NaN and Infinity are refused per record by `oruk.hostile_problems`
+
+
+def parse_json(text: str | bytes) -> tuple[Any, str | None]:
     """The document, or what broke it and on which line (an editor can go straight there)."""
+    if len(text) > max_import_bytes():
+        return None, (
+            f"The file is larger than {max_import_bytes() // (1024 * 1024)} MB, the most an "
+            "import reads. Split it into smaller files"
+        )
     try:
-        return json.loads(text), None
+        return json.loads(text, parse_constant=_refuse_constant), None
     except json.JSONDecodeError as error:
         return None, (
             f"The file is not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}"
         )
-    except (ValueError, RecursionError) as error:
+    except RecursionError:
+        return None, "The file is not valid JSON: it is nested too deeply to read"
+    except (ValueError, UnicodeDecodeError) as error:
         return None, f"The file is not valid JSON: {error}"
 
 
@@ -384,19 +597,38 @@ def csv_problem(text: str) -> str:
     return ""
 
 
-def import_oruk(document: Any, user=None, dry_run: bool = False) -> ImportReport:
-    """Import ORUK service records: each is checked against `service.json` and our own rules
-    first; if any record is wrong nothing is saved, and the report says what and where."""
+def check_record(record: Any) -> list[str]:
+    """Why a record cannot be imported: hostile values first (they would upset the schema
+    checks too), then the standard's schema; empty when it can."""
+    if not isinstance(record, dict):
+        return ["(record): a service record must be a JSON object"]
+    return oruk.hostile_problems(record) or oruk.schema_errors(record)
+
+
+def import_oruk(
+    document: Any, user=None, dry_run: bool = False, progress=None, keep=None
+) -> ImportReport:
+    """Import ORUK service records: each is checked against `service.json` and for hostile
+    values first; if any record is wrong nothing is saved, and the report says what and where.
+
+    New services are written in bulk; services we have already are updated one by one
+    (with a revision each, as an editor's change is). `keep`, when given, is called with the
+    service pages that would be updated and returns the ids of those to leave alone (a feed
+    does not overwrite a service its editors changed). All in one transaction: a failure
+    leaves nothing half-saved."""
     records = oruk.records_in(document)
     reports: list[RecordReport] = []
     parsed: list[oruk.ServiceData] = []
     seen: set[str] = set()
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
     for number, record in enumerate(records, 1):
-        name = record.get("name", "") if isinstance(record, dict) else ""
-        oruk_id = str(record.get("id", "")) if isinstance(record, dict) else ""
-        report = RecordReport(number, oruk_id, str(name))
+        is_record = isinstance(record, dict)
+        name = oruk._text(record.get("name"), 255) if is_record else ""
+        oruk_id = str(record.get("id", ""))[:64] if is_record else ""
+        report = RecordReport(number, oruk_id, oruk.CONTROL_CHARACTERS.sub("", name))
         reports.append(report)
-        report.errors = oruk.schema_errors(record)
+        report.errors = check_record(record)
         if report.errors:
             continue
         if oruk_id.lower() in seen:
@@ -408,20 +640,40 @@ def import_oruk(document: Any, user=None, dry_run: bool = False) -> ImportReport
         if data:
             parsed.append(data)
             report.warnings = data.warnings
-            report.action = (
-                "update" if ServicePage.objects.filter(oruk_id=data.oruk_id).exists() else "new"
+    existing: dict[uuid.UUID, int] = {}
+    wanted = [data.oruk_id for data in parsed]
+    for start in range(0, len(wanted), 5000):
+        existing |= dict(
+            ServicePage.objects.filter(oruk_id__in=wanted[start : start + 5000]).values_list(
+                "oruk_id", "pk"
             )
+        )
+    by_id = {str(r.oruk_id).lower(): r for r in reports}
+    for data in parsed:
+        by_id[str(data.oruk_id)].action = "update" if data.oruk_id in existing else "new"
+    seconds["checked"] = time.perf_counter() - clock
     if any(r.errors for r in reports) or dry_run:
-        return ImportReport(reports, saved=False)
+        return ImportReport(reports, saved=False, seconds=seconds)
     index = ensure_local_offer_index()
     taken = set(index.get_children().values_list("slug", flat=True))
-    by_id = {str(r.oruk_id).lower(): r for r in reports}
+    left = set(keep(list(existing.values()))) if keep and existing else set()
+    ids: list[int] = []
     with transaction.atomic():
+        lookups = Lookups(parsed)
+        new = [data for data in parsed if data.oruk_id not in existing]
+        ids += bulk_create_services(new, index, lookups, taken, progress=progress)
         for data in parsed:
-            save_service(data, index, user, taken)
-            by_id[str(data.oruk_id)].warnings = data.warnings
+            if data.oruk_id in existing:
+                if existing[data.oruk_id] in left:
+                    by_id[str(data.oruk_id)].action = "kept"
+                    continue
+                page, _ = save_service(data, index, user, taken, lookups)
+                ids.append(page.pk)
+        seconds["saved"] = time.perf_counter() - clock - sum(seconds.values())
+        index_services(ids[: len(new)])
+        seconds["indexed"] = time.perf_counter() - clock - sum(seconds.values())
     analyze_local_offer()
-    return ImportReport(reports, saved=True)
+    return ImportReport(reports, saved=True, page_ids=ids, seconds=seconds)
 
 
 # --- Editors' imports (CSV and ORUK JSON), previewed before they are saved --------------------

@@ -16,6 +16,13 @@ def register_local_offer_urls():
             admin_views.import_preview,
             name="cms_import_preview",
         ),
+        path("local-offer/feeds/", admin_views.feed_list, name="cms_feeds"),
+        path("local-offer/feeds/<int:feed_id>/pull/", admin_views.feed_pull, name="cms_feed_pull"),
+        path(
+            "local-offer/feeds/runs/<int:run_id>/approve/",
+            admin_views.feed_approve,
+            name="cms_feed_approve",
+        ),
         path(
             "local-offer/export/<str:file_format>/",
             admin_views.export_services,
@@ -34,3 +41,8 @@ def register_local_offer_menu_item():
     return LocalOfferImportMenuItem(
         "Import services", reverse("cms_import"), icon_name="upload", order=350
     )
+
+
+@hooks.register("register_admin_menu_item")
+def register_local_offer_feeds_menu_item():
+    return LocalOfferImportMenuItem("Feeds", reverse("cms_feeds"), icon_name="link", order=351)

@@ -29,7 +29,7 @@ def export_json() -> list[dict]:
     records = []
     for service in selectors.with_oruk_relations(selectors.published_services()).order_by("title"):
         record = oruk.service_to_oruk(service)
-        record.pop("last_modified")
+        record.pop("last_modified", None)
         records.append(record)
     return records
 
