@@ -40,11 +40,13 @@ from pathway.models import (
     PanelAgendaItem,
     PanelMeeting,
     PanelMember,
+    PlanOutcome,
     PortageVisit,
     PossibleMatch,
     Referral,
     ReferralEvent,
     ShareWith,
+    SupportPlan,
     TacAction,
     TacAttendee,
     TacMeeting,
@@ -230,8 +232,12 @@ def child_records(
         to_phone="+447700900123",
         status=OutboxMessage.Status.FAILED,
     )
+    # A support plan, so every state has one whoever sent the concern (tests/pathway/support_plans).
+    r.support_plan = SupportPlan.objects.create(child=child, setting=setting, tier="targeted")
+    PlanOutcome.objects.create(plan=r.support_plan, text=f"{tag}-plan-outcome")
     r.secrets = (
         child.full_name,
+        f"{tag}-plan-outcome",
         r.referral_a.reference,
         r.early_help_referral.reference,
         f"{tag}-concern-evidence",
