@@ -31,10 +31,7 @@ add_links(
     Link(620, "Panels", "panel-list", SEND_TEAM_ROLES, section="referrals"),
     Link(625, "EHC cases", "ehc-cases", SEND_TEAM_ROLES, section="referrals"),
     Link(630, "Funding", "funding", SEND_TEAM_ROLES, section="referrals"),
-    Link(
-        632, "Funding applications", "funds-applications", CHILD_RECORD_ROLES, section="referrals"
-    ),
-    Link(1310, "Funding budgets", "funds-budgets", PLANNER, section="planning"),
+    Link(632, "Funding applications", "funds-applications", SEND_TEAM_ROLES, section="referrals"),
     Link(680, "Download referrals", "referrals-export", SEND_TEAM_ROLES, section="referrals"),
     Link(612, "Register", "notification-register", SEND_TEAM_ROLES, section="referrals"),
     Link(614, "Possible matches", "possible-matches", SEND_TEAM_ROLES, section="referrals"),
@@ -181,6 +178,21 @@ add_tasks(
         "Inclusion funding",
         "Top-up funding awarded to settings, against the budget.",
         "funding",
+    ),
+    # Funding for settings: a setting follows its applications; planners see budget totals.
+    LandingTask(
+        140,
+        PRACTITIONER,
+        "Follow your funding applications",
+        "Their status, the decisions and the payments due.",
+        "funds-applications",
+    ),
+    LandingTask(
+        175,
+        SEND_MANAGER | PLANNER,
+        "Funding budgets",
+        "What each fund has, has committed and has paid, by year and area.",
+        "funds-budgets",
     ),
     LandingTask(
         170,
