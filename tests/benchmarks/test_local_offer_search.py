@@ -155,6 +155,11 @@ def test_local_offer_search_and_filters(client, settings, capsys, bench_table):
         ),
         ("API list", get("/api/services")),
         ("API list, text + age", get("/api/services?text=portage&age=2")),
+        ("API search + ages + day", get("/api/services?search=play&minimum_age=1&day=MO")),
+        (
+            "API services at locations, 5 km of a postcode",
+            get("/api/service_at_locations?postcode=WM1+2AB&proximity=5000"),
+        ),
         (
             "matching_services (selector)",
             lambda: selectors.matching_services(30, ["communication_interaction"], ward),
