@@ -412,6 +412,8 @@ OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "3
 OUTBOX_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("OUTBOX_CLAIM_TIMEOUT_SECONDS", "300"))
 
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Early years SEND pathway")
+# The number families call (issue 21): on every family page, text and interpreter line.
+SEND_TEAM_PHONE = os.environ.get("SEND_TEAM_PHONE", "0300 123 4567")
 AUTHORITY_NAME = os.environ.get("AUTHORITY_NAME", "Westmoor County Council")
 # The council's 3-digit DfE local authority number, for the SEN2 return (docs/sen2.md).
 LA_NUMBER = os.environ.get("LA_NUMBER", "")

@@ -193,3 +193,23 @@ def test_the_send_team_gives_access_blocks_and_sends_a_new_link(client, world):
     client.force_login(world.practitioner_a)
     assert client.get(url).status_code == 403
     assert services.why_not_linkable(contact) == ""
+
+
+def test_the_status_page_reads_the_same_number_of_queries_for_one_or_three_referrals(
+    signed_in, world
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("family-child", kwargs={"child_id": world.child_a.pk})
+    _referral(world)
+    signed_in.get(url)  # warm
+    with CaptureQueriesContext(connection) as one:
+        signed_in.get(url)
+    for _ in range(2):
+        referral = _referral(world)
+        casework.claim(referral, world.send_officer)
+        casework.decide(referral, "accept", by=world.send_officer, reason="x", routes=["send_team"])
+    with CaptureQueriesContext(connection) as three:
+        signed_in.get(url)
+    assert len(three) == len(one), [q["sql"][:80] for q in three.captured_queries]
