@@ -301,14 +301,14 @@ def plan_pdf(page: PlanPage) -> bytes:
     if flags:
         pdf.paragraph("Safeguarding: " + "; ".join(f.label for f in flags) + ".", bold=True)
     if plan.strengths:
-        pdf.heading("What the child is good at and enjoys", 2)
+        pdf.heading(f"What {child.first_name} is good at and enjoys", 2)
         pdf.paragraph(plan.strengths)
-    pdf.heading("Outcomes: what the child will be able to do", 2)
+    pdf.heading(f"Outcomes: what {child.first_name} will be able to do", 2)
     pdf.bullets(
         (f"{o.text} (by {_day(o.by_when, 'no date given')})" for o in page.outcomes),
         empty="None recorded.",
     )
-    pdf.heading("The help the child gets", 2)
+    pdf.heading(f"The help {child.first_name} gets", 2)
     if not page.provision:
         pdf.paragraph("None recorded.")
     for item in page.provision:
