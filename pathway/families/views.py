@@ -371,7 +371,7 @@ def family_access(request: HttpRequest, child_id: int) -> HttpResponse:
             "page_title": f"Family access for {child.full_name}",
             "child": child,
             "links": links,
-            "block": child.family_blocks.filter(lifted_at__isnull=True).first(),
+            "access_block": child.family_blocks.filter(lifted_at__isnull=True).first(),
             "block_form": block_form,
             "contacts": [
                 {

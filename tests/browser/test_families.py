@@ -15,7 +15,7 @@ from pathway.families import services
 from pathway.models import Referral
 from pathway.services import create_referral
 
-from ..factories import ChildFactory, SettingFactory, UserFactory, practitioner_at
+from ..factories import PASSWORD, ChildFactory, SettingFactory, UserFactory, practitioner_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -131,3 +131,32 @@ def test_a_parent_with_two_children_sees_both_and_nothing_else(
         _fits(page)
         assert_accessible(page)
         page.get_by_role("link", name="Your children").click()
+
+
+def test_the_send_team_gives_a_parent_access_and_blocks_it(
+    page, live_server, sign_in, assert_accessible
+):
+    officer = UserFactory(role="send_officer", username="officer")
+    child = ChildFactory(first_name="Amara", last_name="Okafor")
+    FamilyContact.objects.create(
+        child=child,
+        name="Grace Okafor",
+        relationship="mother",
+        mobile_phone="+447700900001",
+        sms_consent=True,
+    )
+    sign_in(page, officer.username, PASSWORD)
+    page.goto(f"{live_server.url}/children/{child.pk}/")
+    expect(page.locator("main")).to_contain_text("Nobody in the family follows this child online")
+    page.get_by_role("link", name="Family access").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Give access and text a link to Grace Okafor").click()
+    expect(page.locator("main")).to_contain_text("Grace Okafor can now follow Amara's referral")
+    assert_accessible(page)
+    page.get_by_role("button", name="Block family access", exact=True).click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why family access is")
+    assert_accessible(page)
+    page.get_by_label("Why are you blocking family access?").fill("Court proceedings")
+    page.get_by_role("button", name="Block family access", exact=True).click()
+    expect(page.locator("main")).to_contain_text("Family access is blocked")
+    assert_accessible(page)

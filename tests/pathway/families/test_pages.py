@@ -178,7 +178,9 @@ def test_the_send_team_gives_access_blocks_and_sends_a_new_link(client, world):
     contact = make_contact(world.child_a, "Grace Okafor", "+447700900001")
     client.force_login(world.send_officer)
     url = reverse("family-access", kwargs={"child_id": world.child_a.pk})
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Unblock family access" not in page.content.decode()  # nothing blocked yet
     client.post(url, {"action": "link", "contact_id": contact.pk})
     link = FamilyLink.objects.get(contact=contact)
     assert link.confirmed_by == world.send_officer
