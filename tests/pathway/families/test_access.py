@@ -67,7 +67,56 @@ def _call(function, identity, world):
     return function(*arguments)
 
 
-def test_every_public_access_function_gives_a_family_nothing(world, family_a):
+@pytest.fixture
+def records_of_child_a(world):
+    """A record of each common kind about child A, so a function that leaked would show it."""
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from earlyyears.models import OutboxMessage
+    from pathway.models import Observation, PortageVisit, Referral, TacAction, TacMeeting
+    from pathway.services import create_referral
+
+    today = timezone.localdate()
+    with transaction.atomic():
+        create_referral(
+            child=world.child_a,
+            source=Referral.Source.SETTING_CONCERN,
+            submitted_by=world.practitioner_a,
+            answers={"development": {"communication_language": {"level": "severe"}}},
+            setting=world.setting_a,
+            consent={"consent_given_by": "Grace", "share_with": ["send_team", "portage"]},
+            notify=False,
+        )
+    Observation.objects.create(
+        child=world.child_a,
+        setting=world.setting_a,
+        eyfs_area="communication_language",
+        observed_on=today,
+        what_was_seen="Pointed",
+        observer=world.practitioner_a,
+    )
+    meeting = TacMeeting.objects.create(
+        child=world.child_a, held_on=today, created_by=world.send_officer
+    )
+    TacAction.objects.create(
+        meeting=meeting,
+        child=world.child_a,
+        description="Visual timetable",
+        owner=world.practitioner_a,
+        due_on=today + datetime.timedelta(days=7),
+    )
+    PortageVisit.objects.create(
+        child=world.child_a, worker=world.portage_a, visited_on=today, goals="g", progress="p"
+    )
+    OutboxMessage.objects.create(
+        idempotency_key="leak-check", channel="sms", template="x", child=world.child_a
+    )
+
+
+def test_every_public_access_function_gives_a_family_nothing(world, family_a, records_of_child_a):
     family = FamilyIdentity(member_id=family_a.member.pk)
     assert list(family_children_for(family)) == [world.child_a]
     checked = []
