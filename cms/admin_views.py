@@ -109,7 +109,11 @@ def feed_list(request):
             by_feed[run.feed_id].append(run)
     for feed in feed_rows:
         feed.recent_runs = by_feed.get(feed.pk, [])
-    return render(request, "cms/admin/feeds.html", {"feeds": feed_rows, "header_title": "Feeds"})
+    return render(
+        request,
+        "cms/admin/feeds.html",
+        {"feeds": feed_rows, "header_title": "Feeds", "page_title": "Feeds from other publishers"},
+    )
 
 
 @require_http_methods(["POST"])
