@@ -31,12 +31,13 @@ from pathway.routing import reason_sentences
 
 
 def long_date(day: datetime.date | datetime.datetime | None) -> str:
-    """'7 August 2026' in the page's language (GOV.UK style in English)."""
+    """'7 August 2026' in the page's language (GOV.UK style in English; Polish months in the
+    genitive, '7 sierpnia 2026', as dates are written)."""
     if day is None:
         return ""
     if isinstance(day, datetime.datetime):
         day = timezone.localdate(day)
-    return formats.date_format(day, "j F Y")
+    return formats.date_format(day, "j E Y")
 
 
 def status_words(status: str) -> str:

@@ -361,7 +361,7 @@ def tell_families(child: Child, kind: str, key: str, date: datetime.date | None 
         if date is not None:
             language = member.preferred_language
             with translation.override(language if language in SHIPPED_MESSAGE_LANGUAGES else "en"):
-                day = formats.date_format(date, "j F Y")
+                day = formats.date_format(date, "j E Y")
         queue_message(
             key=f"family-update:{kind}:{key}:{member.pk}",
             template=UPDATE_TEMPLATES[kind],

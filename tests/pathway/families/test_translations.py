@@ -104,3 +104,15 @@ def test_the_english_is_plain_enough_for_grade_5():
     long_ones = [s for s in sentences if len(s.split()) >= 8]
     hard = [(s, textstat.flesch_kincaid_grade(s)) for s in long_ones]
     assert [h for h in hard if h[1] > 8] == []
+
+
+def test_dates_are_written_as_each_language_writes_them():
+    import datetime
+
+    from pathway.families.selectors import long_date
+
+    day = datetime.date(2026, 8, 7)
+    expected = {"en": "7 August 2026", "pl": "7 sierpnia 2026", "cy": "7 Awst 2026"}
+    for language, words in expected.items():
+        with translation.override(language):
+            assert long_date(day) == words
