@@ -167,6 +167,12 @@ def pull(feed: Feed) -> FeedRun:
     run.held_records = [rec for rec in pulled.records if str(rec["id"]).lower() in kept_ids]
     ServicePage.objects.filter(pk__in=report.page_ids).update(feed=feed)
     run.created, run.updated, run.held = counts["new"], counts["update"], counts["kept"]
+    sent = [r.oruk_id for r in report.records]
+    missing = ServicePage.objects.filter(feed=feed).exclude(oruk_id__in=sent)
+    run.gone = [
+        {"id": str(oruk_id), "name": title}
+        for oruk_id, title in missing.order_by("title").values_list("oruk_id", "title")[:500]
+    ]
     return _finish(run, FeedRun.Status.IMPORTED, errors=[])
 
 

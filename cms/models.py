@@ -758,6 +758,9 @@ class FeedRun(models.Model):
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     held = models.PositiveIntegerField("Held for approval", default=0)
+    # Services this feed brought before that it no longer sends (still published here: an
+    # editor decides whether they have ended), as [{"id", "name"}].
+    gone = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
     # The records of services changed here, as the feed sent them, until approved.
     held_records = models.JSONField(default=list, blank=True)

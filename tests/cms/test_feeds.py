@@ -119,6 +119,11 @@ def test_a_pull_pages_through_the_feed_and_keeps_the_publishers_ids(feed, publis
     again = feeds.pull(feed)
     assert (again.created, again.updated, again.held) == (0, 5, 0)
     assert ServicePage.objects.count() == 5
+    assert again.gone == []
+    ended = publisher.records.pop(2)
+    third = feeds.pull(feed)
+    assert third.gone == [{"id": ended["id"], "name": ended["name"]}]
+    assert ServicePage.objects.get(oruk_id=ended["id"]).live  # an editor decides
 
 
 def test_a_service_changed_here_is_held_until_an_editor_approves(
