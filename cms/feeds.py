@@ -154,6 +154,8 @@ def pull(feed: Feed) -> FeedRun:
         held.extend(locally_edited(page_ids))
         return held
 
+    if feed.review_first:
+        return _hold_for_review(run, pulled)
     report = services.import_oruk({"contents": pulled.records}, keep=keep)
     errors = [
         f"Record {r.number} ({r.name or r.oruk_id or 'no name'}): {e}"
@@ -173,6 +175,22 @@ def pull(feed: Feed) -> FeedRun:
         {"id": str(oruk_id), "name": title}
         for oruk_id, title in missing.order_by("title").values_list("oruk_id", "title")[:500]
     ]
+    return _finish(run, FeedRun.Status.IMPORTED, errors=[])
+
+
+def _hold_for_review(run: FeedRun, pulled: Pulled) -> FeedRun:
+    """A feed reviewed first: check everything (a dry run) and hold it all on the run, with
+    what it would do, until an editor approves."""
+    report = services.import_oruk({"contents": pulled.records}, dry_run=True)
+    errors = [
+        f"Record {r.number} ({r.name or r.oruk_id or 'no name'}): {e}"
+        for r in report.records
+        for e in r.errors
+    ]
+    if errors:
+        return _finish(run, FeedRun.Status.FAILED, errors=errors)
+    run.held_records = pulled.records
+    run.held = len(pulled.records)
     return _finish(run, FeedRun.Status.IMPORTED, errors=[])
 
 

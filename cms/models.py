@@ -724,11 +724,17 @@ class Feed(models.Model):
         "(https only), for example https://directory.example.org/api",
     )
     active = models.BooleanField(default=True, help_text="Pulled by the schedule")
+    review_first = models.BooleanField(
+        "Review before applying",
+        default=False,
+        help_text="Hold every new or changed service from a pull until an editor approves it "
+        "(otherwise only services changed here are held)",
+    )
     per_page = models.PositiveSmallIntegerField(default=50)
     max_pages = models.PositiveIntegerField(default=500, help_text="Stop after this many pages")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    panels = ["name", "url", "active", "per_page", "max_pages"]
+    panels = ["name", "url", "active", "review_first", "per_page", "max_pages"]
 
     class Meta:
         ordering = ["name"]

@@ -147,6 +147,16 @@ def test_a_service_changed_here_is_held_until_an_editor_approves(
     assert run.held_records == [] and run.approved_by == editor
 
 
+def test_a_feed_reviewed_first_holds_everything_until_approved(feed, publisher):
+    feed.review_first = True
+    feed.save()
+    run = feeds.pull(feed)
+    assert (run.status, run.held, run.created) == (FeedRun.Status.IMPORTED, 5, 0)
+    assert not ServicePage.objects.exists()
+    report = feeds.approve_held(run, None)
+    assert report.saved and ServicePage.objects.filter(feed=feed).count() == 5
+
+
 def test_a_hostile_record_fails_the_run_with_its_reason_and_saves_nothing(feed, publisher):
     publisher.records[3]["url"] = "javascript:alert(1)"
     run = feeds.pull(feed)
