@@ -147,6 +147,15 @@ def test_a_service_changed_here_is_held_until_an_editor_approves(
     assert run.held_records == [] and run.approved_by == editor
 
 
+def test_a_feed_service_hidden_here_is_not_published_again_by_a_pull(feed, publisher):
+    feeds.pull(feed)
+    hidden = ServicePage.objects.get(oruk_id=publisher.records[1]["id"])
+    hidden.unpublish()
+    run = feeds.pull(feed)
+    assert run.held == 1 and [r["id"] for r in run.held_records] == [publisher.records[1]["id"]]
+    assert not ServicePage.objects.get(pk=hidden.pk).live
+
+
 def test_a_feed_reviewed_first_holds_everything_until_approved(feed, publisher):
     feed.review_first = True
     feed.save()
