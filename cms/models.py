@@ -341,7 +341,7 @@ class ServicePageQuerySet(PageQuerySet):
         """The services for one page of results, in order, with what the list shows
         prefetched."""
         services = self.filter(pk__in=ids).select_related("organisation")
-        services = services.prefetch_related("locations", "service_areas")
+        services = services.prefetch_related("locations", "service_areas", "schedules", "languages")
         by_id = {service.pk: service for service in services}
         return [DirectoryHit(by_id[pk], distances.get(pk)) for pk in ids if pk in by_id]
 

@@ -27,3 +27,10 @@ def test_cost_languages_and_times_in_plain_english(client, places):
     assert "Every Tuesday and Thursday, 9:30am to 11am, from 5 January 2026 to 20 July 2026" in html
     assert "Tuesdays and Thursdays in term time" in html  # the publisher's own words too
     assert "Details last checked on 1 March 2026" in html
+
+
+def test_the_directory_lists_when_and_in_which_languages(client, places):
+    assert services.import_oruk(full_record(2)).saved
+    html = client.get("/local-offer/").content.decode()
+    assert "When: Every Tuesday and Thursday, 9:30am to 11am" in html
+    assert "Languages: British Sign Language" in html
