@@ -36,7 +36,10 @@ run: install
 	$(PY) manage.py demo_data && \
 	$(PY) manage.py demo_pathway && \
 	$(PY) manage.py demo_casework && \
+	$(PY) manage.py demo_funds && \
 	$(PY) manage.py demo_support_plans && \
+	$(PY) manage.py demo_ehc && \
+	$(PY) manage.py demo_school_moves && \
 	$(PY) manage.py demo_local_offer && \
 	$(PY) manage.py demo_training && \
 	{ $(PY) manage.py demo_sign_ins --wait-for http://$(SITE_HOST):$(PORT)/healthz/ --server-pid $$$$ & } && \
