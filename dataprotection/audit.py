@@ -37,6 +37,11 @@ DEFAULT_AUDIT_URL_NAMES = (
     "portage-caseload",
     "early-help-list",
     "advice-list",
+    "ehc-cases",
+    "funds-applications",
+    "funds-payments",
+    "funds-payment-file",
+    "sen2-return",
     "my-actions",
     "audit-search",
     "audit-csv",
@@ -46,12 +51,18 @@ EXPORT_URL_NAMES = frozenset(
         "early-help-pack-json",
         "early-help-pack-pdf",
         "portage-paperwork-pdf",
+        "support-plan-json",
+        "support-plan-pdf",
         "subject-access",
         "subject-access-json",
         "audit-csv",
+        "ehc-letter-pdf",
+        "funds-payment-file",
+        "school-handover-pdf",
+        "sen2-download",
     }
 )
-DOWNLOAD_URL_NAMES = frozenset({"observation-attachment"})
+DOWNLOAD_URL_NAMES = frozenset({"observation-attachment", "funds-evidence"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -76,6 +87,13 @@ TARGETS_BY_KWARG: tuple[Target, ...] = (
     Target("pathway.ConcernDraft", "draft_id"),
     Target("pathway.PanelMember", "member_id", None),
     Target("pathway.AdviceRequest", "request_id", "referral__child_id", "referral_id"),
+    Target("pathway.EhcLetter", "letter_id", "ehc__child_id", "ehc__referral_id"),
+    Target("pathway.EhcRequest", "ehc_id", "child_id", "referral_id"),
+    Target("pathway.FundApplication", "application_id"),
+    Target("pathway.FundEvidence", "evidence_id", "application__child_id"),
+    Target("pathway.FundPayment", "payment_id", "application__child_id"),
+    Target("pathway.HandoverRecord", "handover_id"),
+    Target("pathway.Sen2Extract", "extract_id", None),
     Target("pathway.PanelMeeting", "meeting_id", None),
 )
 # Where one keyword means different records on different pages.
@@ -155,6 +173,10 @@ def event_for(request: HttpRequest, response: HttpResponse) -> AccessEvent | Non
     """The access event for a request, or None when the request is not about child data."""
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
+    # A signed-in family member (issue 21) is never request.user: their pages name them here.
+    family = getattr(request, "family", None)
+    if family is not None and match is not None:
+        return _family_event(request, response, family, match)
     if user is None or not user.is_authenticated or match is None:
         return None
     url_name = match.url_name or ""
@@ -182,6 +204,29 @@ def event_for(request: HttpRequest, response: HttpResponse) -> AccessEvent | Non
         referral_id=found["referral_id"],
         object_type=found["object_type"],
         object_id=str(found["object_id"])[:64],
+        status_code=response.status_code,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
+    )
+
+
+def _family_event(request: HttpRequest, response: HttpResponse, family, match) -> AccessEvent:
+    """Every page a family member opens while signed in, whoever's child it names (a refused
+    probe of another child's id is recorded under that child too)."""
+    kwargs = match.kwargs or {}
+    extra = getattr(request, "audit", None) or {}
+    child_id = extra.get("child_id") or kwargs.get("child_id")
+    return AccessEvent(
+        user_id=None,
+        username=f"family member {family.member_id}",
+        role="family",
+        action=extra.get("action") or action_for(request, match.url_name or ""),
+        method=request.method or "",
+        path=request.path[:500],
+        url_name=(match.url_name or "")[:100],
+        child_id=child_id,
+        object_type="earlyyears.child" if child_id else "",
+        object_id=str(child_id or ""),
         status_code=response.status_code,
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],

@@ -24,8 +24,19 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from earlyyears.models import Child, OutboxMessage
-from pathway.models import ChildMerge, ConcernDraft, Decision, FundingAward, Observation, Referral
+from earlyyears.models import Child, FamilyMember, OutboxMessage
+from pathway.models import (
+    ChildMerge,
+    ConcernDraft,
+    Decision,
+    EhcRequest,
+    FundEvidence,
+    FundingAward,
+    Observation,
+    Referral,
+    Sen2Extract,
+    SupportPlan,
+)
 
 from .models import AccessEvent, LegalHold, RetentionRun
 
@@ -36,9 +47,11 @@ DEFAULT_RETENTION_YEARS: dict[str, int] = {
     "referrals_ehc_plan": 31,
     "referrals_other": 25,
     "children_without_referrals": 7,
+    "support_plans": 25,
     # years after the record was made
     "observations_without_referral": 3,
     "outbox_messages": 2,
+    "sen2_extracts": 3,
     "access_events": 7,
 }
 
@@ -48,12 +61,17 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "referrals_other": "Other referrals no longer waiting for a decision, and everything "
     "recorded on them: deleted when the child is {years}",
     "children_without_referrals": "A child with no referral left (their details, family "
-    "contacts, observations, home visits, All about me, Team Around the Child): deleted when "
-    "the child is {years}",
+    "contacts and who in the family follows them online, observations, home visits, All about "
+    "me, Team Around the Child): deleted when the child is {years}",
+    "support_plans": "Support plans, with their outcomes, help, reviews and history: deleted "
+    "when the child is {years} (with the referrals' EHC rule when an EHC needs assessment was "
+    "agreed or a plan issued)",
     "observations_without_referral": "Observations of a child who has no referral: deleted "
     "{years} years after the observation",
     "outbox_messages": "Text messages and emails: phone numbers, addresses and wording removed "
     "{years} years after sending (the delivery record stays)",
+    "sen2_extracts": "Extracts of the SEN2 return (the file and its record): deleted {years} "
+    "years after they were produced",
     "access_events": "The access audit trail: deleted {years} years after the event",
 }
 
@@ -100,10 +118,11 @@ def held_child_ids() -> set[int]:
 
 
 def children_with_ehc_file() -> Exists:
-    """For a queryset of referrals: any referral of the same child has an EHC decision."""
+    """For a queryset of referrals: any referral of the same child has an EHC decision, or the
+    child has an EHC request on the EHC timeline (its records go with the referral it is on)."""
     return Exists(
         Decision.objects.filter(referral__child=OuterRef("child"), kind__in=EHC_DECISIONS)
-    )
+    ) | Exists(EhcRequest.objects.filter(child=OuterRef("child")))
 
 
 # --- What is due, rule by rule -------------------------------------------------------------
@@ -127,10 +146,25 @@ def due_referrals_other(today: datetime.date, years: int, held: set[int]):
     )
 
 
+def due_support_plans(today: datetime.date, years: int, ehc_years: int, held: set[int]):
+    """SEN support records: kept until the child is `years`, or `ehc_years` where an EHC file
+    exists for the child."""
+    return (
+        SupportPlan.objects.annotate(has_ehc=children_with_ehc_file())
+        .filter(
+            Q(child__date_of_birth__lte=years_before(today, years), has_ehc=False)
+            | Q(child__date_of_birth__lte=years_before(today, ehc_years), has_ehc=True)
+        )
+        .exclude(child_id__in=held)
+    )
+
+
 def due_children(today: datetime.date, years: int, held: set[int]):
     return (
         Child.objects.filter(date_of_birth__lte=years_before(today, years))
         .exclude(Exists(Referral.objects.filter(child=OuterRef("pk"))))
+        # A support plan is an SEN record: the child goes once it has gone (`support_plans`).
+        .exclude(Exists(SupportPlan.objects.filter(child=OuterRef("pk"))))
         .exclude(pk__in=held)
         # A merged record goes with the record it was merged into, never before it.
         .exclude(record_status=Child.RecordStatus.MERGED)
@@ -214,6 +248,13 @@ def _delete_referrals(referrals) -> dict[str, int]:
     return per_type
 
 
+def _delete_fund_evidence_after_commit(evidence) -> None:
+    names = list(evidence.exclude(file="").values_list("file", flat=True))
+    if names:
+        storage = FundEvidence._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
 def _delete_children(children) -> dict[str, int]:
     ids = list(children.values_list("pk", flat=True))
     if not ids:
@@ -221,6 +262,9 @@ def _delete_children(children) -> dict[str, int]:
     ids += list(Child.objects.filter(merged_into_id__in=ids).values_list("pk", flat=True))
     Child.objects.filter(pk__in=ids).update(merged_into=None)
     _delete_files_after_commit(Observation.objects.filter(child_id__in=ids))
+    # Funding applications, their evidence and payments go with the child (cascade); the
+    # evidence files once the rows are gone for good.
+    _delete_fund_evidence_after_commit(FundEvidence.objects.filter(application__child_id__in=ids))
     per_type: dict[str, int] = {}
     for queryset in (
         LegalHold.objects.filter(child_id__in=ids, lifted_at__isnull=False),
@@ -231,6 +275,10 @@ def _delete_children(children) -> dict[str, int]:
         _, counts = queryset.delete()
         for label, count in counts.items():
             per_type[label] = per_type.get(label, 0) + count
+    # Family members (issue 21) follow children: with their last child gone, they go too.
+    _, counts = FamilyMember.objects.filter(links__isnull=True).delete()
+    for label, count in counts.items():
+        per_type[label] = per_type.get(label, 0) + count
     return per_type
 
 
@@ -241,6 +289,27 @@ def _delete_observations(observations) -> dict[str, int]:
     doomed = Observation.objects.filter(pk__in=ids)
     _delete_files_after_commit(doomed)
     _, counts = doomed.delete()
+    return counts
+
+
+def due_sen2_extracts(now: datetime.datetime, years: int):
+    """Extracts hold many children's records: none is kept on hold for one child."""
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(years_before(timezone.localdate(now), years), datetime.time())
+    )
+    return Sen2Extract.objects.filter(produced_at__lt=cutoff)
+
+
+def _delete_extracts(extracts) -> dict[str, int]:
+    names = list(extracts.exclude(file="").values_list("file", flat=True))
+    if names:
+        storage = Sen2Extract._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return _delete(extracts)
+
+
+def _delete(queryset) -> dict[str, int]:
+    _, counts = queryset.delete()
     return counts
 
 
@@ -277,6 +346,13 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
             _delete_referrals(due_referrals_other(today, years["referrals_other"], held)),
         )
         tally.add(
+            "support_plans",
+            "deleted",
+            _delete(
+                due_support_plans(today, years["support_plans"], years["referrals_ehc_plan"], held)
+            ),
+        )
+        tally.add(
             "children_without_referrals",
             "deleted",
             _delete_children(due_children(today, years["children_without_referrals"], held)),
@@ -292,6 +368,11 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
             "outbox_messages",
             "anonymised",
             _anonymise_messages(due_outbox_messages(now, years["outbox_messages"], held)),
+        )
+        tally.add(
+            "sen2_extracts",
+            "deleted",
+            _delete_extracts(due_sen2_extracts(now, years["sen2_extracts"])),
         )
         audit_cutoff = timezone.make_aware(
             datetime.datetime.combine(years_before(today, years["access_events"]), datetime.time())

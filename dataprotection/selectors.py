@@ -19,6 +19,8 @@ from django.utils import timezone
 from earlyyears.access import child_for
 from earlyyears.messaging.services import render as render_message
 from earlyyears.models import Child, FamilyContact, OutboxMessage, Role, User, display_name
+from pathway.ehc.selectors import ehc_subject_access
+from pathway.funds.selectors import funds_subject_access
 from pathway.models import (
     AdviceRequest,
     ChildMerge,
@@ -26,6 +28,7 @@ from pathway.models import (
     EarlyHelpHandoff,
     FamilyPaperwork,
     FundingAward,
+    HandoverRecord,
     InformationRequest,
     Observation,
     PanelAgendaItem,
@@ -33,7 +36,10 @@ from pathway.models import (
     PossibleMatch,
     Referral,
     ReferralEvent,
+    SchoolMove,
+    SenNeed,
     ShareWith,
+    SupportPlan,
     TacAction,
     TacMeeting,
 )
@@ -467,6 +473,47 @@ def _messages(child: Child) -> list[dict[str, Any]]:
     return rows
 
 
+def _family_access(child: Child) -> list[dict[str, Any]]:
+    """Who in the family may follow the child online (issue 21), the sign-in links sent to
+    them (never the link itself), and any block the SEND team placed."""
+    from earlyyears.models import FamilyAccessBlock, FamilyLink
+    from pathway.models import FamilySignInLink
+
+    rows: list[dict[str, Any]] = []
+    for link in FamilyLink.objects.filter(child=child).select_related(
+        "member", "confirmed_by", "ended_by"
+    ):
+        member = link.member
+        rows.append(
+            {
+                "what": "Family member",
+                "name": member.name,
+                "mobile_phone": member.mobile_phone,
+                "language": member.get_preferred_language_display(),
+                "only_texts_about_decisions": member.fewer_texts,
+                "confirmed_by": display_name(link.confirmed_by, nobody=""),
+                "confirmed": link.confirmed_at,
+                "ended": link.ended_at,
+                "last_looked": link.last_viewed_at,
+                "sign_in_links_sent": [
+                    {"sent": s.created_at, "to": s.sent_to, "works_until": s.expires_at}
+                    for s in FamilySignInLink.objects.filter(member=member, contact__child=child)
+                ],
+            }
+        )
+    for block in FamilyAccessBlock.objects.filter(child=child).select_related("blocked_by"):
+        rows.append(
+            {
+                "what": "Family access blocked",
+                "reason": block.reason,
+                "blocked_by": display_name(block.blocked_by, nobody=""),
+                "blocked": block.blocked_at,
+                "lifted": block.lifted_at,
+            }
+        )
+    return rows
+
+
 def _audit(child: Child) -> list[dict[str, Any]]:
     return [
         {
@@ -494,6 +541,105 @@ def _holds(child: Child) -> list[dict[str, Any]]:
     ]
 
 
+def _support_plan(child: Child) -> dict[str, Any] | None:
+    """The child's support plan with every outcome and help row ever in it, every cycle and
+    review, and the history of changes (who and when)."""
+    plan = (
+        SupportPlan.objects.filter(child=child)
+        .select_related("setting", "created_by")
+        .prefetch_related(
+            "outcomes", "provision", "cycles__progress__outcome", "versions__saved_by"
+        )
+        .first()
+    )
+    if plan is None:
+        return None
+    return {
+        "tier": plan.get_tier_display(),
+        "setting": plan.setting.name if plan.setting else "",
+        "strengths": plan.strengths,
+        "started": plan.created_at,
+        "started_by": display_name(plan.created_by, nobody=""),
+        "outcomes": [
+            {"outcome": o.text, "by_when": o.by_when, "taken_out": o.ended_at}
+            for o in plan.outcomes.all()
+        ],
+        "help": [
+            {
+                "what": p.what,
+                "who": p.who,
+                "how_often": p.how_often,
+                "from": p.starts_on,
+                "taken_out": p.ended_at,
+            }
+            for p in plan.provision.all()
+        ],
+        "cycles": [
+            {
+                "cycle": c.number,
+                "started": c.started_on,
+                "review_date": c.review_due_on,
+                "what_we_know": c.assess,
+                "what_we_will_do": c.planned,
+                "reviewed": c.reviewed_on,
+                "progress_overall": c.get_overall_display(),
+                "progress": [
+                    f"{p.outcome.text}: {p.get_progress_display()}" for p in c.progress.all()
+                ],
+                "what_the_review_found": c.review_notes,
+                "family_views": c.family_views,
+                "child_views": c.child_voice,
+            }
+            for c in plan.cycles.all()
+        ],
+        "changes": [
+            {
+                "version": v.number,
+                "when": v.saved_at,
+                "who": display_name(v.saved_by, nobody=""),
+                "what": v.summary,
+            }
+            for v in plan.versions.all()
+        ],
+    }
+
+
+def _school_move(child: Child) -> dict[str, Any] | None:
+    """The move to school, every hand-over record as written and as sent, and the needs kept
+    for the DfE's SEN2 return."""
+    move = SchoolMove.objects.filter(child=child).first()
+    records = HandoverRecord.objects.filter(child=child).select_related("written_by", "sent_by")
+    needs = SenNeed.objects.filter(ehc__child=child).select_related("recorded_by")
+    if move is None and not records and not needs:
+        return None
+    return {
+        "starts_reception_in": move.intake_year if move and move.intake_year else None,
+        "why_a_different_year": move.intake_change_reason if move else "",
+        "school": move.school_name if move else "",
+        "transition_meeting": move.transition_meeting_on if move else None,
+        "ehc_plan_review_finished": move.ehc_review_finished_on if move else None,
+        "hand_over_records": [
+            {
+                "written": r.written_at,
+                "written_by": display_name(r.written_by, nobody=""),
+                "strengths": r.strengths,
+                "needs": r.needs,
+                "what_works": r.what_works,
+                "support_in_place": r.support_in_place,
+                "family_views": r.family_views,
+                "family_agreed": f"{r.consent_given_by}, {r.consent_given_on:%-d %B %Y}",
+                "sent": r.sent_at,
+                "sent_how": r.get_sent_how_display() if r.sent_how else "",
+                "sent_to": r.sent_to,
+            }
+            for r in records
+        ],
+        "needs_for_the_sen2_return": [
+            f"{need.get_rank_display()}: {need.get_sen_type_display()}" for need in needs
+        ],
+    }
+
+
 SECTIONS = (
     ("child", "The child"),
     ("family_contacts", "Family contacts"),
@@ -501,7 +647,12 @@ SECTIONS = (
     ("referrals", "Referrals"),
     ("portage_visits", "Portage home visits"),
     ("all_about_me", "All about me"),
+    ("support_plan", "Support plan"),
     ("team_around_the_child", "Team Around the Child meetings and actions"),
+    ("ehc", "EHC needs assessments and plans"),
+    ("funding", "Funding applications and payments"),
+    ("school", "Moving to school"),
+    ("family_access", "Family members who follow the child online"),
     ("messages", "Text messages and emails"),
     ("identity", "Possible matches and merges of records"),
     ("legal_holds", "Legal holds"),
@@ -521,10 +672,15 @@ def subject_access_record(user, child_id: int) -> tuple[Child, dict[str, Any]]:
         "referrals": _referrals(child),
         "portage_visits": _portage(child),
         "all_about_me": _paperwork(child),
+        "support_plan": _support_plan(child),
         "team_around_the_child": _tac(child),
+        "ehc": ehc_subject_access(child),
+        "funding": funds_subject_access(child),
+        "school": _school_move(child),
         "messages": _messages(child),
         "identity": _identity(child),
         "legal_holds": _holds(child),
+        "family_access": _family_access(child),
         "access_audit": _audit(child),
     }
     return child, record

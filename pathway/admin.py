@@ -6,5 +6,5 @@ for each fact and keeps published versions read-only."""
 
 # Except the funds' configuration (issue 23): the SEND manager sets funds, bands, windows and
 # budgets there; applications and payments are never edited in the admin.
-from .funds import admin as funds_admin  # noqa: E402, F401
 from .ehc import admin as ehc_admin  # noqa: E402, F401
+from .funds import admin as funds_admin  # noqa: E402, F401

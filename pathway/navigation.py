@@ -33,6 +33,7 @@ add_links(
     Link(630, "Funding", "funding", SEND_TEAM_ROLES, section="referrals"),
     Link(632, "Funding applications", "funds-applications", SEND_TEAM_ROLES, section="referrals"),
     Link(680, "Download referrals", "referrals-export", SEND_TEAM_ROLES, section="referrals"),
+    Link(690, "SEN2 return", "sen2-return", SEND_TEAM_ROLES, section="referrals"),
     Link(612, "Register", "notification-register", SEND_TEAM_ROLES, section="referrals"),
     Link(614, "Possible matches", "possible-matches", SEND_TEAM_ROLES, section="referrals"),
     Link(700, "Routing rules", "routing-rules", SEND_MANAGER, section="service"),
@@ -41,6 +42,7 @@ add_links(
     Link(1000, "Notify", "health-notification", PROFESSIONAL, section="referrals"),
     Link(1110, "Advice requests", "advice-list", CHILD_ROLES, section="children"),
     Link(1300, "Need by area", "planning", PLANNING_ROLES, section="planning"),
+    Link(1320, "Starting school", "planning-school-entry", PLANNING_ROLES, section="planning"),
 )
 
 # Pages with no header link of their own, by the section whose sub-navigation they show.
@@ -59,6 +61,7 @@ add_section_paths(
     "/register/",
     "/funding/",
     "/ehc/",
+    "/sen2/",
 )
 add_section_paths("children", "/children/", "/portage/", "/tac/", "/actions/", "/advice/")
 add_section_paths("planning", "/planning/")

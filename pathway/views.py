@@ -24,8 +24,11 @@ from pathway.casework import selectors as selectors_casework
 from pathway.casework import services as casework
 from pathway.casework.forms import NoteForm
 from pathway.early_help import services as early_help
+from pathway.funds import services as funds
 from pathway.panels import services as panels
 from pathway.portage import services as portage
+from pathway.school_move import selectors as school_move
+from pathway.support_plans import selectors as support_plans
 from pathway.tac import services as tac
 from pathway.timeline import record_event
 
@@ -50,7 +53,7 @@ from .models import Referral, ReferralEvent, Route
 # Each casework module adds its part to the referral and child pages: a `<kind>_section`
 # selector (empty for a user who may not see it) and `pathway/<module>/_<kind>_section.html`.
 REFERRAL_SECTIONS = (casework, early_help, advice, panels)
-CHILD_SECTIONS = (portage, tac, panels)
+CHILD_SECTIONS = (support_plans, portage, tac, panels, funds, school_move)
 
 
 def _sections(request: HttpRequest, modules, kind: str, obj) -> list[str]:

@@ -26,6 +26,10 @@ from pathway.models import (
     AdviceTemplate,
     ChildMerge,
     FamilyPaperwork,
+    FundApplication,
+    FundEvidence,
+    FundPayment,
+    FundType,
     InformationRequest,
     Observation,
     PanelAgendaItem,
@@ -39,6 +43,7 @@ from pathway.models import (
     TacMeeting,
 )
 from pathway.services import create_referral, start_draft
+from pathway.support_plans import services as support_plans
 
 from .access_states import build_states
 from .factories import ChildFactory, UserFactory
@@ -98,6 +103,109 @@ def panel(case) -> dict:
 
 def panel_item(case) -> dict:
     return {"meeting_id": case.panel.pk, "item_id": case.panel_item.pk}
+
+
+def fund_records(case):
+    """A Disability Access Fund application for child A by its setting, with evidence and an
+    approved payment: made on first use, for the matrix's case and for each ended state."""
+    try:
+        return case.fund_records
+    except AttributeError:
+        pass
+    try:
+        setting = case.setting  # a state's child's setting (the old one, once a child moved)
+    except AttributeError:
+        setting = case.setting_a
+    application = FundApplication.objects.create(
+        fund_type=FundType.objects.get(kind=FundType.Kind.DISABILITY_ACCESS),
+        child=case.child_a,
+        setting=setting,
+        area=setting.area,
+        financial_year=2026,
+        amount_requested=938,
+        what_for="Sensory equipment",
+        gets_disability_living_allowance=True,
+        family_nominated_setting=True,
+    )
+    evidence = FundEvidence(application=application, name="letter.pdf", description="Letter")
+    evidence.file.save("letter.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    payment = FundPayment.objects.create(
+        application=application,
+        amount=938,
+        due_on=timezone.localdate(),
+        status=FundPayment.Status.APPROVED,
+    )
+    case.fund_records = (application, evidence, payment)
+    return case.fund_records
+
+
+def fund_application(case) -> dict:
+    return {"application_id": fund_records(case)[0].pk}
+
+
+def with_fund_records(case) -> dict:
+    """A list page, once child A has an application on it."""
+    fund_records(case)
+    return {}
+
+
+def ehc_case(case):
+    """An EHC case on the case's referral of child A (made once, for the matrix and each
+    state)."""
+    from pathway.models import EhcRequest
+
+    found = EhcRequest.objects.filter(referral=case.referral_a).first()
+    if found is None:
+        found = EhcRequest.objects.create(
+            child=case.referral_a.child,
+            referral=case.referral_a,
+            source="2",
+            received_on=timezone.localdate(),
+            created_by=case.referral_a.submitted_by,
+        )
+    return found
+
+
+def ehc_letter(case) -> dict:
+    from pathway.models import EhcLetter
+
+    ehc = ehc_case(case)
+    letter = EhcLetter.objects.filter(ehc=ehc).first() or EhcLetter.objects.create(
+        ehc=ehc,
+        key="assess",
+        title="A letter",
+        body="Words",
+        dated=ehc.received_on,
+        created_by=ehc.created_by,
+    )
+    return {"ehc_id": ehc.pk, "letter_id": letter.pk}
+
+
+def handover(case) -> dict:
+    from pathway.school_move import services as school_move
+
+    record = case.__dict__.get("handover") or school_move.write_handover(
+        case.practitioner_a,
+        case.child_a,
+        strengths="Loves the sand tray",
+        needs="Noise",
+        what_works="A quiet corner",
+        consent_given_by="A parent",
+        consent_given_on=timezone.localdate(),
+    )
+    case.handover = record
+    return {"child_id": case.child_a.pk, "handover_id": record.pk}
+
+
+def sen2_extract(case) -> dict:
+    from pathway.sen2 import services as sen2
+
+    ehc_case(case)
+    extract = case.__dict__.get("sen2_extract")
+    if extract is None:
+        extract = sen2.produce_extract(case.send_manager, 2027, reason="Matrix")
+        case.sen2_extract = extract
+    return {"extract_id": extract.pk}
 
 
 # Users of another setting or caseload, and a professional not asked about child A: each has
@@ -201,15 +309,71 @@ MATRIX: dict[str, Entry] = {
         SEND_TEAM | {"professional_asked"}, lambda c: {"request_id": c.advice.pk}
     ),
     "advice-withdraw": Entry(SEND_TEAM, lambda c: {"request_id": c.advice.pk}),
+    # the EHC timeline (issue 24): the SEND team works it; the setting and portage worker see
+    # their child's timeline state
+    "ehc-cases": Entry(SEND_TEAM),
+    "ehc-child": Entry(CHILD_A, child),
+    "ehc-request-new": Entry(SEND_TEAM, child),
+    "ehc-step": Entry(SEND_TEAM, lambda c: {"ehc_id": ehc_case(c).pk, "step": "decision"}),
+    "ehc-letter-pdf": Entry(SEND_TEAM, ehc_letter),
+    # the move to school: the child's setting and SEND team record it, the portage worker reads
+    "school-move": Entry(CHILD_A, child),
+    "school-handover-new": Entry(SEND_TEAM | {"practitioner_a"}, child),
+    "school-handover": Entry(CHILD_A, handover),
+    "school-handover-pdf": Entry(CHILD_A, handover),
+    # the SEN2 return: the SEND team only (its problems name children)
+    "sen2-return": Entry(SEND_TEAM),
+    "sen2-details": Entry(SEND_TEAM, lambda c: {"ehc_id": ehc_case(c).pk}),
+    "sen2-download": Entry(SEND_TEAM, sen2_extract),
     # who is this child: contacts, safeguarding flags, possible matches and merges
     "check-contact": Entry(
         SEND_TEAM | {"practitioner_a"},
         lambda c: {"child_id": c.child_a.pk, "contact_id": c.contact_a.pk},
     ),
     "child-safeguarding": Entry(SEND_TEAM, child),
+    # families (issue 21): no staff role reaches a family page (404); signed out, a family page
+    # says how to get in and shows no child (test_family_sessions_in_the_matrix tries families)
+    "family-access": Entry(SEND_TEAM, child),
+    "family-home": Entry(set(), open_to=frozenset({"anonymous"})),
+    "family-link": Entry(set(), lambda c: {"token": "not-a-sign-in-token"}),
+    "family-code": Entry(set()),
+    "family-new-code": Entry(set(), post_only=True),
+    "family-child": Entry(set(), child),
+    "family-preferences": Entry(set()),
     "possible-matches": Entry(SEND_TEAM),
     "possible-match": Entry(SEND_TEAM, lambda c: {"match_id": c.possible_match.pk}),
     "undo-merge": Entry({"send_manager"}, lambda c: {"merge_id": c.merge.pk}),
+    # support plans: whoever sees the child reads it; the setting and the SEND team write it
+    "support-plan": Entry(CHILD_A, child),
+    "support-plan-new": Entry(SEND_TEAM | {"practitioner_a"}, child),
+    "support-plan-edit": Entry(SEND_TEAM | {"practitioner_a"}, child),
+    "support-plan-review": Entry(SEND_TEAM | {"practitioner_a"}, child),
+    "support-plan-next-cycle": Entry(SEND_TEAM | {"practitioner_a"}, child),
+    "support-plan-json": Entry(CHILD_A, child),
+    "support-plan-pdf": Entry(CHILD_A, child),
+    # funding for settings: the child's setting and the SEND team; planners see budgets only
+    "funds-choose": Entry({"practitioner_a"}, child),
+    "funds-apply": Entry(
+        {"practitioner_a"},
+        lambda c: {
+            "child_id": c.child_a.pk,
+            "fund_id": FundType.objects.get(kind=FundType.Kind.DISABILITY_ACCESS).pk,
+        },
+    ),
+    "funds-applications": Entry(
+        SEND_TEAM | {"practitioner_a"}, with_fund_records, open_to=OWN_LISTS
+    ),
+    "funds-application": Entry(SEND_TEAM | {"practitioner_a"}, fund_application),
+    "funds-decide": Entry(SEND_TEAM, fund_application),
+    "funds-evidence": Entry(
+        SEND_TEAM | {"practitioner_a"}, lambda c: {"evidence_id": fund_records(c)[1].pk}
+    ),
+    "funds-payments": Entry(SEND_TEAM, with_fund_records),
+    "funds-payment-file": Entry(SEND_TEAM, with_fund_records),
+    "funds-payment-approve": Entry(
+        SEND_TEAM, lambda c: {"payment_id": fund_records(c)[2].pk}, True
+    ),
+    "funds-payment-paid": Entry(SEND_TEAM, lambda c: {"payment_id": fund_records(c)[2].pk}),
 }
 
 STAFF_ADMIN = (
@@ -221,6 +385,9 @@ NO_CHILD_DATA: dict[str, str] = {
     "home": "landing page: the role's tasks",
     "sign-in": "sign-in form",
     "privacy": "privacy notice",
+    "family-privacy": "the privacy notice for families, in their language",
+    "family-language": "the family pages' language switch: a language in the session",
+    "family-sign-out": "ends the family session in this browser; shows no child",
     "accessibility": "accessibility statement",
     "health": "liveness: database and version only",
     # the rule editor: routing rules only, the SEND manager only (tests/pathway/rulebook)
@@ -249,6 +416,7 @@ NO_CHILD_DATA: dict[str, str] = {
     "twilio-status": "signed Twilio callback: updates a message's status, returns nothing",
     "twilio-inbound": "signed Twilio callback: STOP/START keywords, returns nothing",
     "early-help-pack-schema": "the JSON schema of the early help pack",
+    "support-plan-schema": "the JSON schema of the support plan export",
     # training: staff records, no child data (tests/training checks who sees them)
     "training-module-start": "a learner starts a module: their own enrolment",
     "training-lesson-submit": "a learner's own answers to a lesson",
@@ -265,6 +433,9 @@ NO_CHILD_DATA: dict[str, str] = {
     "planning": "area figures for planners and the SEND manager",
     "planning-geojson": "area figures for planners and the SEND manager",
     "planning-csv": "area figures for planners and the SEND manager",
+    "planning-school-entry": "area figures for planners and the SEND manager",
+    "funds-budgets": "sums of money by fund, year and area for the SEND team and planners; no "
+    "child (tests/pathway/funds checks who)",
     "invitation": "set a password from an invitation link",
     # staff accounts, no child data (tests/security/test_admin_accounts.py checks who decides)
     "account-changes": "SEND manager approves changes to staff accounts",
@@ -291,9 +462,22 @@ NO_CHILD_DATA: dict[str, str] = {
     "local-offer": "public directory of services",
     "api-services": "public Open Referral UK API",
     "api-service": "public Open Referral UK API",
+    # the rest of the Open Referral UK API (issue 25): published services and vocabularies,
+    # public by design, no child data (tests/cms/test_oruk_api.py checks drafts stay out)
+    "api-root": "public Open Referral UK API: its version and profile, no child data",
+    "api-openapi": "public Open Referral UK API: the standard's description, no child data",
+    "api-service-at-locations": "public Open Referral UK API: published services, no child data",
+    "api-service-at-location": "public Open Referral UK API: a published service, no child data",
+    "api-taxonomies": "public Open Referral UK API: vocabularies, no child data",
+    "api-taxonomy": "public Open Referral UK API: a vocabulary, no child data",
+    "api-taxonomy-terms": "public Open Referral UK API: vocabulary terms, no child data",
+    "api-taxonomy-term": "public Open Referral UK API: a vocabulary term, no child data",
     "cms_import": "local offer import for editors (Wagtail admin)",
     "cms_import_preview": "local offer import for editors (Wagtail admin)",
     "cms_export": "local offer export for editors (Wagtail admin)",
+    "cms_feeds": "other publishers' feeds for local offer moderators (Wagtail admin), no child",
+    "cms_feed_pull": "other publishers' feeds for local offer moderators (Wagtail admin)",
+    "cms_feed_approve": "other publishers' feeds for local offer moderators (Wagtail admin)",
 }
 
 
@@ -443,6 +627,17 @@ def case(world):
     c.merge = ChildMerge.objects.create(
         survivor=c.child_a, merged=alias, reason="Same child", merged_by=c.send_manager
     )
+    c.support_plan = support_plans.create_plan(
+        c.practitioner_a,
+        c.child_a,
+        tier="targeted",
+        strengths="",
+        outcomes=[support_plans.OutcomeRow("Amara will ask for help", timezone.localdate())],
+        provision=[],
+        cycle=support_plans.CycleStart(
+            timezone.localdate(), timezone.localdate() + datetime.timedelta(weeks=8), "Stories"
+        ),
+    )
     c.secrets = (c.child_a.full_name, c.referral_a.reference)
     return c
 
@@ -588,3 +783,61 @@ def test_withdrawn_consent_is_in_the_matrix(client, case):
             referral, services[who], by=case.send_manager, reason="Safeguarding"
         )
         assert client.get(url).status_code == 200, who
+
+
+def test_family_sessions_in_the_matrix(client, case):
+    """A family session (issue 21) reaches its own child's family page and nothing else: not
+    another family's child, not an unlinked child, not after the contact is withdrawn or
+    blocked or the session idles out (404 each), and no staff URL at all (every MATRIX entry
+    answers a family as it answers anyone signed out)."""
+    from earlyyears.models import FamilyContact as Contact
+    from pathway.access.families import FAMILY_ACTIVITY_KEY
+    from pathway.families import services as family_services
+    from tests.pathway.families.conftest import sign_in
+
+    def family_for(child, phone):
+        contact = Contact.objects.create(
+            child=child, name="Parent", relationship="mother", mobile_phone=phone, sms_consent=True
+        )
+        link = family_services.link_contact(contact, by=case.send_officer)
+        return contact, family_services.send_sign_in_link(link, by=case.send_officer)[1]
+
+    contact_a, token_a = family_for(case.child_a, "+447700900301")
+    family_for(case.child_b, "+447700900302")  # another family's child
+    client.logout()
+    sign_in(client, token_a)
+    own = reverse("family-child", kwargs={"child_id": case.child_a.pk})
+    assert client.get(own).status_code == 200
+    unlinked = ChildFactory(setting=case.setting_a)
+    for other in (case.child_b, unlinked):
+        assert client.get(reverse("family-child", kwargs={"child_id": other.pk})).status_code == 404
+    failures = []
+    names = dict(project_urls())
+    for name, entry in sorted(MATRIX.items()):
+        if name not in names or name.startswith("family-"):
+            continue
+        url = reverse(name, kwargs=entry.kwargs(case))
+        for method in ["post"] if entry.post_only else ["get", "post"]:
+            response = getattr(client, method)(url)
+            body = response.content.decode(errors="replace")
+            leaked = [s for s in case.secrets if s in body]
+            ok = _denied(response, "anonymous") or (
+                "anonymous" in entry.open_to and response.status_code == 200
+            )
+            if not ok or leaked:
+                failures.append(f"family got {response.status_code} for {method} {url} {leaked}")
+    assert failures == [], "\n".join(failures)
+    assert client.get(own).status_code == 200  # still signed in: the refusals were the pages'
+    session = client.session
+    session[FAMILY_ACTIVITY_KEY] -= 30 * 60
+    session.save()
+    assert client.get(own).status_code == 404  # idle: signed out
+    for change in ({"do_not_contact": True}, "blocked"):
+        sign_in(client, token_a)
+        assert client.get(own).status_code == 200
+        if change == "blocked":
+            family_services.block_family_access(case.child_a, by=case.send_officer, reason="x")
+        else:
+            Contact.objects.filter(pk=contact_a.pk).update(**change)
+        assert client.get(own).status_code == 404
+        Contact.objects.filter(pk=contact_a.pk).update(do_not_contact=False)

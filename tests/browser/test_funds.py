@@ -56,7 +56,9 @@ def test_a_daf_application_from_evidence_to_payment(page, live_server, sign_in, 
     )
     page.get_by_label("What the evidence is").fill("Disability Living Allowance letter")
     page.get_by_role("button", name="Send application").click()
-    expect(page.locator("main .govuk-summary-list .govuk-tag")).to_have_text("Waiting for a decision")
+    expect(page.locator("main .govuk-summary-list .govuk-tag")).to_have_text(
+        "Waiting for a decision"
+    )
     expect(page.get_by_role("link", name="Disability Living Allowance letter")).to_be_visible()
     application_url = page.url
     assert_accessible(page)

@@ -64,8 +64,10 @@ def test_the_default_rules_and_their_settings(settings):
         "referrals_ehc_plan": 31,
         "referrals_other": 25,
         "children_without_referrals": 7,
+        "support_plans": 25,
         "observations_without_referral": 3,
         "outbox_messages": 2,
+        "sen2_extracts": 3,
         "access_events": 7,
     }
     settings.RETENTION_YEARS = {"referrals_other": 26}

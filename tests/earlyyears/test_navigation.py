@@ -83,7 +83,7 @@ def test_the_manager_works_by_task():
     assert labels == [
         "Children",
         "Referrals",
-        "Need by area",
+        "Planning",
         "Training",
         "Local offer",
         "Settings and people",
@@ -126,10 +126,17 @@ def test_a_page_with_no_link_of_its_own_shows_its_section():
 
 @pytest.mark.django_db
 def test_a_section_with_one_page_is_named_for_the_page_and_has_no_sub_navigation():
+    portage = UserFactory(role=Role.PORTAGE_WORKER)
+    concerns = reverse("my-concerns")
+    items = {i.label: i for i in navigation_for(portage, concerns)}
+    assert items["My concerns"].active and items["My concerns"].current
+    assert subnavigation_for(portage, concerns) == []
+    # with a second page, the section takes its own name and lists both
     planner = UserFactory(role=Role.PLANNER)
     items = navigation_for(planner, reverse("planning"))
-    assert [(i.label, i.active, i.current) for i in items] == [("Need by area", True, True)]
-    assert subnavigation_for(planner, reverse("planning")) == []
+    assert [(i.label, i.active) for i in items] == [("Planning", True)]
+    sub = subnavigation_for(planner, reverse("planning"))
+    assert [i.label for i in sub] == ["Need by area", "Starting school"]
 
 
 @pytest.mark.django_db

@@ -28,10 +28,10 @@ from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowTask
 from dataprotection.models import AccessEvent
 from earlyyears import exports
 from earlyyears.models import Area, Child, Role, Setting
-from pathway.models import Referral
+from pathway.models import FundApplication, FundPayment, FundType, Referral
 from pathway.services import create_referral
 from tests.cms.helpers import Places, make_service
-from tests.factories import UserFactory, practitioner_at
+from tests.factories import SettingFactory, UserFactory, practitioner_at
 from tests.training.conftest import make_module
 from training import services as training_services
 from training.services import ensure_training_section
@@ -64,6 +64,7 @@ DOWNLOADS: dict[str, Download] = {
         "send_manager", BOTH, post=True, data=lambda fmt: {"kind": "full", "file_format": fmt}
     ),
     "audit-csv": Download("send_manager", data=lambda fmt: {}),
+    "funds-payment-file": Download("send_officer", data=lambda fmt: {}),
     "training-export": Download("trainer", BOTH),
     "training-import-template": Download("trainer", data=lambda fmt: {}, hostile=False),
     "admin:earlyyears_user_export": Download("data_officer", BOTH, post=True),
@@ -178,6 +179,22 @@ def hostile(world):
     )
     service = make_service(places, name=HOSTILE)
     service.save_revision(user=editor, log_action=True)
+    # An approved payment to a setting with a hostile name, for the funding payment file.
+    payee = SettingFactory(name=OTHERS[1], area=ward)
+    application = FundApplication.objects.create(
+        fund_type=FundType.objects.get(kind=FundType.Kind.DISABILITY_ACCESS),
+        child=world.child_a,
+        setting=payee,
+        financial_year=2026,
+        amount_requested=938,
+        what_for=HOSTILE,
+    )
+    FundPayment.objects.create(
+        application=application,
+        amount=938,
+        due_on=datetime.date(2026, 6, 1),
+        status=FundPayment.Status.APPROVED,
+    )
     workflow = Workflow.objects.create(name=HOSTILE)
     task = GroupApprovalTask.objects.create(name=OTHERS[1])
     task.groups.set(Group.objects.all()[:1])

@@ -316,3 +316,23 @@ def test_only_the_send_team_reaches_the_return(client, world, case, who):
     assert client.get(reverse("sen2-details", args=[ehc.pk])).status_code == 404
     assert client.get(reverse("sen2-download", args=[extract.pk])).status_code == 404
     assert Sen2Extract.objects.count() == 1
+
+
+def test_extracts_go_after_three_years_with_their_files(
+    world, case, django_capture_on_commit_callbacks
+):
+    from dataprotection.retention import apply_retention
+
+    case()
+    old = services.produce_extract(world.send_officer, YEAR)
+    new = services.produce_extract(world.send_officer, YEAR)
+    Sen2Extract.objects.filter(pk=old.pk).update(
+        produced_at=old.produced_at - datetime.timedelta(days=3 * 366)
+    )
+    storage = old.file.storage
+    assert storage.exists(old.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = apply_retention()
+    assert list(Sen2Extract.objects.all()) == [new]
+    assert not storage.exists(old.file.name) and storage.exists(new.file.name)
+    assert run.counts["sen2_extracts"] == 1
