@@ -45,7 +45,11 @@ PATTERNS = {
     "django_cache": re.compile(r"django\.core\.cache|\bcaches\["),
 }
 # Where access is decided: no cache of any kind, not even Django's.
-ACCESS_MODULES = ("earlyyears/access.py", "pathway/access.py", "earlyyears/security.py")
+ACCESS_MODULES = (
+    "earlyyears/access.py",
+    *(f"pathway/access/{p.name}" for p in sorted((ROOT / "pathway/access").glob("*.py"))),
+    "earlyyears/security.py",
+)
 
 
 def _redis_url() -> str | None:

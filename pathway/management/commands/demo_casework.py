@@ -52,6 +52,7 @@ from ...models import (
     Discipline,
     EarlyHelpHandoff,
     FamilyPaperwork,
+    FundApplication,
     FundingAward,
     InformationRequest,
     PanelMeeting,
@@ -67,7 +68,8 @@ from ...models import (
 )
 
 # The services that queue messages without a notify flag, by the keys they use.
-MESSAGE_KEY_PREFIXES = ("portage-visit:", "advice:")
+# The panel's top-up awards also decide the setting's funding application, which emails them.
+MESSAGE_KEY_PREFIXES = ("portage-visit:", "advice:", "fund-decision:")
 THURSDAY = 3
 
 PANEL_MEMBERS = [
@@ -519,6 +521,14 @@ class Command(BaseCommand):
                 .first()
             )
             return at_hour(visit.visited_on, 16) if visit else None
+        if parts[0] == "fund-decision" and len(parts) >= 2:
+            application = (
+                FundApplication.objects.filter(pk=parts[1])
+                .select_related("decided_at_panel")
+                .first()
+            )
+            panel = application.decided_at_panel if application else None
+            return at_hour(panel.held_on, 15) if panel else None
         if parts[0] == "advice" and len(parts) >= 2:
             advice_request = AdviceRequest.objects.filter(pk=parts[1]).first()
             return advice_request.requested_at if advice_request else None
