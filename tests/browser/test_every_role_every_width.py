@@ -69,7 +69,8 @@ def menu(page, label: str) -> None:
 
 
 def sub(page, section: str, label: str) -> None:
-    page.get_by_role("navigation", name=section).get_by_role("link", name=label).click()
+    nav = page.get_by_role("navigation", name=section)
+    nav.get_by_role("link", name=label, exact=True).click()
 
 
 def top_level_count(page) -> int:
@@ -173,8 +174,11 @@ def test_send_manager_runs_the_service(page, live_server, sign_in, assert_access
     menu(page, "Referrals")
     sub(page, "Referrals", "Download referrals")
     check(page, assert_accessible)
-    menu(page, "Need by area")
+    menu(page, "Planning")
     expect(page.get_by_role("heading", level=1)).to_have_text("Need by area")
+    check(page, assert_accessible)
+    sub(page, "Planning", "Starting school")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Starting school")
     check(page, assert_accessible)
 
 
