@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from earlyyears.access import child_for
+from earlyyears.messaging.selectors import SECRET_WORDS
 from earlyyears.messaging.services import render as render_message
 from earlyyears.models import Child, FamilyContact, OutboxMessage, Role, User, display_name
 from pathway.ehc.selectors import ehc_subject_access
@@ -436,7 +437,10 @@ def _tac(child: Child) -> list[dict[str, Any]]:
 
 def _words(message: OutboxMessage) -> str:
     """The words sent. Messages sent before the words were kept are shown as their template
-    reads now, and say so, rather than as the template's code."""
+    reads now, and say so, rather than as the template's code. A sign-in link or code is never
+    shown: whoever read it could sign in."""
+    if message.template in SECRET_WORDS:
+        return SECRET_WORDS[message.template]
     if message.body:
         return message.body
     try:

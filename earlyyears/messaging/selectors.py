@@ -75,6 +75,14 @@ def _recipient(message: OutboxMessage) -> tuple[str, str]:
     return who or address or "Nobody", address if who else ""
 
 
+# Messages whose words let whoever reads them in (a family's sign-in link and one-time code):
+# the log and the subject access record say what was sent, never the words.
+SECRET_WORDS: dict[str, str] = {
+    "family_sign_in_link": "A sign-in link for the family (not shown: it lets whoever has it in)",
+    "family_sign_in_code": "A one-time sign-in code for the family (not shown)",
+}
+
+
 def as_sent(messages: Iterable[OutboxMessage]) -> list[SentMessage]:
     """Rows for the log, with one query for the wording of messages kept before the text was
     (or not yet sent), however many rows."""
@@ -93,7 +101,9 @@ def as_sent(messages: Iterable[OutboxMessage]) -> list[SentMessage]:
     rows = []
     for message in messages:
         language = message.language
-        if message.body:
+        if message.template in SECRET_WORDS:
+            text, note = SECRET_WORDS[message.template], ""
+        elif message.body:
             text, note = message.body, ""
         else:
             body = bodies.get((message.template, language))

@@ -192,3 +192,15 @@ def test_sign_out(signed_in, world):
         signed_in.get(reverse("family-child", kwargs={"child_id": world.child_a.pk})).status_code
         == 404
     )
+
+
+def test_the_message_log_and_subject_access_never_show_a_link_or_code(client, world, family_a):
+    """Whoever reads the words could sign in as the family: staff see only what was sent."""
+    client.post(reverse("family-link", kwargs={"token": family_a.token}))
+    code = last_code()
+    client.force_login(world.send_manager)
+    for url in (reverse("message-log"), reverse("subject-access", args=[world.child_a.pk])):
+        page = client.get(url).content.decode()
+        assert family_a.token not in page and code not in page, url
+        assert "A sign-in link for the family (not shown" in page
+        assert "A one-time sign-in code for the family (not shown)" in page
