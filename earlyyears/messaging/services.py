@@ -76,7 +76,10 @@ def queue_message(
     status = Status.PENDING
     to_phone = ""
     reason = ""
-    to_email = user.email if user and channel == OutboxMessage.Channel.EMAIL else ""
+    to_email = ""
+    if channel == OutboxMessage.Channel.EMAIL:
+        # A family contact's email is a confirmed detail, like their mobile (ContactDetail).
+        to_email = user.email if user else (contact.email if contact else "")
     if channel == OutboxMessage.Channel.SMS:
         to_phone = contact.mobile_phone if contact else (user.mobile_phone if user else "")
         refusal = contact_refusal(contact) if contact is not None else ""
@@ -90,6 +93,8 @@ def queue_message(
             status, reason = Status.SUPPRESSED, "No consent to text messages"
         elif not to_phone:
             status, reason = Status.SUPPRESSED, "No mobile number"
+    elif contact is not None and contact_refusal(contact):
+        status, reason, to_email = Status.SUPPRESSED, contact_refusal(contact), ""
     elif not to_email:
         status, reason = Status.SUPPRESSED, "No email address"
     now = timezone.now()
@@ -258,6 +263,12 @@ def send_now(message_id: int) -> OutboxMessage:
             return _finish(message, Status.SUPPRESSED, failure_reason="The number has changed")
         if not message.to_contact.sms_consent:  # withdrawn since it was queued
             return _finish(message, Status.SUPPRESSED, failure_reason="Consent withdrawn")
+    elif message.to_contact_id:  # an email to a family contact
+        refusal = contact_refusal(message.to_contact)
+        if refusal:
+            return _finish(message, Status.SUPPRESSED, failure_reason=refusal, to_email="")
+        if message.to_email != message.to_contact.email:
+            return _finish(message, Status.SUPPRESSED, failure_reason="The address has changed")
     text, used = render(message.template, message.language, message.context)
     # Kept before sending, so the log shows the words as sent even if the send's outcome is
     # unknown, and even if the template is reworded later.

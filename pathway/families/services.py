@@ -174,19 +174,30 @@ def send_sign_in_link(link: FamilyLink, *, by: User | None) -> tuple[FamilySignI
             created_by=by,
             expires_at=now + datetime.timedelta(days=LINK_DAYS),
         )
+        context = {
+            "authority": settings.AUTHORITY_NAME,
+            "link": base_url() + reverse("family-link", kwargs={"token": token}),
+            "days": LINK_DAYS,
+            "phone": send_team_phone(),
+        }
         queue_message(
             key=f"family-link:{sign_in.pk}",
             template="family_sign_in_link",
-            context={
-                "authority": settings.AUTHORITY_NAME,
-                "link": base_url() + reverse("family-link", kwargs={"token": token}),
-                "days": LINK_DAYS,
-                "phone": send_team_phone(),
-            },
+            context=context,
             contact=contact,
             child=contact.child,
             language=message_language(link.member),
         )
+        if contact.email:  # and by email where there is one (the code still goes by text)
+            queue_message(
+                key=f"family-link-email:{sign_in.pk}",
+                template="family_sign_in_link",
+                channel=OutboxMessage.Channel.EMAIL,
+                context=context,
+                contact=contact,
+                child=contact.child,
+                language=message_language(link.member),
+            )
     return sign_in, token
 
 
@@ -312,6 +323,7 @@ def _forget_secrets(*, link_ids: list[int] = (), code_ids: list[int] = ()) -> No
     """Take a used or replaced code or link out of the outbox's copy of the words (the message
     log and the subject access record keep that a message was sent, not how to get in)."""
     keys = [f"family-link:{pk}" for pk in link_ids] + [f"family-code:{pk}" for pk in code_ids]
+    keys += [f"family-link-email:{pk}" for pk in link_ids]
     if keys:
         OutboxMessage.objects.filter(idempotency_key__in=keys).exclude(
             status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING]

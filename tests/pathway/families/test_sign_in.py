@@ -204,3 +204,32 @@ def test_the_message_log_and_subject_access_never_show_a_link_or_code(client, wo
         assert family_a.token not in page and code not in page, url
         assert "A sign-in link for the family (not shown" in page
         assert "A one-time sign-in code for the family (not shown)" in page
+
+
+def test_the_link_also_goes_by_email_where_there_is_one(world, make_family, mailoutbox):
+    family = make_family(email="grace@example.com")
+    email = OutboxMessage.objects.get(template="family_sign_in_link", channel="email")
+    assert email.to_email == "grace@example.com" and email.to_contact == family.contact
+    assert family.token in email.context["link"]
+    assert OutboxMessage.objects.filter(template="family_sign_in_link", channel="sms").exists()
+    # a replaced link's words are taken out of both copies once sent
+    OutboxMessage.objects.filter(template="family_sign_in_link").update(status="sent")
+    services.send_sign_in_link(family.link, by=world.send_officer)
+    email.refresh_from_db()
+    assert email.context == {} and family.token not in email.body
+
+
+def test_no_email_copy_to_a_contact_who_must_not_be_contacted(world, make_family):
+    family = make_family(email="grace@example.com")
+    from earlyyears.messaging.services import queue_message
+
+    FamilyContact.objects.filter(pk=family.contact.pk).update(do_not_contact=True)
+    family.contact.refresh_from_db()
+    message = queue_message(
+        key="x",
+        template="family_sign_in_link",
+        channel=OutboxMessage.Channel.EMAIL,
+        context={},
+        contact=family.contact,
+    )
+    assert message.status == OutboxMessage.Status.SUPPRESSED and message.to_email == ""
