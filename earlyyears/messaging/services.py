@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from ..after_response import after_commit_and_response, eager
 from ..models import Child, ContactDetail, FamilyContact, MessageTemplate, OutboxMessage, User
+from .selectors import SECRET_WORDS
 from .sms import (
     PermanentSendError,
     RetryableSendError,
@@ -420,10 +421,23 @@ def record_provider_status(provider_id: str, provider_status: str, error_code: s
     return True
 
 
+def retry_refusal(message: OutboxMessage) -> str:
+    """Why a message cannot be sent again, in words for the person asking, or ""."""
+    if message.status not in RETRYABLE:
+        return "Only failed, undelivered or unknown messages can be retried."
+    if message.template in SECRET_WORDS:
+        # Its words may already be gone (a used or replaced link); a new one is safer anyway.
+        return (
+            "A sign-in link or code is never sent again: send the family a new link from the "
+            "child's Family access page."
+        )
+    return ""
+
+
 def retry_message(message: OutboxMessage) -> bool:
     """A person asked to try again (from the message log). An SMS whose fate is unknown is
     looked up first: if the provider has it, it is marked sent rather than sent twice."""
-    if message.status not in RETRYABLE:
+    if retry_refusal(message):
         return False
     if message.status == Status.UNKNOWN and message.channel == OutboxMessage.Channel.SMS:
         try:

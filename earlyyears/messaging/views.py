@@ -25,6 +25,7 @@ from .services import (
     record_opt_out_keyword,
     record_provider_status,
     retry_message,
+    retry_refusal,
 )
 
 
@@ -97,10 +98,13 @@ def retry(request: HttpRequest, message_id: int) -> HttpResponse:
     if request.user.role != Role.SEND_MANAGER:
         raise PermissionDenied
     message = get_object_or_404(messages_for(request.user), pk=message_id)
-    if retry_message(message):
+    refusal = retry_refusal(message)
+    if refusal:
+        messages.error(request, refusal)
+    elif retry_message(message):
         messages.success(request, "The message will be sent again.")
     else:
-        messages.error(request, "Only failed, undelivered or unknown messages can be retried.")
+        messages.error(request, "The message could not be sent again: try later.")
     return redirect(
         request.POST.get("next")
         if url_has_allowed_host_and_scheme(

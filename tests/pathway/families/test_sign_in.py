@@ -233,3 +233,13 @@ def test_no_email_copy_to_a_contact_who_must_not_be_contacted(world, make_family
         contact=family.contact,
     )
     assert message.status == OutboxMessage.Status.SUPPRESSED and message.to_email == ""
+
+
+def test_a_failed_sign_in_text_is_never_sent_again_from_the_log(client, world, family_a):
+    message = OutboxMessage.objects.get(template="family_sign_in_link")
+    OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxMessage.Status.FAILED)
+    client.force_login(world.send_manager)
+    response = client.post(reverse("retry-message", args=[message.pk]), follow=True)
+    assert "send the family a new link from the child" in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
