@@ -9,6 +9,7 @@ document keeps its own type sizes and spacing (a `Look`); the logic is shared.""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -161,3 +162,9 @@ class TaggedPDF(FPDF):
 
     def to_bytes(self) -> bytes:
         return bytes(self.output())
+
+
+def file_part(reference: str, fallback: object) -> str:
+    """A reference made safe for a file name (letters, digits and hyphens), or the fallback:
+    downloads are named by reference, never by a child's name, because files travel."""
+    return re.sub(r"[^A-Za-z0-9-]+", "-", reference or "").strip("-") or str(fallback)

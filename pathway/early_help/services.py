@@ -18,7 +18,6 @@ court order is listed without any way to reach them."""
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +41,7 @@ from earlyyears.safeguarding import (
 from pathway.access import early_help_handoff_for, early_help_handoffs_for, is_send_team
 from pathway.forms import EARLY_HELP_NEEDS
 from pathway.models import EarlyHelpHandoff, Referral, ReferralEvent, Route, ShareWith
-from pathway.pdf import Look, TaggedPDF, unicode_font
+from pathway.pdf import Look, TaggedPDF, file_part, unicode_font
 from pathway.routing import reason_sentences
 from pathway.selectors import answer_sections
 from pathway.timeline import record_event
@@ -503,8 +502,7 @@ def pack_json(pack: Pack, generated_at: datetime.datetime | None = None) -> dict
 
 def pack_filename(referral: Referral, extension: str) -> str:
     """Named by the referral's reference, never the child's name: files travel."""
-    reference = referral.reference or str(referral.pk)
-    safe = re.sub(r"[^A-Za-z0-9-]+", "-", reference).strip("-") or str(referral.pk)
+    safe = file_part(referral.reference, referral.pk)
     return f"early-help-pack-{safe}.{extension}"
 
 

@@ -29,7 +29,7 @@ from pathway.models import (
     Referral,
     ReferralClock,
 )
-from pathway.pdf import TaggedPDF, unicode_font
+from pathway.pdf import TaggedPDF, file_part, unicode_font
 from pathway.timeline import record_event
 
 from . import rules
@@ -199,8 +199,8 @@ def letter_pdf(letter: EhcLetter) -> bytes:
 
 def letter_filename(letter: EhcLetter) -> str:
     """Named by the child's reference, never their name: files travel by email."""
-    safe = re.sub(r"[^A-Za-z0-9-]+", "-", letter.ehc.child.reference).strip("-")
-    return f"ehc-letter-{safe or letter.ehc.child_id}-{letter.pk}.pdf"
+    safe = file_part(letter.ehc.child.reference, letter.ehc.child_id)
+    return f"ehc-letter-{safe}-{letter.pk}.pdf"
 
 
 # Steps --------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ short, note-free event for each visit and each save of the paperwork."""
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from earlyyears.roles import PORTAGE_ROLES
 from earlyyears.safeguarding import family_contact_for_texts, sharing_warnings
 from pathway.access import can_record_portage, family_paperwork_for, portage_visits_for
 from pathway.models import FamilyPaperwork, PortageVisit, ReferralEvent, ShareWith
-from pathway.pdf import TaggedPDF, unicode_font
+from pathway.pdf import TaggedPDF, file_part, unicode_font
 from pathway.timeline import record_event_on_latest
 
 VISIT_FIELDS = ("visited_on", "goals", "progress", "next_steps", "next_visit_on")
@@ -313,7 +312,7 @@ _unicode_font = unicode_font
 
 def pdf_filename(child: Child) -> str:
     """Named by the child's reference, never their name: files travel in downloads and email."""
-    safe = re.sub(r"[^A-Za-z0-9-]+", "-", child.reference).strip("-") or str(child.pk)
+    safe = file_part(child.reference, child.pk)
     return f"all-about-me-{safe}.pdf"
 
 

@@ -4,7 +4,6 @@ timeline (without the record's words: everyone who reads the timeline may not re
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -14,7 +13,7 @@ from django.utils import timezone
 from earlyyears.access import AnyUser
 from earlyyears.models import Child, User, display_name
 from pathway.models import HandoverRecord, ReferralEvent, SchoolMove
-from pathway.pdf import TaggedPDF, unicode_font
+from pathway.pdf import TaggedPDF, file_part, unicode_font
 from pathway.school_move.selectors import may_record
 from pathway.timeline import record_event_on_latest
 
@@ -119,7 +118,7 @@ def record_sent(
 
 def pdf_filename(child: Child) -> str:
     """Named by the child's reference, never their name: files travel by email."""
-    safe = re.sub(r"[^A-Za-z0-9-]+", "-", child.reference).strip("-") or str(child.pk)
+    safe = file_part(child.reference, child.pk)
     return f"school-hand-over-{safe}.pdf"
 
 

@@ -9,7 +9,6 @@ fields may be added in a minor change; renaming or removing one raises PLAN_SCHE
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +18,7 @@ from earlyyears.models import display_name
 from earlyyears.safeguarding import child_flags
 from earlyyears.templatetags.govuk_style import govuk_date as uk_date
 from pathway.models import PlanCycle, SupportTier
-from pathway.pdf import Look, TaggedPDF, unicode_font
+from pathway.pdf import Look, TaggedPDF, file_part, unicode_font
 from pathway.support_plans.selectors import PlanPage
 
 PLAN_SCHEMA_VERSION = "1.0"
@@ -248,7 +247,7 @@ def _cycle_json(cycle: PlanCycle) -> dict[str, Any]:
 
 def plan_filename(page: PlanPage, extension: str) -> str:
     """Named by the child's reference, never their name: files travel."""
-    safe = re.sub(r"[^A-Za-z0-9-]+", "-", page.child.reference).strip("-") or str(page.child.pk)
+    safe = file_part(page.child.reference, page.child.pk)
     return f"support-plan-{safe}.{extension}"
 
 
