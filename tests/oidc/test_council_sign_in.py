@@ -57,6 +57,9 @@ def test_new_officer_waits_for_approval_then_signs_in_with_the_providers_second_
     assert AccessEvent.objects.filter(
         object_id=str(user.pk), detail__contains="waits for approval"
     ).exists()
+    assert AccessEvent.objects.filter(
+        object_id=str(user.pk), detail__contains="Council sign-in linked"
+    ).exists()
 
     _approve_waiting(user)
     answer = council_sign_in(client, council_oidc, "olu.officer", next_url="/children/")
