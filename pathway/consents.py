@@ -95,10 +95,15 @@ def record_consent(
             )
             record.talk_to_family_since = record.talk_to_family_since or at
             record.talk_to_family_about = about[:300]
-        elif by_staff is not None:
+        elif by_staff is not None and how != ConsentHow.REFERRAL_FORM:
             # Staff record what the family decided: any open disagreement is settled.
             record.talk_to_family_since = None
             record.talk_to_family_about = ""
+        if agency == Agency.SEND_TEAM and not given and not disagreement:
+            # The SEND team holds the referral to do its legal duties: withdrawing asks the team
+            # to talk to the family about what happens next; it does not hide the referral.
+            record.talk_to_family_since = record.talk_to_family_since or at
+            record.talk_to_family_about = "The family withdrew consent for the SEND team"
         if disagreement and given:
             # A withdrawal by either parent applies: the agreement waits for the conversation.
             record.save(update_fields=["talk_to_family_since", "talk_to_family_about"])
@@ -144,21 +149,36 @@ def record_consent(
 
 
 def record_referral_consent(
-    child: Child, share_with: list[str], *, by: User, given_by: str
+    child: Child, share_with: list[str], *, by: User, given_by: str, at=None
 ) -> None:
     """The referral form's share list: it gives consent to the agencies ticked. It does not
     withdraw an agreement made before (withdrawing is done on the consent page, where the family
-    sees what it means); an agency never asked about gets a "not agreed" record."""
-    for agency in (Agency.SEND_TEAM, Agency.PORTAGE, Agency.EARLY_HELP, Agency.HEALTH):
-        if agency in share_with:
-            record_consent(
-                child,
-                agency,
-                True,
-                how=ConsentHow.REFERRAL_FORM,
-                by_staff=by,
-                on_behalf_of=given_by,
-                timeline=False,
-            )
-        else:
-            ConsentRecord.objects.get_or_create(child=child, agency=agency)
+    sees what it means); an agency never asked about gets a "not agreed" record. At most four
+    queries, whatever was ticked (a submission stays quick). Call inside a transaction."""
+    at = at or timezone.now()
+    asked = (Agency.SEND_TEAM, Agency.PORTAGE, Agency.EARLY_HELP, Agency.HEALTH)
+    existing = {r.agency: r for r in ConsentRecord.objects.select_for_update().filter(child=child)}
+    missing = [
+        ConsentRecord(child=child, agency=agency, given=False, changed_at=at)
+        for agency in asked
+        if agency not in existing
+    ]
+    if missing:
+        ConsentRecord.objects.bulk_create(missing)
+        existing.update({r.agency: r for r in missing})
+    newly = [existing[agency] for agency in asked if agency in share_with]
+    newly = [record for record in newly if not record.given]
+    if not newly:
+        return
+    ConsentRecord.objects.filter(pk__in=[r.pk for r in newly]).update(given=True, changed_at=at)
+    ConsentChange.objects.bulk_create(
+        ConsentChange(
+            record=record,
+            given=True,
+            at=at,
+            how=ConsentHow.REFERRAL_FORM,
+            by_staff=by,
+            on_behalf_of=(given_by or "")[:200],
+        )
+        for record in newly
+    )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from earlyyears.models import Child
+from earlyyears.access import AnyUser
+from earlyyears.models import SEND_TEAM_ROLES, Child
 from pathway.models import Agency, ConsentRecord
 
 AGENCIES = tuple(Agency.values)
@@ -43,3 +44,12 @@ def consent_records(child: Child) -> dict[str, ConsentRecord | None]:
     """Every agency, with the child's current record or None (nobody asked yet). One query."""
     found = {r.agency: r for r in ConsentRecord.objects.filter(child=child)}
     return {agency: found.get(agency) for agency in AGENCIES}
+
+
+def consent_talks_for(user: AnyUser) -> QuerySet[ConsentRecord]:
+    """Consent the SEND team is asked to talk through with the family (two people with parental
+    responsibility disagree, or the family withdrew consent for the team itself): the team's
+    own list in My work, nobody else's."""
+    if not user.is_authenticated or not user.is_active or user.role not in SEND_TEAM_ROLES:
+        return ConsentRecord.objects.none()
+    return ConsentRecord.objects.filter(talk_to_family_since__isnull=False)

@@ -1,0 +1,83 @@
+"""What the consent pages show: each agency, what it can see, whether the family agrees, and
+any lawful basis a SEND manager recorded (shown as such, never as the family's agreement)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from earlyyears.models import Child
+from pathway.access.consent import consent_records
+from pathway.models import Agency, ConsentChange, ConsentRecord, SharingOverride
+
+# What each agency can see, in the family's words. Kept beside the rules in pathway.access.
+WHAT_THEY_SEE = {
+    Agency.SETTING: (
+        "All about me and what you tell us about your child at home. The setting always sees "
+        "the referral it sent and what it records itself."
+    ),
+    Agency.SEND_TEAM: (
+        "Your child's referral and everything the team records while helping your child. The "
+        "team needs your agreement to help: if you withdraw it, they will contact you to talk "
+        "about what happens next."
+    ),
+    Agency.PORTAGE: (
+        "Your child's referral and what has happened since, while your family has a portage "
+        "worker, and All about me."
+    ),
+    Agency.EARLY_HELP: (
+        "Your child's referral, if the SEND team passes it to early help, and All about me."
+    ),
+    Agency.HEALTH: (
+        "Your child's referral, when the SEND team asks a health professional (for example a "
+        "speech and language therapist) for advice, and All about me."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    agency: str
+    label: str
+    what_they_see: str
+    given: bool
+    asked: bool
+    changed_at: object
+    talk_to_family: bool
+    lawful_basis: list[SharingOverride] = field(default_factory=list)
+
+
+def agency_rows(child: Child) -> list[AgencyRow]:
+    """Every agency for the child, in a fixed order. Two queries."""
+    records = consent_records(child)
+    overrides: dict[str, list[SharingOverride]] = {}
+    for override in SharingOverride.objects.filter(referral__child=child).select_related(
+        "referral", "recorded_by"
+    ):
+        overrides.setdefault(override.service, []).append(override)
+    rows = []
+    for agency in Agency.values:
+        record: ConsentRecord | None = records[agency]
+        rows.append(
+            AgencyRow(
+                agency=agency,
+                label=Agency(agency).label,
+                what_they_see=WHAT_THEY_SEE[agency],
+                given=bool(record and record.given),
+                asked=record is not None,
+                changed_at=record.changed_at if record else None,
+                talk_to_family=bool(record and record.talk_to_family_since),
+                lawful_basis=overrides.get(agency, []),
+            )
+        )
+    return rows
+
+
+def history(child: Child) -> QuerySet[ConsentChange]:
+    """Every change, newest first, with who made it. One query."""
+    return (
+        ConsentChange.objects.filter(record__child=child)
+        .select_related("record", "by_member", "by_staff")
+        .order_by("-at", "-pk")
+    )
