@@ -81,3 +81,36 @@ def history(child: Child) -> QuerySet[ConsentChange]:
         .select_related("record", "by_member", "by_staff")
         .order_by("-at", "-pk")
     )
+
+
+def consent_subject_access(child: Child) -> dict:
+    """The family's consent for the subject access record, in words: each agency now, every
+    change with who made it and how, and any lawful basis a SEND manager recorded. Three
+    queries."""
+    rows = agency_rows(child)
+    return {
+        "consent_to_share": [
+            {
+                "agency": row.label,
+                "now": "Agreed" if row.given else ("Not agreed" if row.asked else "Not asked"),
+                "since": row.changed_at,
+                "shared_on_a_lawful_basis": [
+                    f"Referral {basis.referral.reference}: {basis.reason} "
+                    f"(recorded {basis.recorded_at:%-d %B %Y})"
+                    for basis in row.lawful_basis
+                ],
+            }
+            for row in rows
+        ],
+        "consent_history": [
+            {
+                "when": change.at,
+                "agency": change.record.get_agency_display(),
+                "change": "Agreed" if change.given else "Withdrew consent",
+                "by": change.who,
+                "how": change.get_how_display(),
+                "note": change.note,
+            }
+            for change in history(child)
+        ],
+    }

@@ -317,3 +317,54 @@ def test_the_data_migration_moves_referral_and_paperwork_consent(world):
     assert b == {"send_team": True, "portage": False, "early_help": False, "health": False}
     # run again: nothing recorded in the new way is overwritten
     assert migration.write_consent(plan, ConsentRecord, ConsentChange, t) == 0
+
+
+# Retention and subject access ---------------------------------------------------------------
+
+
+def test_consent_goes_with_the_child_under_the_retention_rules(
+    world, django_capture_on_commit_callbacks
+):
+    from dataprotection import retention
+    from tests.dataprotection.conftest import years_ago
+    from tests.factories import ChildFactory
+
+    old = ChildFactory(date_of_birth=years_ago(7, 1), setting=world.setting_a)
+    young = ChildFactory(date_of_birth=years_ago(6, 1), setting=world.setting_a)
+    for child in (old, young):
+        record_consent(
+            child, "health", True, how="phone", by_staff=world.send_officer, on_behalf_of="Mum"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = retention.apply_retention()
+    assert not ConsentRecord.objects.filter(child_id=old.pk).exists()
+    assert not ConsentChange.objects.filter(record__child_id=old.pk).exists()
+    assert ConsentRecord.objects.filter(child=young).exists()
+    types = {line["record_type"] for line in result.lines}
+    assert "pathway.ConsentChange" in types
+    rule = next(r for r in retention.describe_rules() if r["rule"] == "children_without_referrals")
+    assert "consent to share" in str(rule)
+
+
+def test_the_subject_access_record_gives_consent_in_words(client, world, make_referral):
+    from dataprotection.selectors import subject_access_record
+
+    referral = make_referral(share_with=["send_team"])
+    casework.share_without_consent(referral, "health", by=world.send_manager, reason="S47 enquiry")
+    record_consent(
+        world.child_a,
+        "portage",
+        True,
+        how="phone",
+        by_staff=world.send_officer,
+        on_behalf_of="Grace Okafor",
+    )
+    _, record = subject_access_record(world.send_officer, world.child_a.pk)
+    now = {row["agency"]: row["now"] for row in record["consent_to_share"]}
+    assert now["The portage service"] == "Agreed"
+    assert now["Early help services"] == "Not agreed"
+    health = next(r for r in record["consent_to_share"] if r["agency"].startswith("Health"))
+    assert "S47 enquiry" in health["shared_on_a_lawful_basis"][0]
+    changes = {(c["agency"], c["change"], c["how"]) for c in record["consent_history"]}
+    assert ("The portage service", "Agreed", "Told to a member of staff by phone") in changes
+    assert all(c["agency"] != "portage" for c in record["consent_history"])  # no codes
