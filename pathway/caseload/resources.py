@@ -636,10 +636,14 @@ class ReferralCaseloadResource(CaseloadResource):
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
+        held = instance.submitted_at if instance.pk else None
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        received = instance.submitted_at
+        if held and received and timezone.localdate(held) == timezone.localdate(received):
+            instance.submitted_at = held  # the file has the day; the service keeps the time
         if len(instance.reference or "") > 20:
             errors["reference"] = ["Referral reference must be 20 characters or fewer"]
         child = instance.child if instance.child_id else None

@@ -63,7 +63,10 @@ def caseload_upload(request: HttpRequest, kind: str) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > engine.max_bytes():
-                form.add_error("file", "The selected file must be smaller than 20 MB")
+                form.add_error(
+                    "file",
+                    f"The selected file must be smaller than {engine.max_bytes() // 2**20} MB",
+                )
             else:
                 try:
                     job = services.start(request.user, kind, upload.name, upload.read())

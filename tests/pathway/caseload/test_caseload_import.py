@@ -638,3 +638,30 @@ def test_the_report_page_reads_the_same_queries_however_many_problems(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("caseload-import-job", args=[job.pk]))
     assert page.content.decode().count("must be a real date") == 40
+
+
+def test_the_same_export_imported_again_into_the_same_service_changes_nothing(
+    world, manager, referral_on
+):
+    """A referral made here (received at some time of day) matches its exported row (a day)."""
+    referral_on(world.child_a)
+    content = services.export_rows("caseload-referrals", manager)
+    job = bring_in(manager, "caseload-referrals", content, ALL)
+    assert job.status == ImportJob.Status.APPLIED
+    assert (job.applied_report["skipped"], job.applied_report["new"]) == (1, 0)
+
+
+def test_uploaded_files_go_after_a_year(manager, child_row):
+    from dataprotection.retention import apply_retention
+
+    old = services.start(
+        manager, "caseload-children", "a.csv", file_of("caseload-children", [child_row()])
+    )
+    ImportJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    new = services.start(
+        manager, "caseload-children", "b.csv", file_of("caseload-children", [child_row()])
+    )
+    apply_retention()
+    assert list(ImportJob.objects.values_list("pk", flat=True)) == [new.pk]
