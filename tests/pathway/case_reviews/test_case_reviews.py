@@ -13,7 +13,7 @@ from django.utils import timezone
 from dataprotection import retention
 from dataprotection.models import AccessEvent
 from dataprotection.selectors import subject_access_record
-from earlyyears.models import Child, FamilyContact
+from earlyyears.models import Child, FamilyContact, User
 from pathway.case_reviews import selectors, services
 from pathway.models import (
     AdviceRequest,
@@ -446,3 +446,28 @@ def test_the_case_page_costs_the_same_with_more_findings(
     with CaptureQueriesContext(connection) as later:
         client.get(url("review-case", panel, case))
     assert len(later) == len(first)
+
+
+def test_the_demo_review_has_a_panel_and_findings(world, cases):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for username, role in (
+        ("send.officer", "send_officer"),
+        ("send.manager", "send_manager"),
+        ("professional", "professional"),
+        ("early.help", "early_help"),
+        ("forum.member", "case_reviewer"),
+    ):
+        if not User.objects.filter(username=username).exists():
+            UserFactory(username=username, role=role)
+    out = StringIO()
+    call_command("demo_case_reviews", stdout=out)
+    review = CaseReview.objects.get()
+    assert review.cases.count() == 8 and review.members.count() == 4
+    result = selectors.rollup(CaseReview.objects.all())
+    assert (result.reviewed, result.earlier, result.disputed) == (3, 1, 1)
+    call_command("demo_case_reviews", stdout=out)
+    assert "exists already" in out.getvalue()
+    assert CaseReview.objects.count() == 1
