@@ -24,7 +24,7 @@ def _moderators_only(user) -> None:
 def provider_accounts(request):
     """Organisations whose staff keep their own entries, and a form to invite one more."""
     _moderators_only(request.user)
-    form = InviteProviderForm(request.POST or None)
+    form = InviteProviderForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = providers.invite_provider(
@@ -56,7 +56,8 @@ def provider_accounts(request):
 def register_upload(request):
     """Upload Ofsted's register: kept in the database and previewed before anything changes."""
     _moderators_only(request.user)
-    form = RegisterUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = RegisterUploadForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         upload = register.upload(request.user, form.cleaned_data["file"].name, form.content)
         return redirect("cms_register_preview", upload.pk)

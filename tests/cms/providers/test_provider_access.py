@@ -229,3 +229,30 @@ def test_the_groups_permissions_follow_a_service_to_another_organisation(offer):
     assert Page.objects.get(pk=service.pk).permissions_for_user(provider()).can_edit()
     service.save_revision().publish()
     assert not Page.objects.get(pk=service.pk).permissions_for_user(provider()).can_edit()
+
+
+def test_a_moderator_invites_someone_from_an_organisation(client, offer):
+    client.force_login(offer.moderator)
+    url = reverse("cms_providers")
+    page = client.get(url)
+    assert page.status_code == 200 and "acorns.manager" in page.content.decode()
+    refused = client.post(url, {"organisation": offer.theirs.pk, "username": "acorns.manager"})
+    body = refused.content.decode()
+    assert "Enter their email address" in body and "already has this username" in body
+    done = client.post(
+        url,
+        {
+            "organisation": offer.theirs.pk,
+            "first_name": "Bea",
+            "last_name": "Lee",
+            "email": "bea@bluebell.example",
+            "username": "bluebell.lead",
+        },
+    )
+    assert done.status_code == 302
+    bea = User.objects.get(username="bluebell.lead")
+    assert bea.role == Role.PROVIDER and bea.invitations.exists()
+    assert list(providers.owners_of(offer.theirs_service)) == [bea]
+    assert OutboxMessage.objects.filter(to_email="bea@bluebell.example").exists()
+    client.force_login(offer.provider)
+    assert client.get(url).status_code in (302, 403)  # Wagtail sends refusals to /admin/
