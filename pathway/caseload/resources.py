@@ -753,6 +753,8 @@ class SupportPlanCaseloadResource(CaseloadResource):
         same = super().skip_row(instance, original, row, import_validation_errors)
         if not same or original is None or original.pk is None:
             return same
+        if "Outcomes" not in row:
+            return True  # a file without the column says nothing about them
         current = [o.text for o in PlanOutcome.objects.filter(plan=original, ended_at=None)]
         return current == split_items(row.get("Outcomes"))
 
@@ -982,6 +984,12 @@ class EhcCaseloadResource(CaseloadResource):
             .order_by("child__reference", "received_on", "pk")
         )
 
+    def _cell(self, name: str, row) -> Any:
+        """A column with no field of the record's own, read from the row (blank if the file
+        has no such column)."""
+        field = self.fields[name]
+        return field.widget.clean(row.get(field.column_name, ""))
+
     def _need(self, ehc, rank):
         return next((n.sen_type for n in ehc.sen_needs.all() if n.rank == rank), "")
 
@@ -1071,11 +1079,13 @@ class EhcCaseloadResource(CaseloadResource):
         if ehc.upn and ehc.upn_unknown:
             need("upn_unknown", "Give the UPN or the reason it is not known, not both")
         last_review = None
-        if row.get("Date last review held"):
+        for name in ("last_review", "primary_need", "secondary_need"):
             try:
-                last_review = self.fields["last_review"].clean(row)
+                value = self._cell(name, row)
             except ValueError as error:
-                need("last_review", str(error))
+                need(name, str(error))
+            else:
+                last_review = value if name == "last_review" else last_review
         if last_review and ehc.issue_decision != Y:
             need("last_review", "Date last review held needs Plan issued to be Yes")
         self._last_review = last_review
@@ -1137,8 +1147,8 @@ class EhcCaseloadResource(CaseloadResource):
         needs = [
             SenNeed(ehc=ehc, rank=rank, sen_type=code, recorded_by=self.user)
             for rank, code in (
-                (SenNeed.Rank.PRIMARY, self.fields["primary_need"].clean(row)),
-                (SenNeed.Rank.SECONDARY, self.fields["secondary_need"].clean(row)),
+                (SenNeed.Rank.PRIMARY, self._cell("primary_need", row)),
+                (SenNeed.Rank.SECONDARY, self._cell("secondary_need", row)),
             )
             if code
         ]

@@ -79,7 +79,7 @@ def caseload_upload(request: HttpRequest, kind: str) -> HttpResponse:
         request,
         "pathway/caseload/upload.html",
         {
-            "page_title": f"Import {chosen.title.lower()}",
+            "page_title": f"Import {chosen.label}",
             "kind": chosen,
             "columns": RESOURCES[kind].columns,
             "form": form,

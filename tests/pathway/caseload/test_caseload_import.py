@@ -665,3 +665,16 @@ def test_uploaded_files_go_after_a_year(manager, child_row):
     )
     apply_retention()
     assert list(ImportJob.objects.values_list("pk", flat=True)) == [new.pk]
+
+
+def test_a_file_with_only_the_needed_columns_imports(with_referral, manager):
+    received = timezone.localdate() - datetime.timedelta(days=3)
+    content = (
+        "Child reference,Date request received,Who made the request\r\n"
+        f"OLD-1,{uk(received)},Parent\r\n"
+    ).encode()
+    job = bring_in(manager, "caseload-ehc", content, ALL)
+    assert job.status == ImportJob.Status.APPLIED, problems(job)
+    case = EhcRequest.objects.get()
+    assert (case.source, case.stage) == ("1", EhcRequest.Stage.REQUESTED)
+    assert case.referral.reference == "R-1"  # the child's latest referral
