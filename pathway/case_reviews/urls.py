@@ -23,6 +23,11 @@ urlpatterns = [
         name="review-case",
     ),
     path(
+        "case-reviews/<int:review_id>/cases/<int:case_id>/pdf/",
+        views.review_case_pdf,
+        name="review-case-pdf",
+    ),
+    path(
         "case-reviews/<int:review_id>/findings/",
         views.case_review_findings,
         name="case-review-findings",

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from pathway.access.reviews import (
     case_review_for,
@@ -20,7 +20,7 @@ from pathway.access.reviews import (
 )
 from pathway.models import CaseReview, ReviewFinding
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import FindingsForm, MemberForm, NewReviewForm, ProposalForm
 
 
@@ -156,6 +156,17 @@ def review_case(request: HttpRequest, review_id: int, case_id: int) -> HttpRespo
         },
         status=400 if form is not None and form.errors else 200,
     )
+
+
+@login_required
+@require_GET
+def review_case_pdf(request: HttpRequest, review_id: int, case_id: int) -> HttpResponse:
+    """The chronology to print: the panel's papers, or a case inspectors sampled."""
+    case = review_case_for(request.user, review_id, case_id)
+    response = HttpResponse(exports.case_pdf(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{exports.case_filename(case)}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -471,3 +471,15 @@ def test_the_demo_review_has_a_panel_and_findings(world, cases):
     call_command("demo_case_reviews", stdout=out)
     assert "exists already" in out.getvalue()
     assert CaseReview.objects.count() == 1
+
+
+def test_the_chronology_prints_as_a_pdf_for_the_manager_only(client, world, panel):
+    case = panel.cases.first()
+    client.force_login(world.send_manager)
+    response = client.get(url("review-case-pdf", panel, case))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert f"case-review-{panel.pk}-case-1-" in response["Content-Disposition"]
+    client.force_login(world.planner)
+    assert client.get(url("review-case-pdf", panel, case)).status_code == 404
