@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from celery import shared_task
 
-from . import feeds
+from . import feeds, review
 from .models import Feed
 
 
@@ -19,3 +21,18 @@ def pull_feed(feed_id: int) -> int | None:
 def pull_feeds() -> list[int]:
     """The schedule's pull: every active feed, one after another."""
     return [run.pk for run in feeds.pull_active()]
+
+
+@shared_task(name="cms.tasks.run_staged_import")
+def run_staged_import(staged_id: int) -> str | None:
+    """A large import through the staging area (`cms.staging`); returns how it ended."""
+    from . import staging
+
+    staged = staging.run(staged_id)
+    return staged.status if staged else None
+
+
+@shared_task(name="cms.tasks.flag_stale_services")
+def flag_stale_services() -> dict[str, int]:
+    """The daily run: services nobody has reviewed, to their owners and then the council."""
+    return asdict(review.flag_stale_services())
