@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import review
+from ..comment_models import CommentYear, LocalOfferComment
 from ..services import ensure_local_offer_index
 from . import selectors, services
 from .forms import ModerateForm, PublishYearForm
-from ..comment_models import CommentYear, LocalOfferComment
 from .redaction import unredacted_details
 
 

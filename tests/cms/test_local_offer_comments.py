@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from cms import services as offer_services
+from cms.comment_models import LocalOfferComment
 from cms.comments import selectors, services
 from cms.comments.forms import started_token
-from cms.comment_models import LocalOfferComment
 from cms.comments.redaction import suggest_redaction
 from dataprotection import retention
 from dataprotection.models import AccessEvent
