@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from ..models import AccessReview, AccessReviewEntry, AccountEnding
 from ..roles import Role
-from .models import AccessReview, AccessReviewEntry, AccountEnding
 
 
 def reviews() -> QuerySet[AccessReview]:
@@ -26,7 +26,7 @@ def checklist(review: AccessReview) -> QuerySet[AccessReviewEntry]:
 def staff_subject_access(person) -> dict[str, Any]:
     """What the service holds about a member of staff from their sign-in and access, in words:
     for a staff member's subject access request (`manage.py staff_subject_access USERNAME`)."""
-    from ..oidc.models import OIDCIdentity
+    from ..models import OIDCIdentity
 
     def day(value) -> str:
         if not value:

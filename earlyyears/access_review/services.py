@@ -24,9 +24,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..messaging.services import queue_message
-from ..models import OutboxMessage, Role, SettingMembership, User
+from ..models import (
+    AccessReview,
+    AccessReviewEntry,
+    AccountEnding,
+    OutboxMessage,
+    Role,
+    SettingMembership,
+    User,
+)
 from ..roles import CHILD_ROLES
-from .models import AccessReview, AccessReviewEntry, AccountEnding
 
 DORMANT_NOTICE_TEMPLATE = "account_dormant_notice"
 DORMANT_CLOSED_TEMPLATE = "account_closed_dormant"

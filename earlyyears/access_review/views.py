@@ -12,9 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ..models import Role
+from ..models import AccessReview, AccessReviewEntry, Role
 from . import selectors, services
-from .models import AccessReview, AccessReviewEntry
 
 
 def _managers_only(request: HttpRequest) -> None:

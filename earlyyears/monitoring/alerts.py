@@ -28,8 +28,7 @@ from django.db import transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from ..models import OutboxMessage
-from .models import Alert, Heartbeat
+from ..models import Alert, Heartbeat, OutboxMessage
 
 logger = logging.getLogger(__name__)
 

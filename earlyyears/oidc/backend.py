@@ -38,6 +38,11 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):
             logger.exception("Council sign-in failed at the provider")
             return self.refuse(services.Refusal.FAILED)
 
+    def get_user(self, user_id):
+        """Like Django's own backend: an account switched off (a leaver) has no session."""
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def get_or_create_user(self, access_token, id_token, payload):
         """The ID token's claims decide who it is (issuer, subject, amr, groups where the
         provider puts them there); the user information adds names, email and groups."""

@@ -26,8 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..accounts import services as accounts
-from ..models import AccountChange, Role, User
-from .models import OIDCIdentity
+from ..models import AccountChange, OIDCIdentity, Role, User
 
 logger = logging.getLogger(__name__)
 

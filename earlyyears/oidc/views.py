@@ -19,9 +19,9 @@ from mozilla_django_oidc.views import (
 )
 
 from .. import security
+from ..models import OIDCIdentity
 from . import services
 from .backend import REFUSAL_KEY
-from .models import OIDCIdentity
 
 ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105 (a session key, not a secret)
 
