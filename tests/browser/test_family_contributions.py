@@ -60,7 +60,7 @@ def test_a_parent_tells_their_story_and_the_nursery_adds_the_observation(
             notify=False,
         )
     for agency in ("setting", "send_team"):
-        ConsentRecord.objects.create(child=child, agency=agency, given=True)
+        ConsentRecord.objects.update_or_create(child=child, agency=agency, defaults={"given": True})
     contact = FamilyContact.objects.create(
         child=child,
         name="Grace Okafor",
