@@ -156,6 +156,8 @@ def pull(feed: Feed) -> FeedRun:
 
     if feed.review_first:
         return _hold_for_review(run, pulled)
+    if len(pulled.records) >= staged_from_records():
+        return _pull_staged(run, pulled, keep, held)
     report = services.import_oruk({"contents": pulled.records}, keep=keep)
     errors = [
         f"Record {r.number} ({r.name or r.oruk_id or 'no name'}): {e}"
@@ -171,6 +173,36 @@ def pull(feed: Feed) -> FeedRun:
     run.created, run.updated, run.held = counts["new"], counts["update"], counts["kept"]
     sent = [r.oruk_id for r in report.records]
     missing = ServicePage.objects.filter(feed=feed).exclude(oruk_id__in=sent)
+    run.gone = [
+        {"id": str(oruk_id), "name": title}
+        for oruk_id, title in missing.order_by("title").values_list("oruk_id", "title")[:500]
+    ]
+    return _finish(run, FeedRun.Status.IMPORTED, errors=[])
+
+
+def staged_from_records() -> int:
+    """Pulls of this many records or more (a setting; 500 by default) import through the
+    staging area (`cms.staging`), a chunk at a time, rather than in one transaction."""
+    return int(getattr(settings, "LOCAL_OFFER_FEED_STAGED_FROM_RECORDS", 500))
+
+
+def _pull_staged(run: FeedRun, pulled: Pulled, keep, held: list[int]) -> FeedRun:
+    from . import staging
+    from .staging_models import StagedImport
+
+    staged = StagedImport.objects.create(feed_run=run)
+    staged = staging.import_records(staged, pulled.records, keep=keep)
+    if staged.status != StagedImport.Status.DONE:
+        return _finish(run, FeedRun.Status.FAILED, errors=list(staged.errors))
+    held_ids = {
+        str(oruk_id).lower()
+        for oruk_id in ServicePage.objects.filter(pk__in=held).values_list("oruk_id", flat=True)
+    }
+    sent = [str(record.get("id")).lower() for record in pulled.records]
+    run.held_records = [r for r in pulled.records if str(r.get("id")).lower() in held_ids]
+    ServicePage.objects.filter(oruk_id__in=sent).exclude(pk__in=held).update(feed=run.feed)
+    run.created, run.updated, run.held = staged.created, staged.updated, staged.kept
+    missing = ServicePage.objects.filter(feed=run.feed).exclude(oruk_id__in=sent)
     run.gone = [
         {"id": str(oruk_id), "name": title}
         for oruk_id, title in missing.order_by("title").values_list("oruk_id", "title")[:500]

@@ -80,3 +80,22 @@ class StagedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Record {self.number} of {self.staged_import}"
+
+
+class LocalNote(models.Model):
+    """The council's own note on a service, kept apart from the service's record so that a
+    feed's next pull (which rewrites the record and the page's fields) never overwrites it.
+    Shown on the public service page as the council's note; not in the Open Referral UK API,
+    which carries the publisher's data only."""
+
+    service = models.OneToOneField(
+        "cms.ServicePage", on_delete=models.CASCADE, related_name="local_note"
+    )
+    text = models.TextField("Note from the council", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Local note on {self.service_id}"

@@ -1,14 +1,17 @@
-"""Wagtail admin pages for large imports (`cms.staging`): starting one, and its progress."""
+"""Wagtail admin pages for large imports (`cms.staging`): starting one, and its progress; and
+the council's local note on a service from another publisher's feed (`cms.local_notes`)."""
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from . import staging
-from .models import ServiceImport
-from .staging_models import StagedImport
+from . import local_notes, staging
+from .models import ServiceImport, ServicePage
+from .staging_models import LocalNote, StagedImport
 
 
 def _can_publish(user) -> bool:
@@ -47,4 +50,40 @@ def import_progress(request, staged_id: int):
         request,
         "cms/admin/import_progress.html",
         {"staged": staged, "header_title": "Import", "page_title": "Import progress"},
+    )
+
+
+class LocalNoteForm(forms.Form):
+    text = forms.CharField(
+        label="Note from the council",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Shown to families on the service's page, below the publisher's details. "
+        "The publisher's next update does not change it. Leave it empty to remove the note.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def local_note(request, page_id: int):
+    """The council's note on a service from another publisher's feed, kept apart from the
+    feed's record (`LocalNote`)."""
+    if not _can_publish(request.user):
+        raise PermissionDenied
+    service = get_object_or_404(ServicePage, pk=page_id)
+    note = LocalNote.objects.filter(service=service).first()
+    form = LocalNoteForm(request.POST or None, initial={"text": note.text if note else ""})
+    if request.method == "POST" and form.is_valid():
+        local_notes.save_note(service, form.cleaned_data["text"], request.user)
+        messages.success(request, f"The note on {service.title} is saved.")
+        return redirect("cms_local_note", service.pk)
+    return render(
+        request,
+        "cms/admin/local_note.html",
+        {
+            "service": service,
+            "form": form,
+            "header_title": "Local note",
+            "page_title": f"Local note on {service.title}",
+        },
     )

@@ -223,3 +223,38 @@ def test_a_real_worker_runs_a_staged_import(places, small_chunks):
             result = tasks.run_staged_import.delay(staged.pk)
         assert result.get(timeout=120) == "done"
     assert ServicePage.objects.published().count() == 5
+
+
+@pytest.mark.django_db
+def test_a_large_feed_pull_goes_through_the_staging_area_and_holds_services_changed_here(
+    places, small_chunks, settings
+):
+    from cms import feeds
+    from cms.models import Feed
+
+    from .test_feeds import Publisher
+
+    settings.LOCAL_OFFER_FEED_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.LOCAL_OFFER_FEED_STAGED_FROM_RECORDS = 3
+    publisher = Publisher([full_record(n) for n in range(300, 306)])
+    try:
+        feed = Feed.objects.create(name="Eastshire council", url=publisher.url, per_page=4)
+        run = feeds.pull(feed)
+        assert run.status == "imported", run.errors
+        assert (run.records, run.created, run.updated, run.held) == (6, 6, 0, 0)
+        assert run.staged.get().status == "done"
+        assert ServicePage.objects.filter(feed=feed).count() == 6
+        changed_here = ServicePage.objects.get(oruk_id=publisher.records[0]["id"])
+        changed_here.title = "Our better name"
+        changed_here.save()
+        publisher.records[0]["name"] = "Their new name"
+        publisher.records[1]["name"] = "Their other new name"
+        again = feeds.pull(feed)
+        assert (again.created, again.updated, again.held) == (0, 1, 1)
+        assert [r["name"] for r in again.held_records] == ["Their new name"]
+        assert ServicePage.objects.get(pk=changed_here.pk).title == "Our better name"
+        assert ServicePage.objects.get(oruk_id=publisher.records[1]["id"]).title == (
+            "Their other new name"
+        )
+    finally:
+        publisher.stop()
