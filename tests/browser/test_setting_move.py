@@ -50,7 +50,7 @@ def test_a_move_of_setting(page, live_server, sign_in, assert_accessible):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Record a move of setting")
     assert_accessible(page)
 
-    page.get_by_label("Setting the child is moving to").fill("Nowhere Nursery")
+    page.get_by_role("textbox", name="Setting the child is moving to").fill("Nowhere Nursery")
     page.get_by_role("button", name="Record the move").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("No setting has that Ofsted URN or name")
@@ -58,14 +58,16 @@ def test_a_move_of_setting(page, live_server, sign_in, assert_accessible):
     assert_accessible(page)
     assert not Attendance.objects.filter(ended_on__isnull=False).exists()
 
-    page.get_by_label("Setting the child is moving to").fill("ey765432")
+    page.get_by_role("textbox", name="Setting the child is moving to").fill("ey765432")
     fill_date(page, "Date of the move", today)
     page.get_by_role("group", name="Which setting leads").get_by_label(
         "The setting the child is moving to"
     ).check()
     page.get_by_role("group", name="Has the family agreed").get_by_label("Yes").check()
     page.get_by_role("button", name="Record the move").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("no longer attends")
+    banners = page.locator(".govuk-notification-banner")
+    expect(banners.filter(has_text="Move to Willow Tree Nursery recorded")).to_be_visible()
+    expect(banners.filter(has_text="no longer attends your setting")).to_be_visible()
     assert_accessible(page)
     assert Child.objects.get(pk=child.pk).setting == new_setting
     response = page.goto(f"{live_server.url}/children/{child.pk}/")

@@ -524,3 +524,32 @@ def test_the_demo_has_a_child_at_two_settings_and_a_move(world):
     assert Attendance.objects.filter(child=moved, setting=third).get().ended_on
     call_command("demo_attendance")  # idempotent
     assert Attendance.objects.filter(created_by__isnull=False).count() == 2
+
+
+# Words ---------------------------------------------------------------------------------------
+
+
+def test_the_pages_read_in_govuk_style(client, world, setting_c):
+    from tests.earlyyears.test_govuk_style_sweep import page_words, problems
+
+    services.add_setting(
+        world.send_officer,
+        world.child_a,
+        setting=world.setting_b,
+        started_on=LAST_MONTH,
+        sees_plan=False,
+    )
+    move(world, world.child_a, setting_c, sees_plan=True)
+    second = Attendance.objects.get(child=world.child_a, setting=world.setting_b)
+    client.force_login(world.send_officer)
+    pages = [
+        reverse(name, args=[world.child_a.pk])
+        for name in ("child-detail", "child-settings", "child-settings-add", "child-settings-move")
+    ] + [reverse("child-settings-plan-sharing", args=[world.child_a.pk, second.pk])]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert problems(page_words(response.content.decode())) == [], url
+    words = page_words(client.get(pages[1]).content.decode())
+    assert f"{LAST_MONTH.day} {LAST_MONTH:%B %Y}" in words
+    assert "No, the family has not agreed" in words and "Yes, the lead setting" in words
