@@ -43,13 +43,11 @@ def problem_rows(report: dict, labels: list[str]) -> list[dict]:
     for row in report.get("rows", []):
         for error in row.get("errors", []):
             column, message = "", error
-            for label in by_length:
-                if error.startswith(label + ": "):
-                    column, message = label, error[len(label) + 2 :]
-                    break
-                if label.lower() in error.lower():
-                    column = label
-                    break
+            named = [label for label in by_length if error.startswith(label + ": ")]
+            if named:
+                column, message = named[0], error[len(named[0]) + 2 :]
+            else:
+                column = next((x for x in by_length if x.lower() in error.lower()), "")
             rows.append(
                 {
                     "line": row.get("line"),

@@ -678,3 +678,28 @@ def test_a_file_with_only_the_needed_columns_imports(with_referral, manager):
     case = EhcRequest.objects.get()
     assert (case.source, case.stage) == ("1", EhcRequest.Stage.REQUESTED)
     assert case.referral.reference == "R-1"  # the child's latest referral
+
+
+def test_each_problem_names_its_column():
+    from pathway.caseload.selectors import problem_rows
+
+    labels = [column.label for column in RESOURCES["caseload-children"].columns]
+    report = {
+        "rows": [
+            {
+                "line": 2,
+                "summary": "OLD-1",
+                "errors": [
+                    "Area code: Enter the area code, or a setting URN so the child takes the "
+                    "setting's area",
+                    "Enter the postcode",
+                    "This row could not be saved: it clashes with a record already saved",
+                ],
+            }
+        ]
+    }
+    assert [(p["column"], p["message"][:18]) for p in problem_rows(report, labels)] == [
+        ("Area code", "Enter the area cod"),
+        ("Postcode", "Enter the postcode"),
+        ("", "This row could not"),
+    ]
