@@ -39,6 +39,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 USE_TZ = True
 LOGIN_URL = "/accounts/login/"
 SESSION_COOKIE_NAME = "provider_session"
+# Its own cookie names: a browser shares cookies between ports of 127.0.0.1.
+CSRF_COOKIE_NAME = "provider_csrftoken"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SITE_URL = os.environ["PROVIDER_URL"]
 OIDC_IDTOKEN_PROCESSING_HOOK = "tests.oidc.provider_site.claims.id_token_hook"
