@@ -79,9 +79,7 @@ def test_a_provider_edits_their_service_and_the_council_approves_it(
     expect(page.get_by_text("Bluebell sensory room")).to_have_count(0)
     page.goto(f"{live_server.url}/admin/pages/{service.pk}/edit/")
     assert label_violations(page, axe_source, "form[data-edit-form]") == []
-    page.get_by_label("Description", exact=True).fill(
-        "Play and stay on Tuesday and Saturday mornings."
-    )
+    page.locator("#id_description").fill("Play and stay on Tuesday and Saturday mornings.")
     page.get_by_role("button", name="More actions").click()
     expect(page.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
     page.get_by_role("button", name="Submit to Local offer review").click()
