@@ -30,8 +30,6 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from earlyyears.after_response import after_commit_and_response, eager
-
 from . import oruk, services
 from .models import Organisation, ServiceImport, ServicePage, Taxonomy, TaxonomyTerm
 from .staging_models import StagedImport, StagedRecord
@@ -57,24 +55,6 @@ def goes_to_worker(service_import: ServiceImport) -> bool:
         service_import.format == ServiceImport.Format.JSON
         and len(service_import.content) > on_worker_from_bytes()
     )
-
-
-def start(service_import: ServiceImport, user=None) -> StagedImport:
-    """Queue an uploaded file's import for a worker (after this transaction commits)."""
-    staged = StagedImport.objects.create(service_import=service_import, created_by=user)
-    queue(staged)
-    return staged
-
-
-def queue(staged: StagedImport) -> None:
-    """On a worker when there is a broker; without one (Celery eager), after the response is
-    sent, so the editor sees the progress page at once either way."""
-    from . import tasks
-
-    if eager():
-        after_commit_and_response(lambda: tasks.run_staged_import.delay(staged.pk))
-    else:
-        transaction.on_commit(lambda: tasks.run_staged_import.delay(staged.pk))
 
 
 OnChunk = Callable[[StagedImport], None]

@@ -26,10 +26,9 @@ def register_staging_urls():
 def _local_note_button(page, user):
     from wagtail.admin.widgets import Button
 
-    from .admin_views import _can_publish
     from .models import ServicePage
 
-    if page.specific_class is ServicePage and _can_publish(user):
+    if page.specific_class is ServicePage and staging_views._can_publish(user):
         yield Button(
             "Local note",
             reverse("cms_local_note", args=[page.pk]),

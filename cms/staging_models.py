@@ -8,8 +8,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .models import FeedRun, ServiceImport
-
 
 class StagedImport(models.Model):
     """One large import run on a worker: checked into the staging area a chunk at a time,
@@ -25,10 +23,14 @@ class StagedImport(models.Model):
         FAILED = "failed", "Not imported"
 
     service_import = models.ForeignKey(
-        ServiceImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="staged"
+        "cms.ServiceImport",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staged",
     )
     feed_run = models.ForeignKey(
-        FeedRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="staged"
+        "cms.FeedRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="staged"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
