@@ -703,3 +703,17 @@ def test_each_problem_names_its_column():
         ("Postcode", "Enter the postcode"),
         ("", "This row could not"),
     ]
+
+
+def test_a_large_caseload_file_goes_to_the_worker(manager, child_row, settings):
+    """From ASYNC_ROWS rows (fewer than other imports: each row does more) the file is checked
+    by a worker; queued after commit, it waits for one (Celery eager runs it at once)."""
+    from earlyyears.bulk import services as engine
+
+    spec = engine.get_spec("caseload-children")
+    settings.IMPORT_ASYNC_ROWS = 10_000
+    assert not spec.runs_async(services.ASYNC_ROWS - 1)
+    assert spec.runs_async(services.ASYNC_ROWS)
+    assert not engine.get_spec("settings").runs_async(services.ASYNC_ROWS)
+    settings.IMPORT_ASYNC_ROWS = 3
+    assert spec.runs_async(3)  # the setting still lowers it (tests, a small server)
