@@ -76,7 +76,8 @@ class NewReviewForm(GovukForm):
         error_messages={"required": "Enter the date the review opens"},
     )
     closes_on = GovukDateField(
-        label="until", error_messages={"required": "Enter the date the review closes"}
+        label="Reviewers can see the cases until",
+        error_messages={"required": "Enter the date the review closes"},
     )
 
     def clean(self) -> dict[str, Any]:

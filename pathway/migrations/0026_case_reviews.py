@@ -20,11 +20,12 @@ CAUSES = [
 
 
 def add_causes(apps, schema_editor):
+    """Idempotent: the test suite runs seeding migrations again after a flush."""
     cause = apps.get_model("pathway", "ReviewCause")
-    cause.objects.bulk_create(
-        cause(label=label, description=description, position=number)
-        for number, (label, description) in enumerate(CAUSES, start=1)
-    )
+    for number, (label, description) in enumerate(CAUSES, start=1):
+        cause.objects.get_or_create(
+            label=label, defaults={"description": description, "position": number}
+        )
 
 
 class Migration(migrations.Migration):

@@ -55,7 +55,7 @@ def test_a_review_from_sample_to_findings_to_a_rule_draft(
     page.get_by_label("How many cases").fill("2")
     page.get_by_label("Seed (optional)").fill("1234")
     fill_date(page, "Reviewers can see the cases from", today)
-    fill_date(page, "until", today + datetime.timedelta(days=28))
+    fill_date(page, "Reviewers can see the cases until", today + datetime.timedelta(days=28))
     page.get_by_role("button", name="Draw the sample").click()
     expect(page.get_by_text("2 cases drawn with seed 1234")).to_be_visible()
     assert_accessible(page)
@@ -65,7 +65,7 @@ def test_a_review_from_sample_to_findings_to_a_rule_draft(
     page.get_by_label("A family's perspective (for example a parent carer forum member)").check()
     page.get_by_role("button", name="Add to the panel").click()
     expect(page.get_by_text("Sam Reed is on the panel for this review.")).to_be_visible()
-    page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, "forum", PASSWORD)
     page.goto(f"{live_server.url}/case-reviews/")
@@ -77,7 +77,7 @@ def test_a_review_from_sample_to_findings_to_a_rule_draft(
     for stage in ("Noticing", "Raising a concern", "Routing", "Deciding", "Providing support"):
         page.get_by_role(
             "group", name=f"{stage}: could something have been done earlier?"
-        ).get_by_label("No").check()
+        ).get_by_label("No", exact=True).check()
     page.get_by_role("group", name="Routing: could something have been done earlier?").get_by_label(
         "Yes, it could have been done earlier"
     ).check()
@@ -91,7 +91,7 @@ def test_a_review_from_sample_to_findings_to_a_rule_draft(
     expect(page.get_by_text("Your findings are saved.")).to_be_visible()
     expect(page.get_by_role("heading", name="Findings from the panel")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, "manager", PASSWORD)
     page.goto(f"{live_server.url}/case-reviews/")
