@@ -36,7 +36,7 @@ def _must_manage(user: User, child: Child) -> None:
 
 def _locked(child: Child) -> Child:
     """The child's row, locked so two changes to their settings cannot interleave."""
-    return Child.objects.select_for_update().select_related("setting").get(pk=child.pk)
+    return Child.objects.select_for_update().get(pk=child.pk)
 
 
 def ensure_lead_recorded(child: Child) -> None:
@@ -214,7 +214,7 @@ def record_plan_sharing(user: User, child: Child, attendance: Attendance, agreed
     recorded after the setting started (they agreed later, or withdrew)."""
     _must_manage(user, child)
     attendance = (
-        Attendance.objects.select_for_update()
+        Attendance.objects.select_for_update(of=("self",))
         .select_related("setting")
         .get(pk=attendance.pk, child=child, ended_on__isnull=True)
     )
