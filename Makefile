@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test test-fast lint format bench bench-data bench-smoke scan clean
+.PHONY: install run serve test test-fast lint format bench bench-data bench-smoke scan clean restore-check
 
 install: $(VENV)/.installed node_modules/.installed static_build/.built
 
@@ -38,9 +38,12 @@ run: install
 	$(PY) manage.py demo_casework && \
 	$(PY) manage.py demo_funds && \
 	$(PY) manage.py demo_support_plans && \
+	$(PY) manage.py demo_attendance && \
 	$(PY) manage.py demo_ehc && \
 	$(PY) manage.py demo_school_moves && \
+	$(PY) manage.py demo_case_reviews && \
 	$(PY) manage.py demo_local_offer && \
+	$(PY) manage.py demo_providers && \
 	$(PY) manage.py demo_training && \
 	{ $(PY) manage.py demo_sign_ins --wait-for http://$(SITE_HOST):$(PORT)/healthz/ --server-pid $$$$ & } && \
 	DEBUG=true exec $(PY) manage.py runserver $(HOST):$(PORT)
@@ -107,6 +110,11 @@ bench-data: install
 # runs it on PostgreSQL with a broker, so each one runs; its figures mean nothing.
 bench-smoke: install
 	BENCH_SCALE=tiny DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -o addopts="-p no:cacheprovider" -p no:randomly -q -rs tests/benchmarks $(PYTEST_ARGS)
+
+# Restore a backup into a fresh database and run the service's integrity checks (issue 28;
+# docs/deploying.md). Needs DATABASE_URL (PostgreSQL); BACKUP_FILE to check a given backup.
+restore-check:
+	PYTHON=$(BIN)/python bash ops/restore_check.sh
 
 # Dependency and code scanning (pip-audit, bandit, npm audit): see .ci/scan.
 scan: install

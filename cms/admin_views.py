@@ -60,6 +60,10 @@ def import_preview(request, import_id: int):
     service_import = get_object_or_404(
         ServiceImport, pk=import_id, created_by=request.user, imported_at__isnull=True
     )
+    from . import staging, staging_views
+
+    if staging.goes_to_worker(service_import):  # checked and imported on a worker instead
+        return staging_views.large_import(request, service_import)
     if request.method == "POST":
         preview = _run(service_import, request.user, dry_run=False)
         if preview.saved:

@@ -35,6 +35,13 @@ DISTANCES = [
     ("20", "20 miles"),
 ]
 COSTS = [("", "Free or paid"), ("free", "Free only")]
+# Answers to the SEND questions a family can filter by (`ServicePage.wheelchair_accessible`,
+# `visit_before_start`): only a service that answered yes matches.
+SEND_FEATURES = [
+    ("wheelchair", "Wheelchair accessible"),
+    ("visit", "Offers a visit before starting"),
+]
+SEND_FEATURE_FIELDS = {"wheelchair": "wheelchair_accessible", "visit": "visit_before_start"}
 
 
 @dataclass
@@ -44,6 +51,7 @@ class DirectoryQuery:
     age_months: tuple[int, int] | None = None  # youngest and oldest, in months
     area: Area | None = None
     free_only: bool = False
+    features: tuple[str, ...] = ()  # SEND_FEATURES codes
     near: PostcodeCentroid | None = None
     within_miles: float | None = None
 
@@ -175,6 +183,13 @@ class DirectoryForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Select free only, or free or paid"},
     )
+    access = forms.MultipleChoiceField(
+        label="Access and visits",
+        required=False,
+        choices=SEND_FEATURES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select access and visits from the list"},
+    )
     postcode = forms.CharField(
         label="Near a postcode",
         required=False,
@@ -225,6 +240,7 @@ class DirectoryForm(GovukForm):
             age_months=(int(age) * 12, int(age) * 12 + 11) if age else None,
             area=area,
             free_only=data.get("cost") == "free",
+            features=tuple(data.get("access") or ()),
             near=self._point,
             within_miles=float(data.get("distance") or 5) if self._point else None,
         )

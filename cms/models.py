@@ -26,6 +26,7 @@ from earlyyears.models import Area
 from earlyyears.needs import BroadAreaOfNeed, EYFSArea
 
 from .directory import (
+    SEND_FEATURE_FIELDS,
     DirectoryForm,
     DirectoryHit,
     DirectoryPaginator,
@@ -36,6 +37,7 @@ from .directory import (
 )
 from .fields import ChoiceListField
 from .oruk import service_to_oruk
+from .page_forms import ServicePageForm
 from .places import area_family_ids, areas_above, distance_miles, postcode_keys
 from .templatetags.cms_tags import cost_words
 
@@ -62,6 +64,16 @@ class Organisation(index.Indexed, models.Model):
     description = models.TextField(blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
+    # The Wagtail group of the organisation's own staff (provider accounts): it may edit this
+    # organisation's services and nothing else (`cms.providers`). None until someone is invited.
+    provider_group = models.OneToOneField(
+        "auth.Group",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="provider_organisation",
+    )
 
     panels = ["name", "description", "email", "website"]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
@@ -303,6 +315,8 @@ class ServicePageQuerySet(PageQuerySet):
             services = services.filter(age_filter(*query.age_months))
         if query.free_only:
             services = services.filter(is_free=True)
+        for feature in query.features:
+            services = services.filter(**{SEND_FEATURE_FIELDS[feature]: True})
         if query.area is not None:
             # A subquery, not a join: a service in two of the areas is one row, no DISTINCT.
             through = ServicePage.service_areas.through.objects.filter(
@@ -466,6 +480,14 @@ class ServicePage(Page):
     )
     assured_date = models.DateField("Details last checked", null=True, blank=True)
     alert = models.CharField(max_length=255, blank=True, help_text="A short-term notice")
+    # The childcare provider on Ofsted's register this entry is (`cms.register` links them).
+    ofsted_urn = models.CharField(
+        "Ofsted URN",
+        max_length=10,
+        blank=True,
+        db_index=True,
+        help_text="For a childcare provider: its unique reference number on Ofsted's register",
+    )
     needs = ChoiceListField(
         "Broad areas of need", choices=BroadAreaOfNeed.choices, help_text="Who the service helps"
     )
@@ -474,6 +496,29 @@ class ServicePage(Page):
         Area, blank=True, related_name="local_offer_services", help_text="Where it is offered"
     )
     taxonomy_terms = ParentalManyToManyField(TaxonomyTerm, blank=True, related_name="services")
+
+    # The SEND questions families ask of every service (issue 26; `cms.send_questions`). Local
+    # extensions: Open Referral UK has no field for them, so they are not in /api/services.
+    send_training = models.TextField(
+        "How staff are trained in SEND",
+        blank=True,
+        help_text="For example: all staff have done the council's SEND awareness course",
+    )
+    send_adaptations = models.TextField(
+        "How the service adapts for a child with additional needs", blank=True
+    )
+    building_access = models.TextField(
+        "Building accessibility",
+        blank=True,
+        help_text="Step-free access, accessible toilet, parking, quiet space, hearing loop",
+    )
+    wheelchair_accessible = models.BooleanField(
+        "Wheelchair accessible", null=True, blank=True, help_text="Leave unknown if not sure"
+    )
+    visit_before_start = models.BooleanField(
+        "Families can visit before the first session", null=True, blank=True
+    )
+    visit_arrangements = models.TextField("How to arrange a visit", blank=True)
 
     # The Open Referral UK record as the publisher sent it (validated against service.json
     # when imported): everything the page does not model (cost options' amounts, funding,
@@ -511,8 +556,19 @@ class ServicePage(Page):
             heading="Who it is for",
         ),
         MultiFieldPanel(
-            ["status", "alert", "is_free", "fees", "accreditations", "assured_date"],
+            ["status", "alert", "is_free", "fees", "accreditations", "assured_date", "ofsted_urn"],
             heading="Status and cost",
+        ),
+        MultiFieldPanel(
+            [
+                "send_training",
+                "send_adaptations",
+                "building_access",
+                "wheelchair_accessible",
+                "visit_before_start",
+                "visit_arrangements",
+            ],
+            heading="SEND questions families ask",
         ),
         MultiFieldPanel(["website", "email"], heading="Online"),
         InlinePanel("contacts", label="Contacts"),
@@ -522,6 +578,8 @@ class ServicePage(Page):
     ]
     parent_page_types = ["cms.LocalOfferIndexPage"]
     subpage_types: list[str] = []
+    # A provider may only keep its own organisation on its services (`cms.page_forms`).
+    base_form_class = ServicePageForm
     exclude_fields_in_copy = ["oruk_id", "search_vector", "oruk_record", "oruk_imported", "feed"]
 
     search_fields = [
@@ -805,3 +863,13 @@ class ServiceImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} import {self.filename} ({self.created_at:%d %b %Y})"
+
+
+# Families' comments (Regulation 56) and review flags: their own module, registered here.
+from .comment_models import CommentYear, LocalOfferComment, ServiceReviewFlag  # noqa: E402, F401
+
+# Uploads of Ofsted's early years register (providers keep their own entries): `cms.register`.
+from .register_models import RegisterImport  # noqa: E402, F401
+
+# Large imports: the staging area (issue 25), registered here.
+from .staging_models import LocalNote, StagedImport, StagedRecord  # noqa: E402, F401

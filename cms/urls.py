@@ -3,11 +3,12 @@ Referral UK API (read-only, public: `cms.api`).
 
 Service pages themselves are Wagtail pages under /local-offer/<slug>/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import api, views
 
 urlpatterns = [
+    path("", include("cms.comments.urls")),  # families' comments (Regulation 56)
     path("local-offer/", views.directory, name="local-offer"),
     path("api/", api.api_root, name="api-root"),
     path("api/openapi.json", api.api_openapi, name="api-openapi"),

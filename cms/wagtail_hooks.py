@@ -4,7 +4,11 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views
+from . import (
+    admin_views,
+    staging_hooks,  # noqa: F401 - large imports' progress, feed services' local notes
+)
+from .comments import admin_hooks  # noqa: F401 - comments and review flags
 
 
 @hooks.register("register_admin_urls")
@@ -46,3 +50,7 @@ def register_local_offer_menu_item():
 @hooks.register("register_admin_menu_item")
 def register_local_offer_feeds_menu_item():
     return LocalOfferImportMenuItem("Feeds", reverse("cms_feeds"), icon_name="link", order=351)
+
+
+# Providers' accounts and Ofsted's register: their own module.
+from . import provider_hooks  # noqa: E402, F401

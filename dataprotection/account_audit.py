@@ -24,9 +24,13 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from earlyyears.models import (
+    AccessReview,
+    AccessReviewEntry,
     AccountChange,
+    AccountEnding,
     CaseloadMembership,
     Invitation,
+    OIDCIdentity,
     Role,
     SettingMembership,
     User,
@@ -233,6 +237,51 @@ def _account_change_saved(sender, instance: AccountChange, created: bool, **kwar
         )
 
 
+def _identity_saved(sender, instance: OIDCIdentity, created: bool, **kwargs) -> None:
+    if created:
+        write(instance.user_id, f"Council sign-in linked to account {instance.user}")
+
+
+def _identity_deleted(sender, instance: OIDCIdentity, **kwargs) -> None:
+    write(instance.user_id, f"Council sign-in unlinked from account {instance.user_id}")
+
+
+def _system_write(subject_id: int, detail: str) -> None:
+    """An account event done by the service itself (the dormant-account job): no request."""
+    AccessEvent(
+        username="the service",
+        action=AccessEvent.Action.ACCOUNT,
+        object_type="earlyyears.user",
+        object_id=str(subject_id),
+        status_code=0,
+        detail=detail[:500],
+    ).save()
+
+
+def _ending_saved(sender, instance: AccountEnding, created: bool, **kwargs) -> None:
+    if not created:
+        return
+    detail = f"Account {instance.user} ended: {instance.get_reason_display().lower()}"
+    if current_request.get() is None:
+        _system_write(instance.user_id, detail)
+    else:
+        write(instance.user_id, detail)
+
+
+def _review_entry_saved(sender, instance: AccessReviewEntry, created: bool, **kwargs) -> None:
+    if not created and instance.decision != AccessReviewEntry.Decision.PENDING:
+        write(
+            instance.user_id,
+            f"Access review from {instance.review.quarter_start:%d/%m/%Y}: "
+            f"{instance.get_decision_display().lower()} for {instance.username}",
+        )
+
+
+def _review_saved(sender, instance: AccessReview, created: bool, **kwargs) -> None:
+    verb = "started" if created else ("finished" if instance.completed_at else "saved")
+    write(None, f"Access review from {instance.quarter_start:%d/%m/%Y} {verb}")
+
+
 def connect() -> None:
     """Called once from the app's ready(); dispatch_uid keeps a second call harmless."""
     uid = "dataprotection.account_audit."
@@ -267,3 +316,10 @@ def connect() -> None:
         post_delete.connect(_device_deleted, sender=device, dispatch_uid=uid + name + "-delete")
     post_save.connect(_invitation_saved, sender=Invitation, dispatch_uid=uid + "invitation")
     post_save.connect(_account_change_saved, sender=AccountChange, dispatch_uid=uid + "change")
+    post_save.connect(_identity_saved, sender=OIDCIdentity, dispatch_uid=uid + "oidc")
+    post_save.connect(_ending_saved, sender=AccountEnding, dispatch_uid=uid + "ending")
+    post_save.connect(_review_saved, sender=AccessReview, dispatch_uid=uid + "review")
+    post_save.connect(
+        _review_entry_saved, sender=AccessReviewEntry, dispatch_uid=uid + "review-entry"
+    )
+    post_delete.connect(_identity_deleted, sender=OIDCIdentity, dispatch_uid=uid + "oidc-d")

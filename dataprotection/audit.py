@@ -45,6 +45,11 @@ DEFAULT_AUDIT_URL_NAMES = (
     "my-actions",
     "audit-search",
     "audit-csv",
+    "cms_comments",  # families' comments on the local offer (their words may name people)
+    "case-review",
+    "case-review-findings",
+    "case-reviews-findings",
+    "inspection-list-csv",
 )
 EXPORT_URL_NAMES = frozenset(
     {
@@ -60,9 +65,18 @@ EXPORT_URL_NAMES = frozenset(
         "funds-payment-file",
         "school-handover-pdf",
         "sen2-download",
+        "inspection-list-csv",
+        "review-case-pdf",
     }
 )
-DOWNLOAD_URL_NAMES = frozenset({"observation-attachment", "funds-evidence"})
+DOWNLOAD_URL_NAMES = frozenset(
+    {
+        "observation-attachment",
+        "funds-evidence",
+        "story-home-observation-media",
+        "family-home-observation-media",
+    }
+)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -95,6 +109,13 @@ TARGETS_BY_KWARG: tuple[Target, ...] = (
     Target("pathway.HandoverRecord", "handover_id"),
     Target("pathway.Sen2Extract", "extract_id", None),
     Target("pathway.PanelMeeting", "meeting_id", None),
+    Target("earlyyears.Attendance", "attendance_id"),
+    Target("pathway.HomeObservation", "home_observation_id"),
+    Target("pathway.FamilyQuestion", "question_id", "referral__child_id", "referral_id"),
+    # A family's comment on the local offer: its original words may name people (issue 26).
+    Target("cms.LocalOfferComment", "comment_id", None),
+    # A case review's case: every read of its chronology is on the child's audit trail.
+    Target("pathway.ReviewCase", "case_id", "referral__child_id", "referral_id"),
 )
 # Where one keyword means different records on different pages.
 TARGETS_BY_URL_NAME: dict[str, Target] = {

@@ -24,14 +24,25 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from earlyyears.models import Child, FamilyMember, OutboxMessage
+from cms.models import LocalOfferComment
+from earlyyears.models import (
+    AccessReview,
+    AccountEnding,
+    Child,
+    FamilyMember,
+    ImportJob,
+    OIDCIdentity,
+    OutboxMessage,
+)
 from pathway.models import (
+    CaseReview,
     ChildMerge,
     ConcernDraft,
     Decision,
     EhcRequest,
     FundEvidence,
     FundingAward,
+    HomeObservation,
     Observation,
     Referral,
     Sen2Extract,
@@ -50,9 +61,23 @@ DEFAULT_RETENTION_YEARS: dict[str, int] = {
     "support_plans": 25,
     # years after the record was made
     "observations_without_referral": 3,
+    # years after a family added a home observation (issue 22)
+    "home_observation_media": 2,
+    "home_observations_not_added": 1,
     "outbox_messages": 2,
     "sen2_extracts": 3,
+    # years after the review closed
+    "case_reviews": 6,
     "access_events": 7,
+    # years after a family's comment on the local offer was received
+    "local_offer_comments": 1,
+    # staff accounts (issue 28): years after the review finished, the account ended, or the
+    # last council sign-in of an account no longer active
+    "access_reviews": 7,
+    "account_endings": 7,
+    "council_sign_ins": 1,
+    # years after an import file was uploaded (a caseload file names children)
+    "import_files": 1,
 }
 
 RULE_DESCRIPTIONS: dict[str, str] = {
@@ -62,7 +87,8 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "recorded on them: deleted when the child is {years}",
     "children_without_referrals": "A child with no referral left (their details, family "
     "contacts and who in the family follows them online, observations, home visits, All about "
-    "me, Team Around the Child): deleted when the child is {years}",
+    "me, consent to share and its history, Team Around the Child): deleted when the child is "
+    "{years}",
     "support_plans": "Support plans, with their outcomes, help, reviews and history: deleted "
     "when the child is {years} (with the referrals' EHC rule when an EHC needs assessment was "
     "agreed or a plan issued)",
@@ -70,9 +96,29 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "{years} years after the observation",
     "outbox_messages": "Text messages and emails: phone numbers, addresses and wording removed "
     "{years} years after sending (the delivery record stays)",
+    "home_observation_media": "Photos and videos a family added to a home observation: "
+    "deleted {years} years after they were added (the family's note and what was decided about "
+    "it stay with the child's record)",
+    "home_observations_not_added": "Home observations the setting or SEND team did not add "
+    "to the record, with any photo or video: deleted {years} year(s) after that decision",
     "sen2_extracts": "Extracts of the SEN2 return (the file and its record): deleted {years} "
     "years after they were produced",
+    "case_reviews": "Case reviews (the sample, the panel and every finding): deleted {years} "
+    "years after the review closed, so that findings can be compared over several years; a "
+    "case also goes when its referral does",
     "access_events": "The access audit trail: deleted {years} years after the event",
+    "access_reviews": "Quarterly access reviews (who was on the checklist and what was "
+    "decided): deleted {years} years after the review was finished",
+    "account_endings": "The record of each staff account ended (a leaver, a dormant account, "
+    "an access review): deleted {years} years after the account was ended",
+    "council_sign_ins": "The link between a closed staff account and the council's identity "
+    "provider: deleted {years} year(s) after its last council sign-in",
+    "import_files": "Uploaded import files (a caseload file names children) and their row "
+    "reports: deleted {years} year(s) after they were uploaded; the count of each import stays "
+    "in the imports and exports record",
+    "local_offer_comments": "Families' comments on the local offer: {years} year after a "
+    "comment was received, the family's own words are erased (only the redacted comment and "
+    "the council's response stay, as published), and a comment never published is deleted",
 }
 
 # Decisions that mean a statutory EHC file exists for the child.
@@ -228,6 +274,55 @@ def _delete_files_after_commit(observations) -> None:
         transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
+def due_home_observation_media(now: datetime.datetime, years: int, held: set[int]):
+    """Photos and videos of a young child at home are the most intrusive part of a home
+    observation and their use is the picture of development now: they go after `years`, and
+    the words stay."""
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(years_before(timezone.localdate(now), years), datetime.time())
+    )
+    return (
+        HomeObservation.objects.filter(added_at__lt=cutoff)
+        .exclude(media="")
+        .exclude(child_id__in=held)
+    )
+
+
+def due_home_observations_not_added(now: datetime.datetime, years: int, held: set[int]):
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(years_before(timezone.localdate(now), years), datetime.time())
+    )
+    return HomeObservation.objects.filter(
+        status=HomeObservation.Status.DECLINED, reviewed_at__lt=cutoff
+    ).exclude(child_id__in=held)
+
+
+def _delete_home_observation_media_after_commit(observations) -> None:
+    names = list(observations.exclude(media="").values_list("media", flat=True))
+    if names:
+        storage = HomeObservation._meta.get_field("media").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+def _remove_home_observation_media(observations) -> dict[str, int]:
+    ids = list(observations.values_list("pk", flat=True))
+    if not ids:
+        return {}
+    chosen = HomeObservation.objects.filter(pk__in=ids)
+    _delete_home_observation_media_after_commit(chosen)
+    count = chosen.update(media="", media_removed_at=timezone.now())
+    return {"pathway.HomeObservation (photo or video)": count}
+
+
+def _delete_home_observations(observations) -> dict[str, int]:
+    ids = list(observations.values_list("pk", flat=True))
+    if not ids:
+        return {}
+    doomed = HomeObservation.objects.filter(pk__in=ids)
+    _delete_home_observation_media_after_commit(doomed)
+    return _delete(doomed)
+
+
 def _delete_referrals(referrals) -> dict[str, int]:
     ids = list(referrals.values_list("pk", flat=True))
     if not ids:
@@ -262,6 +357,7 @@ def _delete_children(children) -> dict[str, int]:
     ids += list(Child.objects.filter(merged_into_id__in=ids).values_list("pk", flat=True))
     Child.objects.filter(pk__in=ids).update(merged_into=None)
     _delete_files_after_commit(Observation.objects.filter(child_id__in=ids))
+    _delete_home_observation_media_after_commit(HomeObservation.objects.filter(child_id__in=ids))
     # Funding applications, their evidence and payments go with the child (cascade); the
     # evidence files once the rows are gone for good.
     _delete_fund_evidence_after_commit(FundEvidence.objects.filter(application__child_id__in=ids))
@@ -300,12 +396,66 @@ def due_sen2_extracts(now: datetime.datetime, years: int):
     return Sen2Extract.objects.filter(produced_at__lt=cutoff)
 
 
+def due_case_reviews(today: datetime.date, years: int):
+    """A review is about how services worked, across many children: none is kept on hold for
+    one child (a held child's referral keeps its own records)."""
+    return CaseReview.objects.filter(closes_on__lt=years_before(today, years))
+
+
+def due_local_offer_comments(now: datetime.datetime, years: int):
+    """Comments with the family's words still held, received before the cutoff. Not about a
+    child's record, so no legal hold applies."""
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(years_before(timezone.localdate(now), years), datetime.time())
+    )
+    return LocalOfferComment.objects.filter(received_at__lt=cutoff, erased_at__isnull=True)
+
+
+def _erase_local_offer_comments(comments, now: datetime.datetime) -> dict[str, int]:
+    """Published comments keep their redacted text and response (the public record); the rest
+    go whole."""
+    published = comments.filter(status=LocalOfferComment.Status.PUBLISHED)
+    erased = published.update(original="", erased_at=now)
+    deleted = comments.exclude(status=LocalOfferComment.Status.PUBLISHED).delete()[0]
+    return {"cms.LocalOfferComment (words erased)": erased, "cms.LocalOfferComment": deleted}
+
+
 def _delete_extracts(extracts) -> dict[str, int]:
     names = list(extracts.exclude(file="").values_list("file", flat=True))
     if names:
         storage = Sen2Extract._meta.get_field("file").storage
         transaction.on_commit(lambda: [storage.delete(name) for name in names])
     return _delete(extracts)
+
+
+def _cutoff(now: datetime.datetime, years: int) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(years_before(timezone.localdate(now), years), datetime.time())
+    )
+
+
+def due_import_files(now: datetime.datetime, years: int):
+    """Files many children's rows are in: none kept on hold for one child; one still being
+    checked or applied is left to finish."""
+    running = (ImportJob.Status.QUEUED, ImportJob.Status.CHECKING, ImportJob.Status.APPLYING)
+    return ImportJob.objects.filter(created_at__lt=_cutoff(now, years)).exclude(status__in=running)
+
+
+def due_access_reviews(now: datetime.datetime, years: int):
+    return AccessReview.objects.filter(completed_at__lt=_cutoff(now, years))
+
+
+def due_account_endings(now: datetime.datetime, years: int):
+    return AccountEnding.objects.filter(ended_at__lt=_cutoff(now, years))
+
+
+def due_council_sign_ins(now: datetime.datetime, years: int):
+    """Links of accounts switched off, unused since the cutoff (an active account keeps its
+    link: it is how the person signs in)."""
+    cutoff = _cutoff(now, years)
+    return OIDCIdentity.objects.filter(user__is_active=False).filter(
+        Q(last_signed_in_at__lt=cutoff) | Q(last_signed_in_at__isnull=True, linked_at__lt=cutoff)
+    )
 
 
 def _delete(queryset) -> dict[str, int]:
@@ -365,6 +515,20 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
             ),
         )
         tally.add(
+            "home_observations_not_added",
+            "deleted",
+            _delete_home_observations(
+                due_home_observations_not_added(now, years["home_observations_not_added"], held)
+            ),
+        )
+        tally.add(
+            "home_observation_media",
+            "deleted",
+            _remove_home_observation_media(
+                due_home_observation_media(now, years["home_observation_media"], held)
+            ),
+        )
+        tally.add(
             "outbox_messages",
             "anonymised",
             _anonymise_messages(due_outbox_messages(now, years["outbox_messages"], held)),
@@ -374,6 +538,25 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
             "deleted",
             _delete_extracts(due_sen2_extracts(now, years["sen2_extracts"])),
         )
+        tally.add(
+            "case_reviews",
+            "deleted",
+            _delete(due_case_reviews(today, years["case_reviews"])),
+        )
+        tally.add(
+            "local_offer_comments",
+            "erased or deleted",
+            _erase_local_offer_comments(
+                due_local_offer_comments(now, years["local_offer_comments"]), now
+            ),
+        )
+        for rule, due in (
+            ("access_reviews", due_access_reviews),
+            ("account_endings", due_account_endings),
+            ("council_sign_ins", due_council_sign_ins),
+            ("import_files", due_import_files),
+        ):
+            tally.add(rule, "deleted", _delete(due(now, years[rule])))
         audit_cutoff = timezone.make_aware(
             datetime.datetime.combine(years_before(today, years["access_events"]), datetime.time())
         )

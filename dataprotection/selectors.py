@@ -16,11 +16,16 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cms.comments.selectors import comments_naming
 from earlyyears.access import child_for
 from earlyyears.messaging.selectors import SECRET_WORDS
 from earlyyears.messaging.services import render as render_message
 from earlyyears.models import Child, FamilyContact, OutboxMessage, Role, User, display_name
+from pathway.attendance.selectors import attendance_subject_access
+from pathway.case_reviews.selectors import case_reviews_subject_access
+from pathway.consent.selectors import consent_subject_access
 from pathway.ehc.selectors import ehc_subject_access
+from pathway.family_story.selectors import family_story_subject_access
 from pathway.funds.selectors import funds_subject_access
 from pathway.models import (
     AdviceRequest,
@@ -646,11 +651,17 @@ def _school_move(child: Child) -> dict[str, Any] | None:
 
 SECTIONS = (
     ("child", "The child"),
+    ("settings_attended", "Settings the child attends and attended"),
     ("family_contacts", "Family contacts"),
     ("observations", "Observations"),
     ("referrals", "Referrals"),
     ("portage_visits", "Portage home visits"),
     ("all_about_me", "All about me"),
+    ("consent_to_share", "Who the family agrees to share with"),
+    ("consent_history", "Changes to the family's consent to share"),
+    ("all_about_me_versions", "All about me and what matters to us, every version"),
+    ("home_observations", "What the family saw at home"),
+    ("questions_to_the_family", "Questions to the family and their answers"),
     ("support_plan", "Support plan"),
     ("team_around_the_child", "Team Around the Child meetings and actions"),
     ("ehc", "EHC needs assessments and plans"),
@@ -659,6 +670,8 @@ SECTIONS = (
     ("family_access", "Family members who follow the child online"),
     ("messages", "Text messages and emails"),
     ("identity", "Possible matches and merges of records"),
+    ("case_reviews", "Case reviews of how services worked for the child"),
+    ("local_offer_comments", "Comments on the local offer that name the child or family"),
     ("legal_holds", "Legal holds"),
     ("access_audit", "Who has viewed or changed these records"),
 )
@@ -671,11 +684,14 @@ def subject_access_record(user, child_id: int) -> tuple[Child, dict[str, Any]]:
         "generated": timezone.now(),
         "generated_by": display_name(user, nobody=""),
         "child": _child(child),
+        "settings_attended": attendance_subject_access(child),
         "family_contacts": _contacts(child),
         "observations": _observations(child),
         "referrals": _referrals(child),
         "portage_visits": _portage(child),
         "all_about_me": _paperwork(child),
+        **family_story_subject_access(child),
+        **consent_subject_access(child),
         "support_plan": _support_plan(child),
         "team_around_the_child": _tac(child),
         "ehc": ehc_subject_access(child),
@@ -683,6 +699,11 @@ def subject_access_record(user, child_id: int) -> tuple[Child, dict[str, Any]]:
         "school": _school_move(child),
         "messages": _messages(child),
         "identity": _identity(child),
+        "case_reviews": case_reviews_subject_access(_ids_of(child)),
+        "local_offer_comments": comments_naming(
+            [f"{child.first_name} {child.last_name}"]
+            + list(FamilyContact.objects.filter(child=child).values_list("name", flat=True))
+        ),
         "legal_holds": _holds(child),
         "family_access": _family_access(child),
         "access_audit": _audit(child),

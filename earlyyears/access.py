@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import (
     SEND_TEAM_ROLES,
+    Attendance,
     Child,
     FamilyAccessBlock,
     FamilyContact,
@@ -118,7 +119,13 @@ def children_for(user: AnyUser) -> QuerySet[Child]:
     # still opens it; everyone else finds the child under the record that was kept.
     live = Child.objects.exclude(record_status=Child.RecordStatus.MERGED)
     if user.role == Role.PRACTITIONER:
-        return live.filter(setting__memberships__user=user)
+        # The child's lead setting, or any setting the child attends now (issue 23): a second
+        # setting sees the child; a setting the child moved from does not.
+        mine = Setting.objects.filter(memberships__user=user)
+        attending = Attendance.objects.filter(
+            child=OuterRef("pk"), ended_on__isnull=True, setting__in=mine
+        )
+        return live.filter(Q(setting__in=mine) | Exists(attending))
     if user.role == Role.PORTAGE_WORKER:
         return live.filter(caseload_memberships__portage_worker=user)
     # Early help coordinators and professionals see children through the referrals routed or

@@ -12,3 +12,6 @@ class EarlyYearsConfig(AppConfig):
 
         neutralise_wagtail_exports()
         navigation.discover()
+        from .access_review import signals
+
+        signals.connect()  # an account switched off anywhere is signed out at once

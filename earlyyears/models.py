@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device
 
 from .dates import age_in_months, age_words
 from .postcodes import normalise_postcode
@@ -247,6 +249,56 @@ class CaseloadMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} on {self.portage_worker}'s caseload"
+
+
+class Attendance(models.Model):
+    """A child attending a setting, with dates (issue 23): a child may attend two settings at
+    once, one of them the lead for SEN support, and may move. `Child.setting` is the current
+    lead, kept in step by pathway.attendance.services. An ended attendance is kept: it is the
+    child's history. `sees_plan` records the family's agreement that this setting may see the
+    support plan (a setting the child moved to without it does not)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="attendances")
+    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="attendances")
+    started_on = models.DateField()
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="The last day the child attended this setting"
+    )
+    is_lead = models.BooleanField(default=False, help_text="Leads the child's SEN support")
+    sees_plan = models.BooleanField(
+        default=False, help_text="The family agreed this setting may see the support plan"
+    )
+    plan_consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-ended_on", "started_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(is_lead=True, ended_on__isnull=True),
+                name="one_lead_setting_per_child",
+            ),
+            models.UniqueConstraint(
+                fields=["child", "setting"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_open_attendance_per_setting",
+            ),
+        ]
+        indexes = [models.Index(fields=["setting", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.child} at {self.setting}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
 
 
 class Provenance(models.TextChoices):
@@ -744,3 +796,161 @@ class AccountChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.user} ({self.get_status_display().lower()})"
+
+
+# Council staff sign in with their organisation (issue 28, earlyyears/oidc) ---------------------
+
+
+class OIDCIdentity(Device):
+    """One person at one identity provider, linked to one account.
+
+    Matched on the provider's issuer and subject (`iss`, `sub`: stable, never reassigned),
+    never on email. It is also a django-otp device: when the provider says a second factor was
+    used (the token's `amr`), signing in marks the session verified with it, so the service's
+    own second step is not asked again; `verify_token` always refuses, so it has no code."""
+
+    issuer = models.CharField(max_length=255, help_text="The provider's issuer (iss)")
+    subject = models.CharField(max_length=255, help_text="The person's id there (sub)")
+    groups = models.JSONField(
+        default=list, blank=True, help_text="The provider's groups at the last sign-in"
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+    last_signed_in_at = models.DateTimeField(null=True, blank=True)
+    last_used_second_factor = models.BooleanField(
+        default=False, help_text="Whether the provider said a second factor was used last time"
+    )
+
+    class Meta:
+        verbose_name = "council sign-in"
+        verbose_name_plural = "council sign-ins"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identity_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Council sign-in for {self.user}"
+
+    def verify_token(self, token) -> bool:
+        return False
+
+
+# Accounts that stay clean (issue 28, earlyyears/access_review) ------------------------------
+
+
+class AccountEnding(models.Model):
+    """An account switched off, why, by whom, and how many signed-in sessions that ended."""
+
+    class Reason(models.TextChoices):
+        LEAVER = "leaver", "Left, or no longer needs the service"
+        DORMANT = "dormant", "Not used for a long time"
+        REVIEW = "review", "Ended at an access review"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_endings"
+    )
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    note = models.TextField(blank=True, max_length=500)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(default=timezone.now)
+    sessions_ended = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-ended_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Account {self.user} ended ({self.get_reason_display().lower()})"
+
+
+class AccessReview(models.Model):
+    """One quarter's review of who can see children."""
+
+    quarter_start = models.DateField(help_text="The first day of the quarter reviewed")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Access review from {self.quarter_start:%d/%m/%Y}"
+
+
+class AccessReviewEntry(models.Model):
+    """One person on a review's checklist, and the manager's decision about them."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Not decided yet"
+        KEEP = "keep", "Keep"
+        END = "end", "End their account"
+
+    review = models.ForeignKey(AccessReview, on_delete=models.CASCADE, related_name="entries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="access_review_entries",
+    )
+    name = models.CharField(max_length=300)
+    username = models.CharField(max_length=150)
+    role = models.CharField(max_length=32)
+    settings_held = models.TextField(blank=True, help_text="Settings, as shown to the manager")
+    caseload = models.PositiveIntegerField(default=0)
+    council_sign_in = models.BooleanField(default=False)
+    last_sign_in = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} in {self.review}"
+
+
+# Monitoring (issue 28, earlyyears/monitoring) -------------------------------------------------
+
+
+class Heartbeat(models.Model):
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%d/%m/%Y %H:%M}"
+
+
+class Alert(models.Model):
+    class Kind(models.TextChoices):
+        OUTBOX = "outbox", "Messages waiting too long"
+        SMS_FAILURES = "sms", "Texts failing"
+        BEAT = "beat", "Scheduled tasks not running"
+        WORKER = "worker", "No worker answering"
+        CLOCK_REMINDER = "clock", "Clock reminders not sent"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    detail = models.TextField()
+    raised_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    times_sent = models.PositiveIntegerField(default=0)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} since {self.raised_at:%d/%m/%Y %H:%M}"

@@ -265,6 +265,9 @@ add_links(
     Link(
         720, "Account changes", "account-changes", frozenset({Role.SEND_MANAGER}), section="service"
     ),
+    Link(
+        725, "Access reviews", "access-reviews", frozenset({Role.SEND_MANAGER}), section="service"
+    ),
     Link(1400, "Content admin", "wagtailadmin_home", CONTENT_EDITOR_ROLES, section="service"),
     Link(1500, "Accounts and places", "admin:index", frozenset({Role.ADMIN}), section="service"),
 )

@@ -18,7 +18,9 @@ class Role(models.TextChoices):
     PROFESSIONAL = "professional", "Health or care professional"
     TRAINER = "trainer", "Trainer"
     PLANNER = "planner", "Planner"
+    CASE_REVIEWER = "case_reviewer", "Case reviewer (family perspective)"
     ADMIN = "admin", "Service administrator"
+    PROVIDER = "provider", "Local offer provider"
 
 
 # The Early Years SEND team: triage, decisions, panels, funding, every child.
@@ -64,8 +66,15 @@ LEARNER_ROLES = frozenset({Role.PRACTITIONER, Role.PORTAGE_WORKER, *SEND_TEAM_RO
 # People who can be given actions at a Team Around the Child meeting.
 ACTION_HOLDER_ROLES = frozenset({*DIRECT_CHILD_ROLES, Role.PROFESSIONAL})
 
+# Who builds "could we have acted earlier?" case reviews and sees every finding.
+CASE_REVIEW_MANAGER_ROLES = frozenset({Role.SEND_MANAGER})
+
 # Need by area: planners, and the SEND manager who plans provision.
 PLANNING_ROLES = frozenset({Role.PLANNER, Role.SEND_MANAGER})
+
+# An organisation's own staff: they keep their organisation's local offer services in Wagtail
+# (every change approved by the council) and see no child, no figures, nothing else.
+PROVIDER_ROLES = frozenset({Role.PROVIDER})
 
 # Who edits training and the local offer in Wagtail.
 CONTENT_EDITOR_ROLES = frozenset({Role.TRAINER, Role.ADMIN})

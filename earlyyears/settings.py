@@ -101,6 +101,7 @@ TWO_FACTOR_REQUIRED_ROLES = (
     "send_manager",
     "early_help",
     "professional",
+    "provider",  # outside staff who change what families read: the second step from day one
 )
 TWO_FACTOR_RECOVERY_CODES = 10
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER") or os.environ.get(
@@ -127,6 +128,40 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT") or 0) or
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 )
+
+# Council staff sign in with their organisation's identity provider (OpenID Connect,
+# mozilla-django-oidc; issue 28, docs/deploying.md). Off unless the client id and the
+# provider's issuer and endpoints are set; local accounts keep working either way.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_ENABLED = bool(
+    OIDC_RP_CLIENT_ID
+    and OIDC_OP_ISSUER
+    and OIDC_OP_AUTHORIZATION_ENDPOINT
+    and OIDC_OP_TOKEN_ENDPOINT
+    and OIDC_OP_JWKS_ENDPOINT
+)
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", default=True)
+OIDC_STORE_ID_TOKEN = True  # the sign-out sends it to the provider as id_token_hint
+OIDC_CREATE_USER = True
+# provider group (its name or object id) = role, comma-separated, most powerful first
+OIDC_GROUP_ROLES = os.environ.get("OIDC_GROUP_ROLES", "")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+# amr values that mean the provider asked for a second factor (RFC 8176)
+OIDC_MFA_AMR_VALUES = env_list("OIDC_MFA_AMR_VALUES", "mfa")
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/sign-in/council/refused/"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("earlyyears.oidc.backend.CouncilOIDCBackend")
 
 INSTALLED_APPS = [
     # Our apps first so their templates (GOV.UK styled) win over library defaults.
@@ -276,6 +311,11 @@ if FILES_IN_OBJECT_STORE:
     AWS_S3_FILE_OVERWRITE = False  # two images called photo.jpg are two files
 CONCERN_DRAFT_DAYS = int(os.environ.get("CONCERN_DRAFT_DAYS", "28"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# A photo or short video a family adds to a home observation (issue 22): 50 MB is about a
+# minute of phone video.
+HOME_OBSERVATION_MAX_BYTES = int(
+    os.environ.get("HOME_OBSERVATION_MAX_BYTES", str(50 * 1024 * 1024))
+)
 STORAGES = {
     "default": (
         {"BACKEND": "earlyyears.objectstore.PublicS3Storage"}
@@ -357,6 +397,14 @@ SERVICE_BASE_URL = os.environ.get("SERVICE_BASE_URL", "")
 # Audit: how many proxies in front of the app add to X-Forwarded-For (0: use REMOTE_ADDR).
 AUDIT_PROXY_COUNT = int(os.environ.get("AUDIT_PROXY_COUNT", "0"))
 
+# The local offer (issue 26): a service not reviewed for this many months is flagged to its
+# owners, and this many days later to the council; families' comments allowed an hour from one
+# client and from everyone (docs/local-offer-comments.md).
+LOCAL_OFFER_REVIEW_MONTHS = int(os.environ.get("LOCAL_OFFER_REVIEW_MONTHS", "12"))
+LOCAL_OFFER_REVIEW_COUNCIL_DAYS = int(os.environ.get("LOCAL_OFFER_REVIEW_COUNCIL_DAYS", "28"))
+LOCAL_OFFER_COMMENTS_PER_CLIENT = int(os.environ.get("LOCAL_OFFER_COMMENTS_PER_CLIENT", "5"))
+LOCAL_OFFER_COMMENTS_PER_HOUR = int(os.environ.get("LOCAL_OFFER_COMMENTS_PER_HOUR", "200"))
+
 # Planning figures: counts from 1 to this number minus one are shown as [c].
 PLANNING_SUPPRESSION_THRESHOLD = int(os.environ.get("PLANNING_SUPPRESSION_THRESHOLD", "5"))
 
@@ -380,7 +428,46 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Other publishers' Open Referral UK feeds (cms.feeds), nightly.
     "local-offer-feeds": {"task": "cms.tasks.pull_feeds", "schedule": crontab(hour=3, minute=15)},
+    # Services nobody has reviewed (cms.review), daily.
+    "local-offer-review": {
+        "task": "cms.tasks.flag_stale_services",
+        "schedule": crontab(hour=6, minute=40),
+    },
+    # Accounts that stay clean (issue 28, earlyyears.access_review): dormant local accounts
+    # warned then closed; the SEND manager reminded of the quarter's access review.
+    "close-dormant-accounts": {
+        "task": "earlyyears.access_review.tasks.close_dormant_accounts",
+        "schedule": crontab(hour=5, minute=10),
+    },
+    "access-review-reminder": {
+        "task": "earlyyears.access_review.tasks.remind_access_review",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Monitoring (issue 28, earlyyears.monitoring): beat's heartbeat, and the alert checks.
+    "monitoring-heartbeat": {"task": "earlyyears.monitoring.tasks.heartbeat", "schedule": 60},
+    "monitoring-alerts": {"task": "earlyyears.monitoring.tasks.check_alerts", "schedule": 300},
 }
+# A local account not signed in for this many days is closed, after an emailed notice this
+# many days before (issue 28).
+DORMANT_ACCOUNT_DAYS = int(os.environ.get("DORMANT_ACCOUNT_DAYS", "90"))
+DORMANT_NOTICE_DAYS = int(os.environ.get("DORMANT_NOTICE_DAYS", "14"))
+
+# Alerts by email when a part of the service stops (issue 28, earlyyears.monitoring.alerts).
+ALERT_EMAIL = env_list("ALERT_EMAIL")
+ALERT_ENVIRONMENT = os.environ.get("ALERT_ENVIRONMENT") or os.environ.get(
+    "SENTRY_ENVIRONMENT", "production"
+)
+ALERT_REPEAT_MINUTES = int(os.environ.get("ALERT_REPEAT_MINUTES", "60"))
+ALERT_OUTBOX_AGE_MINUTES = int(os.environ.get("ALERT_OUTBOX_AGE_MINUTES", "15"))
+ALERT_SMS_WINDOW_MINUTES = int(os.environ.get("ALERT_SMS_WINDOW_MINUTES", "60"))
+ALERT_SMS_FAILURE_RATE = float(os.environ.get("ALERT_SMS_FAILURE_RATE", "0.2"))
+ALERT_SMS_MIN_COUNT = int(os.environ.get("ALERT_SMS_MIN_COUNT", "5"))
+ALERT_BEAT_MINUTES = int(os.environ.get("ALERT_BEAT_MINUTES", "10"))
+ALERT_WORKER_PING_SECONDS = float(os.environ.get("ALERT_WORKER_PING_SECONDS", "2"))
+ALERT_CLOCK_WINDOW_MINUTES = int(os.environ.get("ALERT_CLOCK_WINDOW_MINUTES", str(24 * 60)))
+ALERT_CLOCK_TEMPLATES = env_list(
+    "ALERT_CLOCK_TEMPLATES", "clock_due_soon_staff,clock_overdue_staff"
+)
 # Must exceed the longest countdown/ETA we schedule, or Redis redelivers tasks twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60, "socket_connect_timeout": 3}
 # Publishing from a request gives up fast when the broker is down: the outbox row stays pending
@@ -502,3 +589,8 @@ LOGGING = {
 # Under JSON every line a process writes is JSON: Python's warnings too (printed as bare text
 # otherwise, such as whitenoise's when static files are not collected yet).
 logging.captureWarnings(LOG_FORMAT == "json")
+
+# The error reporter (Sentry SDK), only when SENTRY_DSN is set (issue 28).
+from earlyyears.monitoring.errors import configure as configure_error_reporting  # noqa: E402
+
+configure_error_reporting()

@@ -1,23 +1,26 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .oidc import views as council_sign_in
 from .uploads import public_media
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    # Ends the council provider's session too, for someone signed in with it (issue 28).
+    path("sign-out/", council_sign_in.SignOutView.as_view(), name="sign-out"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz/", views.health, name="health"),
     path("readyz/", views.readiness, name="readiness"),
     path("", include("earlyyears.accounts.urls")),
+    path("", include("earlyyears.oidc.urls")),
+    path("", include("earlyyears.access_review.urls")),
     path("", include("earlyyears.messaging.urls")),
     path("", include("pathway.urls")),
     path("", include("dataprotection.urls")),

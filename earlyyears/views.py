@@ -9,6 +9,7 @@ from kombu import Connection
 
 from . import security
 from .forms import SignInForm
+from .monitoring.selectors import queue_state
 from .navigation import tasks_for
 
 
@@ -105,7 +106,7 @@ def readiness(request: HttpRequest) -> JsonResponse:
     database = "ok" if database_ready() else "error"
     broker = broker_status()
     ready = database == "ok" and broker != "error"
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "database": database, "broker": broker},
-        status=200 if ready else 503,
-    )
+    answer = {"status": "ok" if ready else "unavailable", "database": database, "broker": broker}
+    if database == "ok":
+        answer["queue"] = queue_state()  # outbox depth and oldest pending message (issue 28)
+    return JsonResponse(answer, status=200 if ready else 503)

@@ -4,7 +4,9 @@ Routing rules used to be: they are now edited in the service itself, by the SEND
 the rule editor (pathway/rulebook), which offers only the comparisons and values that make sense
 for each fact and keeps published versions read-only."""
 
-# Except the funds' configuration (issue 23): the SEND manager sets funds, bands, windows and
-# budgets there; applications and payments are never edited in the admin.
+# Except configuration the council sets: the funds (issue 23: funds, bands, windows and budgets;
+# applications and payments are never edited in the admin), the EHC letters' words and the
+# reasons case reviewers can give (issue 27).
+from .case_reviews import admin as case_reviews_admin  # noqa: E402, F401
 from .ehc import admin as ehc_admin  # noqa: E402, F401
 from .funds import admin as funds_admin  # noqa: E402, F401

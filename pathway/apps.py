@@ -12,3 +12,7 @@ class PathwayConfig(AppConfig):
         from .funds import receivers  # noqa: F401  (top-up awards join the funds)
 
         guidance.connect_page_saves()
+
+        from .caseload.services import register_kinds
+
+        register_kinds()  # the caseload import's resources, with the bulk data engine

@@ -154,23 +154,31 @@ def record_referral_consent(
     """The referral form's share list: it gives consent to the agencies ticked. It does not
     withdraw an agreement made before (withdrawing is done on the consent page, where the family
     sees what it means); an agency never asked about gets a "not agreed" record. At most four
-    queries, whatever was ticked (a submission stays quick). Call inside a transaction."""
+    queries whatever was ticked, three for a child new to the service (a submission stays
+    quick). Call inside a transaction."""
     at = at or timezone.now()
     asked = (Agency.SEND_TEAM, Agency.PORTAGE, Agency.EARLY_HELP, Agency.HEALTH)
     existing = {r.agency: r for r in ConsentRecord.objects.select_for_update().filter(child=child)}
+    # Agencies never asked about before are recorded as the form says, in one insert.
     missing = [
-        ConsentRecord(child=child, agency=agency, given=False, changed_at=at)
+        ConsentRecord(child=child, agency=agency, given=agency in share_with, changed_at=at)
         for agency in asked
         if agency not in existing
     ]
     if missing:
         ConsentRecord.objects.bulk_create(missing)
-        existing.update({r.agency: r for r in missing})
-    newly = [existing[agency] for agency in asked if agency in share_with]
-    newly = [record for record in newly if not record.given]
+    changed = [
+        existing[agency]
+        for agency in asked
+        if agency in share_with and agency in existing and not existing[agency].given
+    ]
+    newly = [record for record in missing if record.given] + changed
     if not newly:
         return
-    ConsentRecord.objects.filter(pk__in=[r.pk for r in newly]).update(given=True, changed_at=at)
+    if changed:
+        ConsentRecord.objects.filter(pk__in=[r.pk for r in changed]).update(
+            given=True, changed_at=at
+        )
     ConsentChange.objects.bulk_create(
         ConsentChange(
             record=record,

@@ -19,6 +19,7 @@ SEND_MANAGER = frozenset({Role.SEND_MANAGER})
 EARLY_HELP = frozenset({Role.EARLY_HELP_COORDINATOR})
 PROFESSIONAL = frozenset({Role.PROFESSIONAL})
 PLANNER = frozenset({Role.PLANNER})
+CASE_REVIEWS = frozenset({Role.SEND_MANAGER, Role.CASE_REVIEWER})
 
 add_links(
     Link(200, "Children", "children", CHILD_RECORD_ROLES, section="children"),
@@ -37,12 +38,15 @@ add_links(
     Link(612, "Register", "notification-register", SEND_TEAM_ROLES, section="referrals"),
     Link(614, "Possible matches", "possible-matches", SEND_TEAM_ROLES, section="referrals"),
     Link(700, "Routing rules", "routing-rules", SEND_MANAGER, section="service"),
+    Link(730, "Bring in records", "caseload-import", SEND_MANAGER, section="service"),
     Link(800, "Early help", "early-help-list", EARLY_HELP, section="referrals"),
     Link(900, "My actions", "my-actions", ACTION_HOLDER_ROLES, section="children"),
     Link(1000, "Notify", "health-notification", PROFESSIONAL, section="referrals"),
     Link(1110, "Advice requests", "advice-list", CHILD_ROLES, section="children"),
     Link(1300, "Need by area", "planning", PLANNING_ROLES, section="planning"),
     Link(1320, "Starting school", "planning-school-entry", PLANNING_ROLES, section="planning"),
+    Link(1340, "Case reviews", "case-reviews", CASE_REVIEWS, section="planning"),
+    Link(1360, "Inspection evidence", "inspection-evidence", SEND_MANAGER, section="planning"),
 )
 
 # Pages with no header link of their own, by the section whose sub-navigation they show.
@@ -64,7 +68,7 @@ add_section_paths(
     "/sen2/",
 )
 add_section_paths("children", "/children/", "/portage/", "/tac/", "/actions/", "/advice/")
-add_section_paths("planning", "/planning/")
+add_section_paths("planning", "/planning/", "/case-reviews/", "/inspection/")
 
 add_tasks(
     # A setting's practitioner.
@@ -203,6 +207,13 @@ add_tasks(
         "Need by area",
         "Where needs cluster, against provision and trained staff.",
         "planning",
+    ),
+    LandingTask(
+        185,
+        CASE_REVIEWS,
+        "Case reviews",
+        "Could we have acted earlier? Sampled cases, the panel's findings and what to change.",
+        "case-reviews",
     ),
     LandingTask(
         180,

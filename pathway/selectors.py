@@ -148,13 +148,18 @@ class RuleSetComparison:
         return [(label, self.before[code], self.after[code]) for code, label in Route.choices]
 
 
-def compare_rule_sets(candidate: RoutingRuleSet, *, user, limit: int = 1000) -> RuleSetComparison:
-    """Replays the stored facts of recent referrals the user may see (the SEND manager: all)
-    through the published and candidate rules."""
+def compare_rule_sets(
+    candidate: RoutingRuleSet, *, user, limit: int = 1000, referral_ids: list[int] | None = None
+) -> RuleSetComparison:
+    """Replays the stored facts of recent referrals the user may see (the SEND manager: all),
+    or of the given ones (a case review's sample), through the published and candidate rules."""
     current = published_rule_set()
     current_rules, candidate_rules = rules_of(current), rules_of(candidate)
     comparison = RuleSetComparison(current.version, candidate.version)
-    recent = referrals_for(user).only("pk", "reference", "facts").order_by("-submitted_at")[:limit]
+    recent = referrals_for(user).only("pk", "reference", "facts").order_by("-submitted_at")
+    if referral_ids is not None:
+        recent = recent.filter(pk__in=referral_ids)
+    recent = recent[:limit]
     for referral in recent:
         before = evaluate(referral.facts, current_rules)
         after = evaluate(referral.facts, candidate_rules)

@@ -25,6 +25,7 @@ from earlyyears.models import (
 
 from .after_response import refresh_planning_after_submission
 from .clocks import clocks_for, most_urgent
+from .consents import record_referral_consent
 from .contacts.services import SuppliedContact, record_supplied_contact
 from .identity.services import child_for_submission, flag_possible_matches, new_child_reference
 from .models import (
@@ -163,6 +164,10 @@ def create_referral(
     referral.reference = f"EY{now:%y}-{referral.pk:06d}"
     referral.save(update_fields=["reference"])
     set_routes(referral, decision.routes, by_rules=True, new=True, at=referral.submitted_at)
+    # The form's share list is consent to share, kept in one place (pathway.consents).
+    record_referral_consent(
+        child, referral.share_with, by=submitted_by, given_by=referral.consent_given_by, at=now
+    )
     ReferralClock.objects.bulk_create(clocks)
     _record_arrival(referral, decision, rule_set.version)
     if notify:

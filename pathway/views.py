@@ -20,10 +20,12 @@ from earlyyears.models import Role, display_name
 from earlyyears.roles import HEALTH_NOTIFIER_ROLES, PORTAGE_ROLES
 from earlyyears.selectors import search_children
 from pathway.advice import services as advice
+from pathway.attendance import selectors as attendance
 from pathway.casework import selectors as selectors_casework
 from pathway.casework import services as casework
 from pathway.casework.forms import NoteForm
 from pathway.early_help import services as early_help
+from pathway.family_story import selectors as family_story
 from pathway.funds import services as funds
 from pathway.panels import services as panels
 from pathway.portage import services as portage
@@ -52,8 +54,8 @@ from .models import Referral, ReferralEvent, Route
 
 # Each casework module adds its part to the referral and child pages: a `<kind>_section`
 # selector (empty for a user who may not see it) and `pathway/<module>/_<kind>_section.html`.
-REFERRAL_SECTIONS = (casework, early_help, advice, panels)
-CHILD_SECTIONS = (support_plans, portage, tac, panels, funds, school_move)
+REFERRAL_SECTIONS = (casework, early_help, advice, panels, family_story)
+CHILD_SECTIONS = (attendance, support_plans, portage, tac, panels, funds, school_move, family_story)
 
 
 def _sections(request: HttpRequest, modules, kind: str, obj) -> list[str]:

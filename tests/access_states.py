@@ -270,9 +270,9 @@ def build_states(world) -> list[StateCase]:
     prof = UserFactory(role=Role.PROFESSIONAL, username="prof.consent")
     r = child_records(world, "consent", sender=world.practitioner_a, professional=prof, owner=prof)
     r.prof_consent = prof
-    for referral in (r.referral_a, r.early_help_referral):
-        for service in (ShareWith.HEALTH, ShareWith.EARLY_HELP):
-            casework.withdraw_consent(referral, service, by=world.practitioner_a, reason="Mum rang")
+    # Consent is the child's (issue 22): withdrawn once, it ends sharing for both referrals.
+    for service in (ShareWith.HEALTH, ShareWith.EARLY_HELP):
+        casework.withdraw_consent(r.referral_a, service, by=world.practitioner_a, reason="Mum rang")
     states.append(StateCase("consent withdrawn", r, ["prof_consent", "early_help"], r.secrets))
 
     # A SEND manager shared on a lawful basis, then stopped.

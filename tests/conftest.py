@@ -66,6 +66,8 @@ NOT_REFERENCE_DATA = {
     "pathway.migrations.0011_triage_sorts_counts_and_needs": "an index: a flush leaves it",
     "pathway.migrations.0014_triage_setting_search": "indexes: a flush leaves them",
     "cms.migrations.0003_service_search_vector": "an index and existing rows' vectors",
+    "earlyyears.migrations.0014_attendance": "attendances for existing children: none to seed",
+    "pathway.migrations.0027_consent_from_referrals": "moves existing consent: none to seed",
 }
 
 

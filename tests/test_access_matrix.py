@@ -66,6 +66,8 @@ EVERYONE = [
     "planner",
     "trainer",
     "admin",
+    "provider",  # an organisation's staff keeping its local offer entries: never a child
+    "case_reviewer",  # a family's perspective on case review panels: only their panels' cases
 ]
 
 
@@ -95,6 +97,16 @@ def claimed(case) -> dict:
 
 def child(case) -> dict:
     return {"child_id": case.child_a.pk}
+
+
+def attendance(case) -> dict:
+    """Child A's lead setting, recorded as an attendance (issue 23)."""
+    from earlyyears.models import Attendance
+    from pathway.attendance.services import ensure_lead_recorded
+
+    ensure_lead_recorded(case.child_a)
+    lead = Attendance.objects.get(child=case.child_a, ended_on__isnull=True, is_lead=True)
+    return {"child_id": case.child_a.pk, "attendance_id": lead.pk}
 
 
 def panel(case) -> dict:
@@ -197,6 +209,20 @@ def handover(case) -> dict:
     return {"child_id": case.child_a.pk, "handover_id": record.pk}
 
 
+def caseload_job(case) -> dict:
+    """A caseload import checked for the SEND manager (its report names the rows' children)."""
+    from pathway.caseload import services as caseload
+
+    job = case.__dict__.get("caseload_job") or caseload.start(
+        case.send_manager,
+        "caseload-children",
+        "children.csv",
+        b"Child reference,First name,Last name,Date of birth\r\nOLD-1,Ann,Lee,31/02/2023\r\n",
+    )
+    case.caseload_job = job
+    return {"job_id": job.pk}
+
+
 def sen2_extract(case) -> dict:
     from pathway.sen2 import services as sen2
 
@@ -206,6 +232,36 @@ def sen2_extract(case) -> dict:
         extract = sen2.produce_extract(case.send_manager, 2027, reason="Matrix")
         case.sen2_extract = extract
     return {"extract_id": extract.pk}
+
+
+def case_review(case) -> dict:
+    """A case review whose sample is child A's referral, open today, with nobody on its panel
+    (panel members' access is tests/pathway/case_reviews')."""
+    from pathway.models import CaseReview, ReviewCase
+
+    review = case.__dict__.get("case_review")
+    if review is None:
+        today = timezone.localdate()
+        review = CaseReview.objects.create(
+            title="Matrix review",
+            method=CaseReview.Method.RANDOM,
+            referred_from=today,
+            referred_to=today,
+            sample_size=1,
+            seed=1,
+            opens_on=today,
+            closes_on=today,
+            created_by=case.send_manager,
+        )
+        case.case_review = review
+        case.review_case = ReviewCase.objects.create(
+            review=review, referral=case.referral_a, position=1
+        )
+    return {"review_id": review.pk}
+
+
+def review_case(case) -> dict:
+    return case_review(case) | {"case_id": case.review_case.pk}
 
 
 # Users of another setting or caseload, and a professional not asked about child A: each has
@@ -325,6 +381,11 @@ MATRIX: dict[str, Entry] = {
     "sen2-return": Entry(SEND_TEAM),
     "sen2-details": Entry(SEND_TEAM, lambda c: {"ehc_id": ehc_case(c).pk}),
     "sen2-download": Entry(SEND_TEAM, sen2_extract),
+    # bringing in the existing caseload: the SEND manager only; a job only for who uploaded it
+    "caseload-import": Entry({"send_manager"}),
+    "caseload-import-upload": Entry({"send_manager"}, lambda c: {"kind": "caseload-children"}),
+    "caseload-import-template": Entry({"send_manager"}, lambda c: {"kind": "caseload-ehc"}),
+    "caseload-import-job": Entry({"send_manager"}, caseload_job),
     # who is this child: contacts, safeguarding flags, possible matches and merges
     "check-contact": Entry(
         SEND_TEAM | {"practitioner_a"},
@@ -340,6 +401,36 @@ MATRIX: dict[str, Entry] = {
     "family-new-code": Entry(set(), post_only=True),
     "family-child": Entry(set(), child),
     "family-preferences": Entry(set()),
+    # family contributions (issue 22): the family's pages as above; staff see child A's only
+    # where the family agrees to share with their agency (the case agrees to setting, SEND team
+    # and portage); only the portage worker completes it with the family; only the SEND team
+    # asks the family questions
+    # who sees what (issue 22): the family's own consent page (a family session only, as
+    # above); the staff page for those who record a change on the family's behalf: the child's
+    # setting, the family's portage worker and the SEND team
+    "family-consent": Entry(set(), child),
+    "child-consent": Entry(CHILD_A, child),
+    "family-all-about-me": Entry(set(), child),
+    "family-home-observations": Entry(set(), child),
+    "family-home-observation-new": Entry(set(), child),
+    "family-home-observation-media": Entry(
+        set(), lambda c: {"home_observation_id": c.home_observation.pk}
+    ),
+    "family-questions": Entry(set(), child),
+    "family-question": Entry(set(), lambda c: {"question_id": c.family_question.pk}),
+    "story-all-about-me": Entry(CHILD_A, child),
+    "story-all-about-me-with-family": Entry({"portage_a"}, child),
+    "story-home-observations": Entry(CHILD_A, child),
+    "story-home-observation": Entry(
+        CHILD_A, lambda c: {"home_observation_id": c.home_observation.pk}
+    ),
+    "story-home-observation-media": Entry(
+        CHILD_A, lambda c: {"home_observation_id": c.home_observation.pk}
+    ),
+    "story-family-questions": Entry(SEND_TEAM, referral()),
+    "story-family-question-close": Entry(
+        SEND_TEAM, lambda c: {"question_id": c.family_question.pk}, post_only=True
+    ),
     "possible-matches": Entry(SEND_TEAM),
     "possible-match": Entry(SEND_TEAM, lambda c: {"match_id": c.possible_match.pk}),
     "undo-merge": Entry({"send_manager"}, lambda c: {"merge_id": c.merge.pk}),
@@ -351,6 +442,12 @@ MATRIX: dict[str, Entry] = {
     "support-plan-next-cycle": Entry(SEND_TEAM | {"practitioner_a"}, child),
     "support-plan-json": Entry(CHILD_A, child),
     "support-plan-pdf": Entry(CHILD_A, child),
+    # settings a child attends: whoever sees the child reads them; the SEND team and the
+    # child's lead setting add a setting, record a move and the family's answer on the plan
+    "child-settings": Entry(CHILD_A, child),
+    "child-settings-add": Entry(SEND_TEAM | {"practitioner_a"}, child),
+    "child-settings-move": Entry(SEND_TEAM | {"practitioner_a"}, child),
+    "child-settings-plan-sharing": Entry(SEND_TEAM | {"practitioner_a"}, attendance),
     # funding for settings: the child's setting and the SEND team; planners see budgets only
     "funds-choose": Entry({"practitioner_a"}, child),
     "funds-apply": Entry(
@@ -374,6 +471,17 @@ MATRIX: dict[str, Entry] = {
         SEND_TEAM, lambda c: {"payment_id": fund_records(c)[2].pk}, True
     ),
     "funds-payment-paid": Entry(SEND_TEAM, lambda c: {"payment_id": fund_records(c)[2].pk}),
+    # case reviews (issue 27): the SEND manager, and a review's own panel while it is open
+    "case-review": Entry({"send_manager"}, case_review),
+    "review-case": Entry({"send_manager"}, review_case),
+    "case-review-findings": Entry({"send_manager"}, case_review),
+    "case-review-add-member": Entry({"send_manager"}, case_review, True),
+    "case-review-remove-member": Entry(
+        {"send_manager"}, lambda c: case_review(c) | {"member_id": 1}, True
+    ),
+    "case-review-propose": Entry({"send_manager"}, case_review, True),
+    "review-case-pdf": Entry({"send_manager"}, review_case),
+    "inspection-list-csv": Entry({"send_manager"}),
 }
 
 STAFF_ADMIN = (
@@ -389,6 +497,11 @@ NO_CHILD_DATA: dict[str, str] = {
     "family-language": "the family pages' language switch: a language in the session",
     "family-sign-out": "ends the family session in this browser; shows no child",
     "accessibility": "accessibility statement",
+    "sign-out": "ends the session (POST only), and the council sign-in's session where used",
+    "case-reviews": "the reviews a user may open, by title and dates: cases only inside one",
+    "case-review-new": "the form that draws a review's sample: the SEND manager only",
+    "case-reviews-findings": "findings across reviews as counts: the SEND manager only",
+    "inspection-evidence": "how many children the inspection list holds, and its columns",
     "health": "liveness: database and version only",
     # the rule editor: routing rules only, the SEND manager only (tests/pathway/rulebook)
     **{
@@ -437,6 +550,15 @@ NO_CHILD_DATA: dict[str, str] = {
     "funds-budgets": "sums of money by fund, year and area for the SEND team and planners; no "
     "child (tests/pathway/funds checks who)",
     "invitation": "set a password from an invitation link",
+    # council sign-in (issue 28; tests/oidc against a real provider)
+    "council-sign-in": "sends the person to the council's identity provider; 404 when off",
+    "oidc_authentication_callback": "the provider's answer: signs the person in, no child",
+    "council-sign-in-refused": "why the council sign-in was refused, in words",
+    # the quarterly access review: staff accounts only, the SEND manager only
+    # (tests/earlyyears/test_access_review.py checks who)
+    "access-reviews": "the SEND manager's access reviews: staff, roles and settings, no child",
+    "access-review": "the SEND manager's access review checklist: staff, no child",
+    "access-review-finish": "finishes an access review: the SEND manager only, no child",
     # staff accounts, no child data (tests/security/test_admin_accounts.py checks who decides)
     "account-changes": "SEND manager approves changes to staff accounts",
     "account-change": "SEND manager approves changes to staff accounts",
@@ -476,8 +598,26 @@ NO_CHILD_DATA: dict[str, str] = {
     "cms_import_preview": "local offer import for editors (Wagtail admin)",
     "cms_export": "local offer export for editors (Wagtail admin)",
     "cms_feeds": "other publishers' feeds for local offer moderators (Wagtail admin), no child",
+    "cms_providers": "providers' accounts for local offer moderators (Wagtail admin), no child",
+    "cms_register": "Ofsted's register of settings for local offer moderators, no child",
+    "cms_register_preview": "an Ofsted register upload's preview for its moderator, no child",
     "cms_feed_pull": "other publishers' feeds for local offer moderators (Wagtail admin)",
     "cms_feed_approve": "other publishers' feeds for local offer moderators (Wagtail admin)",
+    "cms_import_progress": "a large import's progress for local offer moderators, no child "
+    "(tests/cms/test_staged_import.py refuses editors)",
+    "cms_local_note": "the council's note on a service for local offer moderators, no child "
+    "(tests/cms/test_local_notes.py refuses editors)",
+    # families' comments (issue 26, Regulation 56): no child record; the originals only to local
+    # offer moderators (tests/cms/test_local_offer_comments.py checks editors and staff)
+    "local-offer-comment": "public: a family comments on the local offer, no account, no child",
+    "local-offer-service-comment": "public: a family comments on a published service, no child",
+    "local-offer-comment-sent": "public: the family's own confirmation and reference, no child",
+    "you-said-we-did": "public: the years' published pages, redacted text only, no child",
+    "you-said-we-did-year": "public: a year's redacted comments and responses, no child",
+    "cms_comments": "families' comments for local offer moderators only (Wagtail admin)",
+    "cms_comment": "one comment with its original, local offer moderators only (Wagtail admin)",
+    "cms_comment_year": "a year's page to publish, local offer moderators only (Wagtail admin)",
+    "cms_not_reviewed": "services nobody reviewed, local offer moderators only, no child",
 }
 
 
@@ -579,6 +719,28 @@ def case(world):
         what_is_important_to_me="Music",
         how_best_to_support_me="Show me pictures",
         recorded_by=c.portage_a,
+    )
+    # Family contributions (issue 22): the family agrees to share with the setting, the SEND
+    # team and portage; a home observation with a photo; a question to the family.
+    from pathway.models import AllAboutMe, ConsentRecord, FamilyQuestion, HomeObservation
+
+    for agency in ("setting", "send_team", "portage"):
+        ConsentRecord.objects.update_or_create(
+            child=c.child_a, agency=agency, defaults={"given": True}
+        )
+    c.home_observation = HomeObservation.objects.create(
+        child=c.child_a, eyfs_area="physical", note="Climbed the stairs"
+    )
+    c.home_observation.media.save("photo.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    AllAboutMe.objects.create(
+        child=c.child_a,
+        version=1,
+        what_people_like_about_me="My smile",
+        assisted_by=c.portage_a,
+        completed_with="Ngozi Okafor",
+    )
+    c.family_question = FamilyQuestion.objects.create(
+        referral=c.referral_a, question="Does she sleep?", asked_by=c.send_officer
     )
     c.tac = TacMeeting.objects.create(
         child=c.child_a, held_on=timezone.localdate(), created_by=c.send_officer

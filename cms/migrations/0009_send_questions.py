@@ -30,95 +30,213 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cms', '0008_providers_and_ofsted_urn'),
+        ("cms", "0008_providers_and_ofsted_urn"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('earlyyears', '0002_notifications'),
+        ("earlyyears", "0002_notifications"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='servicepage',
-            name='building_access',
-            field=models.TextField(blank=True, help_text='Step-free access, accessible toilet, parking, quiet space, hearing loop', verbose_name='Building accessibility'),
+            model_name="servicepage",
+            name="building_access",
+            field=models.TextField(
+                blank=True,
+                help_text="Step-free access, accessible toilet, parking, quiet space, hearing loop",
+                verbose_name="Building accessibility",
+            ),
         ),
         migrations.AddField(
-            model_name='servicepage',
-            name='send_adaptations',
-            field=models.TextField(blank=True, verbose_name='How the service adapts for a child with additional needs'),
+            model_name="servicepage",
+            name="send_adaptations",
+            field=models.TextField(
+                blank=True, verbose_name="How the service adapts for a child with additional needs"
+            ),
         ),
         migrations.AddField(
-            model_name='servicepage',
-            name='send_training',
-            field=models.TextField(blank=True, help_text="For example: all staff have done the council's SEND awareness course", verbose_name='How staff are trained in SEND'),
+            model_name="servicepage",
+            name="send_training",
+            field=models.TextField(
+                blank=True,
+                help_text="For example: all staff have done the council's SEND awareness course",
+                verbose_name="How staff are trained in SEND",
+            ),
         ),
         migrations.AddField(
-            model_name='servicepage',
-            name='visit_arrangements',
-            field=models.TextField(blank=True, verbose_name='How to arrange a visit'),
+            model_name="servicepage",
+            name="visit_arrangements",
+            field=models.TextField(blank=True, verbose_name="How to arrange a visit"),
         ),
         migrations.AddField(
-            model_name='servicepage',
-            name='visit_before_start',
-            field=models.BooleanField(blank=True, null=True, verbose_name='Families can visit before the first session'),
+            model_name="servicepage",
+            name="visit_before_start",
+            field=models.BooleanField(
+                blank=True, null=True, verbose_name="Families can visit before the first session"
+            ),
         ),
         migrations.AddField(
-            model_name='servicepage',
-            name='wheelchair_accessible',
-            field=models.BooleanField(blank=True, help_text='Leave unknown if not sure', null=True, verbose_name='Wheelchair accessible'),
+            model_name="servicepage",
+            name="wheelchair_accessible",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Leave unknown if not sure",
+                null=True,
+                verbose_name="Wheelchair accessible",
+            ),
         ),
         migrations.CreateModel(
-            name='CommentYear',
+            name="CommentYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True)),
-                ('introduction', models.TextField(blank=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True)),
+                ("introduction", models.TextField(blank=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year'],
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='LocalOfferComment',
+            name="LocalOfferComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(default=cms.comment_models.new_reference, editable=False, max_length=12, unique=True)),
-                ('service_name', models.CharField(blank=True, help_text="The service's name when the comment was made", max_length=255)),
-                ('original', models.TextField(blank=True)),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('year', models.PositiveSmallIntegerField(db_index=True)),
-                ('status', models.CharField(choices=[('new', 'Waiting for a moderator'), ('ready', 'Redacted, not yet published'), ('published', 'Published with our response'), ('not_published', 'Not published')], default='new', max_length=16)),
-                ('redacted', models.TextField(blank=True, verbose_name='Comment to publish')),
-                ('response', models.TextField(blank=True, verbose_name='Our response')),
-                ('not_published_reason', models.CharField(blank=True, max_length=255)),
-                ('moderated_at', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('erased_at', models.DateTimeField(blank=True, help_text="When retention erased the family's original words", null=True)),
-                ('moderated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='family_comments', to='cms.servicepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        default=cms.comment_models.new_reference,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "service_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The service's name when the comment was made",
+                        max_length=255,
+                    ),
+                ),
+                ("original", models.TextField(blank=True)),
+                (
+                    "received_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("year", models.PositiveSmallIntegerField(db_index=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Waiting for a moderator"),
+                            ("ready", "Redacted, not yet published"),
+                            ("published", "Published with our response"),
+                            ("not_published", "Not published"),
+                        ],
+                        default="new",
+                        max_length=16,
+                    ),
+                ),
+                ("redacted", models.TextField(blank=True, verbose_name="Comment to publish")),
+                ("response", models.TextField(blank=True, verbose_name="Our response")),
+                ("not_published_reason", models.CharField(blank=True, max_length=255)),
+                ("moderated_at", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "erased_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When retention erased the family's original words",
+                        null=True,
+                    ),
+                ),
+                (
+                    "moderated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="family_comments",
+                        to="cms.servicepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'year'], name='cms_comment_status_year')],
+                "ordering": ["-received_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["status", "year"], name="cms_comment_status_year")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ServiceReviewFlag',
+            name="ServiceReviewFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reviewed_on', models.DateField(help_text='When it was last reviewed, as the flag found it')),
-                ('flagged_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('owners_told', models.PositiveSmallIntegerField(default=0, help_text='How many owner accounts were emailed')),
-                ('council_told_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_flags', to='cms.servicepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reviewed_on",
+                    models.DateField(help_text="When it was last reviewed, as the flag found it"),
+                ),
+                ("flagged_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "owners_told",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="How many owner accounts were emailed"
+                    ),
+                ),
+                ("council_told_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_flags",
+                        to="cms.servicepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-flagged_at', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('closed_at__isnull', True)), fields=('service',), name='cms_one_open_review_flag')],
+                "ordering": ["-flagged_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("closed_at__isnull", True)),
+                        fields=("service",),
+                        name="cms_one_open_review_flag",
+                    )
+                ],
             },
         ),
         migrations.RunPython(seed, unseed),

@@ -452,6 +452,13 @@ class ResourceSpec:
     resource_class: type[ModelResource]  # with `columns`, as earlyyears.bulk.resources' are
     permission_model: str  # "setting" -> earlyyears.import_setting / export_setting
     guidance: str
+    # A resource whose rows are slow (each writes events and clocks) goes to the worker from
+    # fewer rows than IMPORT_ASYNC_ROWS; 0: the setting alone decides.
+    async_rows: int = 0
+
+    def runs_async(self, rows: int) -> bool:
+        limit = async_rows()
+        return rows >= (min(self.async_rows, limit) if self.async_rows else limit)
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -497,7 +504,7 @@ def start_import(user: User, spec_key: str, file_name: str, content: bytes) -> I
         content=content,
         rows_total=len(table.rows),
     )
-    if len(table.rows) >= async_rows():
+    if spec.runs_async(len(table.rows)):
         _enqueue(job.pk, "preview")
     else:
         preview_job(job.pk, table=table)
@@ -569,7 +576,7 @@ def request_apply(job: ImportJob, mode: str) -> ImportJob:
     )
     if not claimed:
         raise ApplyRefused("That file has already been applied, or is being applied")
-    if job.rows_total >= async_rows():
+    if get_spec(job.resource).runs_async(job.rows_total):
         _enqueue(job.pk, "apply")
     else:
         apply_job(job.pk)

@@ -7,30 +7,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('earlyyears', '0014_attendance'),
+        ("earlyyears", "0014_attendance"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OIDCIdentity',
+            name="OIDCIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='The human-readable name of this device.', max_length=64)),
-                ('confirmed', models.BooleanField(default=True, help_text='Is this device ready for use?')),
-                ('issuer', models.CharField(help_text="The provider's issuer (iss)", max_length=255)),
-                ('subject', models.CharField(help_text="The person's id there (sub)", max_length=255)),
-                ('groups', models.JSONField(blank=True, default=list, help_text="The provider's groups at the last sign-in")),
-                ('linked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_signed_in_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_second_factor', models.BooleanField(default=False, help_text='Whether the provider said a second factor was used last time')),
-                ('user', models.ForeignKey(help_text='The user that this device belongs to.', on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The human-readable name of this device.", max_length=64
+                    ),
+                ),
+                (
+                    "confirmed",
+                    models.BooleanField(default=True, help_text="Is this device ready for use?"),
+                ),
+                (
+                    "issuer",
+                    models.CharField(help_text="The provider's issuer (iss)", max_length=255),
+                ),
+                (
+                    "subject",
+                    models.CharField(help_text="The person's id there (sub)", max_length=255),
+                ),
+                (
+                    "groups",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="The provider's groups at the last sign-in",
+                    ),
+                ),
+                ("linked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_signed_in_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "last_used_second_factor",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Whether the provider said a second factor was used last time",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        help_text="The user that this device belongs to.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'council sign-in',
-                'verbose_name_plural': 'council sign-ins',
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'subject'), name='oidc_identity_unique')],
+                "verbose_name": "council sign-in",
+                "verbose_name_plural": "council sign-ins",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("issuer", "subject"), name="oidc_identity_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -5,34 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('earlyyears', '0016_access_review'),
+        ("earlyyears", "0016_access_review"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Heartbeat',
+            name="Heartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, unique=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('outbox', 'Messages waiting too long'), ('sms', 'Texts failing'), ('beat', 'Scheduled tasks not running'), ('worker', 'No worker answering'), ('clock', 'Clock reminders not sent')], max_length=10)),
-                ('detail', models.TextField()),
-                ('raised_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('times_sent', models.PositiveIntegerField(default=0)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("outbox", "Messages waiting too long"),
+                            ("sms", "Texts failing"),
+                            ("beat", "Scheduled tasks not running"),
+                            ("worker", "No worker answering"),
+                            ("clock", "Clock reminders not sent"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("detail", models.TextField()),
+                ("raised_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("times_sent", models.PositiveIntegerField(default=0)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-raised_at', '-pk'],
-                'indexes': [models.Index(fields=['kind', 'resolved_at'], name='earlyyears__kind_03be59_idx')],
+                "ordering": ["-raised_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["kind", "resolved_at"], name="earlyyears__kind_03be59_idx")
+                ],
             },
         ),
     ]

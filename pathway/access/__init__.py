@@ -14,7 +14,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from earlyyears.access import AnyUser, children_for, settings_for
-from earlyyears.models import SEND_TEAM_ROLES, CaseloadMembership, Child, Role, User
+from earlyyears.models import (
+    SEND_TEAM_ROLES,
+    Attendance,
+    CaseloadMembership,
+    Child,
+    Role,
+    User,
+)
 from earlyyears.roles import CONCERN_RAISER_ROLES, PORTAGE_ROLES, SHARED_WITH_ROLES
 from pathway.models import (
     AdviceRequest,
@@ -35,6 +42,8 @@ from pathway.models import (
     TacAction,
     TacMeeting,
 )
+
+from .consent import consent_q
 
 # What happened to a referral itself, which whoever sent it keeps following after their
 # relationship with the child ends. The rest of the timeline (Team Around the Child, portage,
@@ -64,14 +73,13 @@ def _role(user: AnyUser, *roles: str) -> bool:
 
 
 def shared_with(service: str, through: str = "") -> Q:
-    """Referrals the family agreed to share with a service, or that a SEND manager shared on a
-    recorded lawful basis. Read at every request, so a withdrawal takes effect at once.
+    """Referrals of children whose family agrees to share with a service (their ConsentRecord,
+    pathway.access.consent), or that a SEND manager shared on a recorded lawful basis. Read at
+    every request, so a withdrawal takes effect at once.
     `through` names the referral from another model ("referral" for an advice request)."""
     prefix = f"{through}__" if through else ""
     overrides = SharingOverride.objects.filter(service=service).values("referral")
-    return Q(**{f"{prefix}share_with__icontains": f'"{service}"'}) | Q(
-        **{f"{through or 'pk'}__in": overrides}
-    )
+    return consent_q(service, f"{prefix}child") | Q(**{f"{through or 'pk'}__in": overrides})
 
 
 def _advising(requests: QuerySet[AdviceRequest]) -> QuerySet[AdviceRequest]:
@@ -100,7 +108,8 @@ def _related_referrals(user: AnyUser) -> QuerySet[Referral]:
         return Referral.objects.all()
     if user.role == Role.PRACTITIONER:
         mine = settings_for(user)
-        return Referral.objects.filter(setting__in=mine, child__setting__in=mine)
+        # A setting the child attends now, lead or second (issue 23), not one they left.
+        return Referral.objects.filter(setting__in=mine, child__in=children_for(user))
     if user.role == Role.PORTAGE_WORKER:
         return Referral.objects.filter(
             Q(child__in=children_for(user)) & shared_with(ShareWith.PORTAGE)
@@ -256,6 +265,13 @@ def tac_team(child: Child) -> QuerySet[User]:
         .filter(
             Q(role__in=SEND_TEAM_ROLES)
             | Q(role=Role.PRACTITIONER, setting_memberships__setting_id=child.setting_id)
+            # A second setting the child attends now is part of the team too (issue 23).
+            | Q(
+                role=Role.PRACTITIONER,
+                setting_memberships__setting__in=Attendance.objects.filter(
+                    child=child, ended_on__isnull=True
+                ).values("setting"),
+            )
             | Q(
                 role=Role.PORTAGE_WORKER,
                 pk__in=CaseloadMembership.objects.filter(child=child).values("portage_worker"),

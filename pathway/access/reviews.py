@@ -11,8 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from earlyyears.access import AnyUser
-from earlyyears.roles import CASE_REVIEW_MANAGER_ROLES
-from pathway.models import CaseReview, ReviewCase
+from earlyyears.roles import CASE_REVIEW_MANAGER_ROLES, Role
+from pathway.models import CaseReview, ReviewCase, ReviewPanelMember
 
 
 def _active(user: AnyUser) -> bool:
@@ -21,6 +21,13 @@ def _active(user: AnyUser) -> bool:
 
 def manages_case_reviews(user: AnyUser) -> bool:
     return _active(user) and user.role in CASE_REVIEW_MANAGER_ROLES
+
+
+def sits_on_a_panel(user: AnyUser) -> bool:
+    """Case reviewers, and anyone on a review's panel, have a list of reviews; nobody else."""
+    if not _active(user):
+        return False
+    return user.role == Role.CASE_REVIEWER or ReviewPanelMember.objects.filter(user=user).exists()
 
 
 def case_reviews_for(user: AnyUser) -> QuerySet[CaseReview]:

@@ -17,6 +17,7 @@ from pathway.access.reviews import (
     case_reviews_for,
     manages_case_reviews,
     review_case_for,
+    sits_on_a_panel,
 )
 from pathway.models import CaseReview, ReviewFinding
 
@@ -32,6 +33,8 @@ def _manager_only(request: HttpRequest) -> None:
 @login_required
 def case_reviews(request: HttpRequest) -> HttpResponse:
     manager = manages_case_reviews(request.user)
+    if not (manager or sits_on_a_panel(request.user)):
+        raise PermissionDenied
     return render(
         request,
         "pathway/case_reviews/list.html",

@@ -6,6 +6,7 @@ queries whether the table holds a hundred referrals or a hundred thousand."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import re
@@ -43,6 +44,7 @@ from pathway.access import (
     queue_for,
     referrals_for,
 )
+from pathway.access.consent import consent_talks_for
 from pathway.models import (
     AdviceRequest,
     FundingAward,
@@ -666,6 +668,8 @@ class MyWork:
     actions: list[Any]
     advice: list[Any]
     reviews: list[FundingAward]
+    # Consent to talk through with the family (issue 22: parents disagree): the whole team's.
+    consent_talks: list[Any] = dataclasses.field(default_factory=list)
 
 
 def my_work(user: User, today: datetime.date) -> MyWork:
@@ -702,7 +706,12 @@ def my_work(user: User, today: datetime.date) -> MyWork:
         .select_related("referral__child", "setting")
         .order_by("review_on", "pk")[:MY_WORK_LIMIT]
     )
-    return MyWork(referrals, actions, advice, reviews)
+    consent_talks = list(
+        consent_talks_for(user)
+        .select_related("child")
+        .order_by("talk_to_family_since", "pk")[:MY_WORK_LIMIT]
+    )
+    return MyWork(referrals, actions, advice, reviews, consent_talks)
 
 
 # Undoing a claim or an allocation ------------------------------------------------------------

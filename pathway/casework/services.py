@@ -17,9 +17,12 @@ from earlyyears.messaging.services import queue_message, remind_staff
 from earlyyears.models import Role, User, display_name
 from earlyyears.roles import SEND_TEAM_ROLES
 from earlyyears.safeguarding import family_contact_for_texts
+from pathway.access.consent import consent_given
 from pathway.casework.selectors import may_undo, undoable_allocation
 from pathway.clocks import refresh_next_due, start_clocks  # noqa: F401 - callers use casework's
+from pathway.consents import record_consent
 from pathway.models import (
+    ConsentHow,
     Decision,
     FundingAward,
     InformationRequest,
@@ -498,12 +501,22 @@ def withdraw_consent(referral: Referral, service: str, *, by: User, reason: str)
         raise CaseworkError("Enter how the family told you, and when")
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        if service not in locked.share_with:
+        if not consent_given(locked.child_id, service):
             raise CaseworkError(
                 f"The family had not agreed to share with {ShareWith(service).label.lower()}"
             )
-        locked.share_with = [code for code in locked.share_with if code != service]
-        locked.save(update_fields=["share_with"])
+        # Consent is the child's, in one place (pathway.consents): this withdraws it for every
+        # referral about the child, from the next request.
+        record_consent(
+            locked.child,
+            service,
+            False,
+            how=ConsentHow.IN_PERSON,
+            by_staff=by,
+            on_behalf_of="The family",
+            note=reason,
+            timeline=False,
+        )
         record_event(
             locked,
             ReferralEvent.Kind.CONSENT,
@@ -512,7 +525,6 @@ def withdraw_consent(referral: Referral, service: str, *, by: User, reason: str)
             service=service,
             reason=reason,
         )
-    referral.share_with = locked.share_with
 
 
 def share_without_consent(referral: Referral, service: str, *, by: User, reason: str) -> None:
@@ -526,7 +538,7 @@ def share_without_consent(referral: Referral, service: str, *, by: User, reason:
     if not reason:
         raise CaseworkError("Enter the lawful basis for sharing without consent")
     with transaction.atomic():
-        if service in Referral.objects.get(pk=referral.pk).share_with:
+        if consent_given(referral.child_id, service):
             raise CaseworkError("The family already agreed to share with this service")
         _, created = SharingOverride.objects.get_or_create(
             referral=referral,

@@ -22,6 +22,7 @@ from pathway.access import (
     queue_for,
     referral_for,
 )
+from pathway.access.consent import consent_records
 from pathway.casework import selectors as selectors_casework
 from pathway.casework import services as casework
 from pathway.casework.forms import (
@@ -404,11 +405,11 @@ def referral_sharing(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = referral_for(user, referral_id)
     overrides = {o.service: o for o in referral.sharing_overrides.select_related("recorded_by")}
     others = [(code, label) for code, label in ShareWith.choices if code != ShareWith.SEND_TEAM]
+    # The family's consent is the child's, in one place (pathway.access.consent).
+    agreed = {a for a, r in consent_records(referral.child).items() if r and r.given}
     choices = {
-        "withdraw": [(c, label) for c, label in others if c in referral.share_with],
-        "override": [
-            (c, label) for c, label in others if c not in referral.share_with and c not in overrides
-        ],
+        "withdraw": [(c, label) for c, label in others if c in agreed],
+        "override": [(c, label) for c, label in others if c not in agreed and c not in overrides],
         "end": [(c, label) for c, label in others if c in overrides],
     }
     allowed = ["withdraw"] + (["override", "end"] if user.role == Role.SEND_MANAGER else [])
@@ -449,7 +450,7 @@ def referral_sharing(request: HttpRequest, referral_id: int) -> HttpResponse:
             "rows": [
                 {
                     "label": label,
-                    "agreed": code in referral.share_with,
+                    "agreed": code in agreed,
                     "override": overrides.get(code),
                 }
                 for code, label in others

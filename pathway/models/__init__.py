@@ -981,9 +981,12 @@ class ChildMerge(models.Model):
 
 
 # Each part of the pathway keeps its records in its own module; Django finds them through here.
+from .consent import *  # noqa: E402, F403
 from .ehc import *  # noqa: E402, F403
 from .families import *  # noqa: E402, F403
 from .funds import *  # noqa: E402, F403
 from .plans import *  # noqa: E402, F403
+from .reviews import *  # noqa: E402, F403
 from .school import *  # noqa: E402, F403
 from .sen2 import *  # noqa: E402, F403
+from .story import *  # noqa: E402, F403

@@ -23,7 +23,16 @@ from earlyyears.models import Child, OutboxMessage, User, display_name
 from earlyyears.roles import PORTAGE_ROLES
 from earlyyears.safeguarding import family_contact_for_texts, sharing_warnings
 from pathway.access import can_record_portage, family_paperwork_for, portage_visits_for
-from pathway.models import FamilyPaperwork, PortageVisit, ReferralEvent, ShareWith
+from pathway.access.story import all_about_me_for
+from pathway.consents import record_consent
+from pathway.models import (
+    AllAboutMe,
+    ConsentHow,
+    FamilyPaperwork,
+    PortageVisit,
+    ReferralEvent,
+    ShareWith,
+)
 from pathway.pdf import TaggedPDF, file_part, unicode_font
 from pathway.timeline import record_event_on_latest
 
@@ -94,7 +103,8 @@ def caseload(user: AnyUser) -> QuerySet[Child]:
         .annotate(
             last_visit_on=Subquery(latest.values("visited_on")[:1]),
             next_visit_on=Subquery(latest.values("next_visit_on")[:1]),
-            has_paperwork=Exists(family_paperwork_for(user).filter(child=OuterRef("pk"))),
+            # "All about me" is the family's own record now (issue 22), seen where they agree.
+            has_paperwork=Exists(all_about_me_for(user).filter(child=OuterRef("pk"))),
         )
         .order_by("last_name", "first_name", "pk")
     )
@@ -114,6 +124,18 @@ def paperwork_of(user: AnyUser, child: Child) -> FamilyPaperwork | None:
     return family_paperwork_for(user).filter(child=child).select_related("recorded_by").first()
 
 
+def all_about_me_of(user: AnyUser, child: Child) -> AllAboutMe | None:
+    """The latest version of the family's "All about me" (issue 22), where the family agrees to
+    share it with the portage service (or the SEND team)."""
+    return (
+        all_about_me_for(user)
+        .filter(child=child)
+        .select_related("assisted_by", "written_by_member")
+        .order_by("-version")
+        .first()
+    )
+
+
 def consent_labels(paperwork: FamilyPaperwork) -> list[str]:
     return [ShareWith(code).label for code in paperwork.consent_to_share if code in ShareWith]
 
@@ -125,7 +147,7 @@ def child_section(user: AnyUser, child: Child) -> dict[str, Any]:
         return {}
     visits = visits_of(user, child)
     latest = list(visits[:3])
-    paperwork = paperwork_of(user, child)
+    paperwork = all_about_me_of(user, child)
     recording = on_caseload(user, child)
     if not latest and paperwork is None and not recording:
         return {}
@@ -286,6 +308,18 @@ def save_paperwork(worker: User, child: Child, **fields: Any) -> FamilyPaperwork
                 "updated_at": timezone.now(),
             },
         )
+        # Consent lives in one place (issue 22): what the family agreed here is recorded there.
+        # Unticking does not withdraw: that is done on the consent page, where it is explained.
+        for agency in consent:
+            record_consent(
+                child,
+                agency,
+                True,
+                how=ConsentHow.PORTAGE_PAPERWORK,
+                by_staff=worker,
+                on_behalf_of=values["completed_by"],
+                timeline=False,
+            )
         doing = "completed" if created else "updated"
         _event(
             child,
@@ -346,4 +380,49 @@ def paperwork_pdf(paperwork: FamilyPaperwork) -> bytes:
             pdf.paragraph(f"Consent given on {paperwork.consent_given_on:%-d %B %Y}.")
     else:
         pdf.paragraph("The family has not agreed to share this information with anyone else.")
+    return pdf.to_bytes()
+
+
+# The sections of the family's "All about me" record (issue 22), in the order they read them.
+ALL_ABOUT_ME_SECTIONS = (
+    ("what_people_like_about_me", "What people like about me"),
+    ("what_is_important_to_me", "What is important to me"),
+    ("how_i_communicate", "How I communicate"),
+    ("strengths", "What I am good at"),
+    ("what_works", "What works for me"),
+    ("what_is_hard", "What is hard for me"),
+    ("hopes", "What we hope for"),
+)
+
+
+def who_wrote(version: AllAboutMe) -> str:
+    if version.assisted_by_id:
+        who = version.completed_with
+        if version.relationship:
+            who = f"{who} ({version.relationship})"
+        return f"Completed with the family ({who}), assisted by {display_name(version.assisted_by)}"
+    if version.written_by_member_id:
+        return f"Written by {version.written_by_member.name} (family)"
+    return "Written by the family"
+
+
+def all_about_me_pdf(version: AllAboutMe, child: Child) -> bytes:
+    """The latest "All about me" as a tagged, text PDF with a title, language and author."""
+    pdf = TaggedPDF(_unicode_font())
+    pdf.begin(
+        title=f"All about me: {child.reference}",
+        heading=f"All about me: {child.full_name}",
+        author=f"{settings.AUTHORITY_NAME} portage service",
+        subject="All about me and what matters to us, in the family's words",
+    )
+    pdf.paragraph(
+        f"Date of birth: {child.date_of_birth:%-d %B %Y}. Reference: {child.reference}.\n"
+        f"{who_wrote(version)}. Version {version.version}, last changed "
+        f"{timezone.localtime(version.written_at):%-d %B %Y}."
+    )
+    for warning in sharing_warnings(child):
+        pdf.paragraph(warning, bold=True)
+    for field, title in ALL_ABOUT_ME_SECTIONS:
+        pdf.heading(title, 2)
+        pdf.paragraph(getattr(version, field) or "Not written.")
     return pdf.to_bytes()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from earlyyears.models import Child
 from pathway.access import can_record_portage
 from pathway.portage import services as portage
-from pathway.portage.forms import PaperworkForm, VisitForm
+from pathway.portage.forms import VisitForm
 
 
 def _caseload_child(request: HttpRequest, child_id: int) -> Child:
@@ -56,7 +56,7 @@ def visits(request: HttpRequest, child_id: int) -> HttpResponse:
             "page_title": f"Home visits: {child.full_name}",
             "child": child,
             "visits": portage.visits_of(request.user, child),
-            "paperwork": portage.paperwork_of(request.user, child),
+            "paperwork": portage.all_about_me_of(request.user, child),
             "can_record": portage.on_caseload(request.user, child),
         },
     )
@@ -116,78 +116,33 @@ def edit_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 def edit_paperwork(request: HttpRequest, child_id: int) -> HttpResponse:
+    """ "All about me" is the family's own record now (issue 22): the portage worker completes
+    it with the family on its page, as a new version "assisted by" them."""
     child = _caseload_child(request, child_id)
-    existing = portage.paperwork_of(request.user, child)
-    initial = (
-        {name: getattr(existing, name) for name in portage.PAPERWORK_FIELDS} if existing else {}
-    )
-    form = PaperworkForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            portage.save_paperwork(request.user, child, **form.cleaned_data)
-        except portage.PortageError as error:
-            _form_errors(form, error)
-        else:
-            return redirect("portage-paperwork-saved", child_id=child.pk)
-    return render(
-        request,
-        "pathway/portage/paperwork_form.html",
-        {
-            "page_title": f"All about me: {child.full_name}",
-            "child": child,
-            "form": form,
-            "existing": existing,
-        },
-    )
+    return redirect("story-all-about-me-with-family", child_id=child.pk)
 
 
 @login_required
 def paperwork_saved(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _caseload_child(request, child_id)
-    paperwork = portage.paperwork_of(request.user, child)
-    if paperwork is None:
-        raise Http404
-    return render(
-        request,
-        "pathway/portage/paperwork_saved.html",
-        {"page_title": "All about me saved", "child": child, "paperwork": paperwork},
-    )
+    return redirect("story-all-about-me", child_id=child.pk)
 
 
 @login_required
 def paperwork(request: HttpRequest, child_id: int) -> HttpResponse:
-    """The print view: the family's own words, laid out to print or to read on screen."""
+    """The family's "All about me" (issue 22): its page, with every version."""
     child = portage.portage_child_for(request.user, child_id)
-    record = portage.paperwork_of(request.user, child)
-    if record is not None:
-        portage.record_paperwork_viewed(request.user, child, "viewed")
-    return render(
-        request,
-        "pathway/portage/paperwork.html",
-        {
-            "page_title": f"All about me: {child.full_name}",
-            "child": child,
-            "paperwork": record,
-            "sections": [
-                (title, getattr(record, field)) for field, title in portage.ABOUT_ME_SECTIONS
-            ]
-            if record
-            else [],
-            "consent": portage.consent_labels(record) if record else [],
-            "can_record": portage.on_caseload(request.user, child),
-        },
-    )
+    return redirect("story-all-about-me", child_id=child.pk)
 
 
 @login_required
 def paperwork_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
     child = portage.portage_child_for(request.user, child_id)
-    record = portage.paperwork_of(request.user, child)
+    record = portage.all_about_me_of(request.user, child)
     if record is None:
         raise Http404
-    record.child = child
     portage.record_paperwork_viewed(request.user, child, "downloaded as a PDF")
-    response = HttpResponse(portage.paperwork_pdf(record), content_type="application/pdf")
+    response = HttpResponse(portage.all_about_me_pdf(record, child), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{portage.pdf_filename(child)}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from pathway import rules, selectors, services
 from pathway.access import can_manage_routing
-from pathway.models import RoutingRuleSet
+from pathway.access.reviews import case_review_for
+from pathway.models import CaseReview, RoutingRuleSet
 from pathway.routing import FACTS, condition_words
 
 from . import selectors as rulebook
@@ -46,6 +47,12 @@ def copy_rule_set(request: HttpRequest, version: int) -> HttpResponse:
     return redirect("routing-rules")
 
 
+def _review(request: HttpRequest) -> CaseReview | None:
+    """A case review whose cases the draft is tested against (`?review=`), if asked for."""
+    value = request.GET.get("review", "")
+    return case_review_for(request.user, int(value)) if value.isdigit() else None
+
+
 @login_required
 def test_rule_set(request: HttpRequest, version: int) -> HttpResponse:
     _manager(request)
@@ -58,8 +65,16 @@ def test_rule_set(request: HttpRequest, version: int) -> HttpResponse:
         else:
             messages.success(request, f"Version {version} is now published.")
         return redirect("routing-rules")
+    review = _review(request)
     try:
-        comparison = selectors.compare_rule_sets(candidate, user=request.user, limit=1000)
+        comparison = selectors.compare_rule_sets(
+            candidate,
+            user=request.user,
+            limit=1000,
+            referral_ids=list(review.cases.values_list("referral_id", flat=True))
+            if review
+            else None,
+        )
         error = None
     except (ValueError, rules.RoutingNotConfigured) as problem:
         comparison, error = None, str(problem)
@@ -71,6 +86,7 @@ def test_rule_set(request: HttpRequest, version: int) -> HttpResponse:
             "candidate": candidate,
             "comparison": comparison,
             "error": error,
+            "review": review,
         },
     )
 

@@ -85,7 +85,7 @@ def plan_page(user: AnyUser, child: Child, *, with_seed: bool = True) -> PlanPag
     """The child's plan and its history for the plan page; with no plan, what starting one
     would bring in from the latest concern."""
     plan = _plan_with_rows(user, child)
-    page = PlanPage(child=child, plan=plan, can_write=may_write_plans(user))
+    page = PlanPage(child=child, plan=plan, can_write=may_write_plans(user, child))
     if plan is None:
         if with_seed:
             page.seed_referral, page.seeds = seed_for(user, child)
@@ -104,7 +104,7 @@ def child_section(user: AnyUser, child: Child) -> dict[str, Any]:
     query (two for someone who may write and the child has no plan)."""
     plans = support_plans_for(user).filter(child=child)
     plan = plans.first()
-    can_write = may_write_plans(user)
+    can_write = may_write_plans(user, child)
     if plan is None and not can_write:
         return {"child": child, "plan": None, "can_write": False}
     cycle = plan.cycles.order_by("-number").first() if plan else None

@@ -191,8 +191,8 @@ def _timeline(child: Child, user: User, summary: str, plan: SupportPlan, **detai
 # Writes -----------------------------------------------------------------------------------
 
 
-def _must_write(user: User) -> None:
-    if not may_write_plans(user):
+def _must_write(user: User, child: Child) -> None:
+    if not may_write_plans(user, child):
         raise PlanError("Only the child's setting or the SEND team can change a support plan")
 
 
@@ -243,7 +243,7 @@ def create_plan(
     """Start the child's plan. The latest concern's support cycles become its first cycles
     (linked to the concern); an unreviewed last one is the current cycle, with the review date
     and plan given here."""
-    _must_write(user)
+    _must_write(user, child)
     if not outcomes:
         raise PlanError("Add at least one outcome")
     if SupportPlan.objects.filter(child=child).exists():
@@ -333,7 +333,7 @@ def update_plan(
 ) -> SupportPlanVersion:
     """Change the plan's tier, strengths, outcomes and provision. `version` is the version the
     writer saw: if someone saved since, the change is refused rather than overwrite theirs."""
-    _must_write(user)
+    _must_write(user, plan.child)
     if not outcomes:
         raise PlanError("Add at least one outcome")
     locked = SupportPlan.objects.select_for_update().get(pk=plan.pk)
@@ -374,7 +374,7 @@ def current_cycle(plan: SupportPlan) -> PlanCycle | None:
 def record_review(user: User, plan: SupportPlan, review: Review) -> PlanCycle:
     """Review the current cycle: progress against each outcome, the family's views, the
     child's voice. A cycle is reviewed once; the next cycle starts separately."""
-    _must_write(user)
+    _must_write(user, plan.child)
     SupportPlan.objects.select_for_update().filter(pk=plan.pk).first()
     cycle = current_cycle(plan)
     if cycle is None or cycle.is_reviewed:
@@ -411,7 +411,7 @@ def record_review(user: User, plan: SupportPlan, review: Review) -> PlanCycle:
 @transaction.atomic
 def start_next_cycle(user: User, plan: SupportPlan, start: CycleStart) -> PlanCycle:
     """Start the next cycle once the current one is reviewed."""
-    _must_write(user)
+    _must_write(user, plan.child)
     SupportPlan.objects.select_for_update().filter(pk=plan.pk).first()
     cycle = current_cycle(plan)
     if cycle is not None and not cycle.is_reviewed:

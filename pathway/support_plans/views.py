@@ -30,8 +30,8 @@ from pathway.support_plans.forms import (
 from pathway.timeline import record_event_on_latest
 
 
-def _writer(request: HttpRequest) -> None:
-    if not may_write_plans(request.user):
+def _writer(request: HttpRequest, child) -> None:
+    if not may_write_plans(request.user, child):
         raise PermissionDenied
 
 
@@ -83,7 +83,7 @@ def _plan_form_page(request, child, *, form, outcomes, provision, cycle, creatin
 @login_required
 def plan_new(request: HttpRequest, child_id: int) -> HttpResponse:
     child = plan_child_for(request.user, child_id)
-    _writer(request)
+    _writer(request, child)
     page = selectors.plan_page(request.user, child)
     if page.plan is not None:
         messages.info(request, f"{child.full_name} already has a support plan.")
@@ -129,7 +129,7 @@ def plan_new(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 def plan_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     plan = support_plan_for(request.user, child_id)
-    _writer(request)
+    _writer(request, plan.child)
     child = plan.child
     page = selectors.plan_page(request.user, child, with_seed=False)
     position = {o.pk: index for index, o in enumerate(page.outcomes)}
@@ -192,7 +192,7 @@ def plan_edit(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 def plan_review(request: HttpRequest, child_id: int) -> HttpResponse:
     plan = support_plan_for(request.user, child_id)
-    _writer(request)
+    _writer(request, plan.child)
     page = selectors.plan_page(request.user, plan.child, with_seed=False)
     cycle = page.current_cycle
     if cycle is None or cycle.is_reviewed:
@@ -226,7 +226,7 @@ def plan_review(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 def plan_next_cycle(request: HttpRequest, child_id: int) -> HttpResponse:
     plan = support_plan_for(request.user, child_id)
-    _writer(request)
+    _writer(request, plan.child)
     page = selectors.plan_page(request.user, plan.child, with_seed=False)
     current = page.current_cycle
     if current is not None and not current.is_reviewed:

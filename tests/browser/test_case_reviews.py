@@ -59,9 +59,7 @@ def test_a_review_from_sample_to_findings_to_a_rule_draft(
     page.get_by_role("button", name="Draw the sample").click()
     expect(page.get_by_text("2 cases drawn with seed 1234")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Who").select_option(
-        label="Sam Reed (Case reviewer (a family's perspective))"
-    )
+    page.get_by_label("Who").select_option(label="Sam Reed (Case reviewer (family perspective))")
     page.get_by_label("A family's perspective (for example a parent carer forum member)").check()
     page.get_by_role("button", name="Add to the panel").click()
     expect(page.get_by_text("Sam Reed is on the panel for this review.")).to_be_visible()

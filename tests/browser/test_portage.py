@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from earlyyears.models import OutboxMessage
-from pathway.models import FamilyPaperwork, PortageVisit, Referral, ReferralEvent
+from pathway.models import AllAboutMe, ConsentRecord, PortageVisit, Referral, ReferralEvent
 from pathway.services import create_referral
 
 from ..factories import (
@@ -35,6 +35,8 @@ def test_portage_worker_visits_and_completes_all_about_me(
 ):
     child = ChildFactory(first_name="Maya", last_name="Patel")
     FamilyContactFactory(child=child, name="Priya Patel")
+    # The family agrees to share with the portage service (issue 22: consent in one place).
+    ConsentRecord.objects.update_or_create(child=child, agency="portage", defaults={"given": True})
     with transaction.atomic():
         create_referral(
             child=child,
@@ -74,34 +76,30 @@ def test_portage_worker_visits_and_completes_all_about_me(
     expect(page.get_by_role("main")).to_contain_text("Rolled the ball back three times.")
     assert_accessible(page)
 
-    # "All about me", together with the family.
+    # "All about me", together with the family: the family's own record (issue 22).
     page.get_by_role("link", name="Complete “All about me” with the family").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("All about me")
-    assert_accessible(page)
-    page.get_by_label("Name of the family member completing this with you").fill("Priya Patel")
-    page.get_by_label("Their relationship to the child").fill("Mother")
-    page.get_by_label("What people like about me").fill("My giggle and my dancing")
-    page.get_by_label("What is important to me").fill("My nani and my blue blanket")
-    page.get_by_label("How best to support me").fill("Show me, then wait for me to try")
-    page.get_by_label("The Early Years SEND team").check()
-    page.get_by_role("button", name="Save “All about me”").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Enter the date the family gave consent"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Complete “All about me” with the family"
     )
     assert_accessible(page)
-    fill_date(page, "Date the family gave consent", today)
+    page.get_by_label("What people like about me").fill("My giggle and my dancing")
     page.get_by_role("button", name="Save “All about me”").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("All about me saved")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the name of the family member you are completing this with"
+    )
     assert_accessible(page)
-
-    # The print view, then the PDF.
-    page.get_by_role("link", name="View or print “All about me”").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("All about me: Maya Patel")
-    expect(page.get_by_role("heading", name="How best to support me")).to_be_visible()
+    page.get_by_label("Name of the family member you are completing this with").fill("Priya Patel")
+    page.get_by_label("Their relationship to the child").fill("Mother")
+    page.get_by_label("What is important to me").fill("My nani and my blue blanket")
+    page.get_by_label("What works for me").fill("Show me, then wait for me to try")
+    page.get_by_role("button", name="Save “All about me”").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("All about me")
+    expect(page.get_by_role("main")).to_contain_text("assisted by")
+    expect(page.get_by_role("heading", name="What works for me")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("My nani and my blue blanket")
     assert_accessible(page)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="download it as a PDF").click()
+        page.get_by_role("link", name="Download the latest version as a PDF").click()
     download = download_info.value
     assert download.suggested_filename == f"all-about-me-{child.reference}.pdf"
     with open(download.path(), "rb") as pdf:
@@ -122,6 +120,6 @@ def test_portage_worker_visits_and_completes_all_about_me(
     assert_accessible(page)
 
     assert PortageVisit.objects.get().next_visit_on == next_visit
-    assert FamilyPaperwork.objects.get().consent_to_share == ["send_team"]
+    assert AllAboutMe.objects.get().completed_with == "Priya Patel"
     assert OutboxMessage.objects.filter(template="portage_visit_family").count() == 1
-    assert ReferralEvent.objects.filter(kind=ReferralEvent.Kind.PORTAGE).count() == 2
+    assert ReferralEvent.objects.filter(kind=ReferralEvent.Kind.PORTAGE).count() == 1

@@ -66,9 +66,17 @@ def test_the_default_rules_and_their_settings(settings):
         "children_without_referrals": 7,
         "support_plans": 25,
         "observations_without_referral": 3,
+        "home_observation_media": 2,
+        "home_observations_not_added": 1,
         "outbox_messages": 2,
         "sen2_extracts": 3,
+        "case_reviews": 6,
         "access_events": 7,
+        "local_offer_comments": 1,
+        "access_reviews": 7,
+        "account_endings": 7,
+        "council_sign_ins": 1,
+        "import_files": 1,
     }
     settings.RETENTION_YEARS = {"referrals_other": 26}
     assert retention.retention_years()["referrals_other"] == 26

@@ -42,6 +42,8 @@ BEFORE: dict[str, set[str]] = {
     Role.TRAINER: {"training-coverage", "wagtailadmin_home"},
     Role.PLANNER: {"planning"},
     Role.ADMIN: {"wagtailadmin_home", "admin:index"},
+    Role.PROVIDER: {"local-offer"},  # added later: their services are in Wagtail's admin
+    Role.CASE_REVIEWER: {"case-reviews"},  # added later: the reviews they sit on
 }  # fmt: skip
 
 

@@ -28,7 +28,7 @@ from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowTask
 from dataprotection.models import AccessEvent
 from earlyyears import exports
 from earlyyears.models import Area, Child, Role, Setting
-from pathway.models import FundApplication, FundPayment, FundType, Referral
+from pathway.models import FundApplication, FundPayment, FundType, Referral, SupportPlan
 from pathway.services import create_referral
 from tests.cms.helpers import Places, make_service
 from tests.factories import SettingFactory, UserFactory, practitioner_at
@@ -80,6 +80,13 @@ DOWNLOADS: dict[str, Download] = {
         "data_officer", data=lambda fmt: {}, hostile=False
     ),
     "cms_export": Download("editor", data=lambda fmt: {}, kwargs=lambda fmt: {"file_format": fmt}),
+    "inspection-list-csv": Download("send_manager", data=lambda fmt: {}),
+    "caseload-import-template": Download(
+        "send_manager",
+        data=lambda fmt: {},
+        kwargs=lambda fmt: {"kind": "caseload-children"},
+        hostile=False,
+    ),
     # Wagtail's reports and listings with downloads (SpreadsheetExportMixin).
     "wagtailadmin_reports:locked_pages": Download("editor", BOTH, data=wagtail),
     "wagtailadmin_reports:aging_pages": Download("editor", BOTH, data=wagtail),
@@ -161,6 +168,15 @@ def hostile(world):
             notify=False,
             submitted_at=timezone.make_aware(datetime.datetime(2025, 3, 3, 10)),
         )
+    # A support plan puts child A on the inspection list.
+    SupportPlan.objects.create(
+        child=world.child_a,
+        tier="targeted",
+        setting=world.setting_a,
+        strengths=HOSTILE,
+        created_by=world.send_officer,
+        updated_by=world.send_officer,
+    )
     AccessEvent.objects.create(
         username=OTHERS[0],
         role="send_officer",

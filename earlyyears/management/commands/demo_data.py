@@ -1010,6 +1010,13 @@ class Command(BaseCommand):
                 "planner", Role.PLANNER, "Imran", "Akhtar", "Early years sufficiency officer"
             ),
             StaffSpec(
+                "forum.member",
+                Role.CASE_REVIEWER,
+                "Jo",
+                "Whitfield",
+                "Parent carer forum member (case review panels)",
+            ),
+            StaffSpec(
                 "admin",
                 Role.ADMIN,
                 "Chris",
@@ -1124,6 +1131,8 @@ class Command(BaseCommand):
                 sees = "Training content (Wagtail admin); no children"
             elif spec.role == Role.PLANNER:
                 sees = "Need by area; no individual children"
+            elif spec.role == Role.CASE_REVIEWER:
+                sees = "Cases of the reviews they sit on, pseudonymised, while open"
             else:
                 sees = "Django admin and Wagtail admin (superuser); no children"
             rows.append((spec.username, Role(spec.role).label, sees))

@@ -41,6 +41,7 @@ from earlyyears.models import (
 from pathway.advice import services as advice
 from pathway.casework import services as casework
 from pathway.early_help import services as early_help
+from pathway.family_story import services as family_story
 from pathway.panels import services as panels
 from pathway.portage import services as portage
 from pathway.tac import services as tac
@@ -48,6 +49,7 @@ from pathway.tac import services as tac
 from ...models import (
     AdviceRequest,
     AdviceTemplate,
+    AllAboutMe,
     Decision,
     Discipline,
     EarlyHelpHandoff,
@@ -730,6 +732,24 @@ class Command(BaseCommand):
                 **{key: say(text, child) for key, text in content.items()},
             )
         FamilyPaperwork.objects.filter(pk=paperwork.pk).update(updated_at=at_hour(done_on, 15))
+        # The same words as the first version of the family's All about me (issue 22).
+        words = {key: say(text, child) for key, text in content.items()}
+        with happened_at(at_hour(done_on, 15)):
+            family_story.save_all_about_me(
+                child,
+                {
+                    "what_people_like_about_me": words.get("what_people_like_about_me", ""),
+                    "what_is_important_to_me": words.get("what_is_important_to_me", ""),
+                    "how_i_communicate": words.get("how_i_communicate", ""),
+                    "what_works": words.get("how_best_to_support_me", ""),
+                    "what_is_hard": words.get("family_worries", ""),
+                    "hopes": words.get("family_hopes", ""),
+                },
+                assisted_by=worker,
+                completed_with=contact.name,
+                relationship=RELATIONSHIPS.get(contact.relationship, "Parent"),
+            )
+        AllAboutMe.objects.filter(child=child).update(written_at=at_hour(done_on, 15))
         tally.paperwork += 1
 
     # Advice ----------------------------------------------------------------------------------

@@ -448,8 +448,10 @@ def test_sharing_page_withdraws_consent_and_records_a_lawful_basis(client, world
         url,
         {"action": "withdraw", "withdraw-service": "portage", "withdraw-reason": "Dad phoned"},
     )
-    referral.refresh_from_db()
-    assert referral.share_with == ["send_team"]
+    from pathway.access.consent import consent_given
+
+    assert not consent_given(referral.child, "portage")  # the child's consent, in one place
+    assert consent_given(referral.child, "send_team")
     assert referral.events.filter(kind=ReferralEvent.Kind.CONSENT).exists()
     client.force_login(world.portage_a)
     assert client.get(detail).status_code == 404

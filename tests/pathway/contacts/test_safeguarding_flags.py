@@ -115,6 +115,21 @@ def flag_contact(world, contact, *names: str) -> None:
     contact.refresh_from_db()
 
 
+def about_me(worker, child):
+    """The family's All about me (issue 22), completed with their portage worker, shared with
+    portage."""
+    from pathway.family_story.services import save_all_about_me
+    from pathway.models import ConsentRecord
+
+    ConsentRecord.objects.update_or_create(child=child, agency="portage", defaults={"given": True})
+    return save_all_about_me(
+        child,
+        {"what_people_like_about_me": "My big laugh", "what_works": "Pictures"},
+        assisted_by=worker,
+        completed_with="Ngozi Okafor",
+    )
+
+
 def page(client, user, name: str, *args) -> str:
     client.force_login(user)
     response = client.get(reverse(name, args=args))
@@ -204,13 +219,13 @@ def test_a_withheld_postcode_is_shown_only_to_the_send_team_on_the_childs_page(
 def test_a_withheld_postcode_is_on_no_other_page(client, world, family):
     flag_child(world, family.child, address_withheld=True)
     visit_with_next_date(world, family.child)
-    portage.save_paperwork(world.portage_a, family.child, **PAPERWORK)
+    about_me(world.portage_a, family.child)
     pages = [
         (world.practitioner_a, "referral-detail", family.referral.pk),
         (world.practitioner_a, "my-concerns"),
         (world.portage_a, "portage-caseload"),
         (world.portage_a, "portage-visits", family.child.pk),
-        (world.portage_a, "portage-paperwork", family.child.pk),
+        (world.portage_a, "story-all-about-me", family.child.pk),
         (world.early_help, "early-help-list"),
         (world.early_help, "early-help-pack", family.referral.pk),
         (world.send_officer, "early-help-pack", family.referral.pk),
@@ -272,8 +287,8 @@ def test_a_withheld_address_is_not_in_the_subject_access_record(client, world, f
 
 def test_all_about_me_warns_not_to_write_a_withheld_address(client, world, family, core_fonts):
     flag_child(world, family.child, address_withheld=True)
-    portage.save_paperwork(world.portage_a, family.child, **PAPERWORK)
-    html = page(client, world.portage_a, "portage-paperwork", family.child.pk)
+    about_me(world.portage_a, family.child)
+    html = page(client, world.portage_a, "story-all-about-me", family.child.pk)
     pdf = pdf_text(client.get(reverse("portage-paperwork-pdf", args=[family.child.pk])).content)
     for where in (html, pdf):
         assert "address must not be disclosed" in where
@@ -342,11 +357,11 @@ def test_the_safeguarding_note_stays_with_the_send_team(client, world, family, c
 
 
 def test_all_about_me_warns_of_a_court_order_before_it_is_shared(client, world, family, core_fonts):
-    portage.save_paperwork(world.portage_a, family.child, **PAPERWORK)
-    html = page(client, world.portage_a, "portage-paperwork", family.child.pk)
+    about_me(world.portage_a, family.child)
+    html = page(client, world.portage_a, "story-all-about-me", family.child.pk)
     assert "court order" not in html
     flag_child(world, family.child, court_order=True)
-    html = page(client, world.portage_a, "portage-paperwork", family.child.pk)
+    html = page(client, world.portage_a, "story-all-about-me", family.child.pk)
     pdf = pdf_text(client.get(reverse("portage-paperwork-pdf", args=[family.child.pk])).content)
     for where in (html, pdf):
         assert "A court order restricts information about this child" in where
@@ -357,8 +372,8 @@ def test_a_looked_after_child_is_not_announced_on_the_family_paperwork(
     client, world, family, core_fonts
 ):
     flag_child(world, family.child, looked_after=True)
-    portage.save_paperwork(world.portage_a, family.child, **PAPERWORK)
-    html = page(client, world.portage_a, "portage-paperwork", family.child.pk)
+    about_me(world.portage_a, family.child)
+    html = page(client, world.portage_a, "story-all-about-me", family.child.pk)
     pdf = pdf_text(client.get(reverse("portage-paperwork-pdf", args=[family.child.pk])).content)
     for where in (html, pdf):
         assert "Looked after" not in where and "looked after" not in where

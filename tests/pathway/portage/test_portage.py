@@ -63,6 +63,28 @@ PAPERWORK = {
 }
 
 
+def about_me(worker, child):
+    """The family's All about me (issue 22), completed with their portage worker, and the
+    family's agreement to share with portage and the SEND team."""
+    from pathway.family_story.services import save_all_about_me
+    from pathway.models import ConsentRecord
+
+    for agency in ("portage", "send_team"):
+        ConsentRecord.objects.update_or_create(child=child, agency=agency, defaults={"given": True})
+    return save_all_about_me(
+        child,
+        {
+            "what_people_like_about_me": "My big laugh",
+            "what_is_important_to_me": "My brother and bath time",
+            "what_works": "Show me pictures and give me time",
+            "what_is_hard": "Starting school",
+        },
+        assisted_by=worker,
+        completed_with="Ngozi Okafor",
+        relationship="Mother",
+    )
+
+
 def date_fields(name, day):
     if day is None:
         return {f"{name}_day": "", f"{name}_month": "", f"{name}_year": ""}
@@ -296,7 +318,7 @@ def test_caseload_lists_the_workers_families_with_visits_and_paperwork(client, w
     world.portage_a.caseload_memberships.create(child=second)
     visit(world.portage_a, world.child_a, visited_on=LAST_WEEK - datetime.timedelta(days=14))
     visit(world.portage_a, world.child_a, visited_on=LAST_WEEK, next_visit_on=NEXT_WEEK)
-    portage.save_paperwork(world.portage_a, world.child_a, **PAPERWORK)
+    about_me(world.portage_a, world.child_a)
     client.force_login(world.portage_a)
     response = client.get(reverse("portage-caseload"))
     assert response.status_code == 200
@@ -361,7 +383,7 @@ OUTSIDERS = [
 def records(world):
     make_referral(world.child_a, world.practitioner_a)
     saved = visit(world.portage_a, world.child_a)
-    portage.save_paperwork(world.portage_a, world.child_a, **PAPERWORK)
+    about_me(world.portage_a, world.child_a)
     return saved
 
 
@@ -387,8 +409,8 @@ def test_only_the_recorder_opens_a_visit_to_change_it(client, world, records, wh
 @pytest.mark.parametrize("who", ["send_officer", "send_manager"])
 def test_the_send_team_reads_but_does_not_write(client, world, records, who):
     client.force_login(getattr(world, who))
-    for name in READ_VIEWS:
-        assert client.get(reverse(name, args=[world.child_a.pk])).status_code == 200
+    for name in READ_VIEWS:  # All about me leads to the family's record (issue 22)
+        assert client.get(reverse(name, args=[world.child_a.pk])).status_code in (200, 302)
     for name in WRITE_VIEWS:
         assert client.get(reverse(name, args=[world.child_a.pk])).status_code == 403
     response = client.post(reverse("portage-visit-new", args=[world.child_a.pk]), visit_post())
@@ -510,83 +532,25 @@ def test_visit_history_queries_are_constant(client, world, django_assert_num_que
 # Pages: All about me --------------------------------------------------------------------------
 
 
-def test_worker_completes_all_about_me_with_the_family(client, world):
-    referral = make_referral(world.child_a, world.practitioner_a)
+def test_the_portage_all_about_me_pages_lead_to_the_familys_record(client, world):
+    """All about me is the family's own record now (issue 22): the portage links lead to it."""
+    make_referral(world.child_a, world.practitioner_a)
     client.force_login(world.portage_a)
-    url = reverse("portage-paperwork-edit", args=[world.child_a.pk])
-    assert client.get(url).status_code == 200
-    response = client.post(url, paperwork_post())
-    assert response.status_code == 302
-    assert response["Location"] == reverse("portage-paperwork-saved", args=[world.child_a.pk])
-    paperwork = FamilyPaperwork.objects.get()
-    assert paperwork.completed_by == "Ngozi Okafor"
-    assert paperwork.consent_to_share == ["send_team", "health"]
-    assert paperwork.consent_given_on == LAST_WEEK
-    saved = client.get(response["Location"]).content.decode()
-    assert "govuk-panel--confirmation" in saved and "All about me saved" in saved
-    assert reverse("portage-paperwork-pdf", args=[world.child_a.pk]) in saved
-    # the form opens with what was saved, and saving again updates the one record
-    page = client.get(url).content.decode()
-    assert "My big laugh" in page and "checked" in page
-    client.post(url, paperwork_post(family_worries="Sleep"))
-    assert FamilyPaperwork.objects.get().family_worries == "Sleep"
-    assert referral.events.filter(kind=ReferralEvent.Kind.PORTAGE).count() == 2
+    edit = client.get(reverse("portage-paperwork-edit", args=[world.child_a.pk]))
+    assert edit["Location"] == reverse("story-all-about-me-with-family", args=[world.child_a.pk])
+    for name in ("portage-paperwork", "portage-paperwork-saved"):
+        response = client.get(reverse(name, args=[world.child_a.pk]))
+        assert response["Location"] == reverse("story-all-about-me", args=[world.child_a.pk])
+    assert client.get(reverse("portage-paperwork-pdf", args=[world.child_a.pk])).status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("data", "error"),
-    [
-        ({"completed_by": ""}, "Enter the name of the family member who completed this with you"),
-        ({"what_people_like_about_me": ""}, "Enter what people like about the child"),
-        (date_fields("consent_given_on", None), "Enter the date the family gave consent"),
-        (
-            date_fields("consent_given_on", TODAY + datetime.timedelta(days=1)),
-            "The date the family gave consent must be today or in the past",
-        ),
-        ({"consent_to_share": ["everyone"]}, "Select who the family agrees to share this with"),
-        ({"relationship": "x" * 101}, "100 characters or fewer"),
-    ],
-)
-def test_bad_paperwork_is_refused_with_the_error_summary(client, world, data, error):
+def test_the_family_record_shows_the_familys_words(client, world, records):
     client.force_login(world.portage_a)
-    response = client.post(
-        reverse("portage-paperwork-edit", args=[world.child_a.pk]), paperwork_post(**data)
-    )
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "govuk-error-summary" in page and error in page
-    assert not FamilyPaperwork.objects.exists()
-
-
-def test_no_consent_needs_no_date(client, world):
-    client.force_login(world.portage_a)
-    data = paperwork_post(**date_fields("consent_given_on", None))
-    data.pop("consent_to_share")
-    response = client.post(reverse("portage-paperwork-edit", args=[world.child_a.pk]), data)
-    assert response.status_code == 302
-    assert FamilyPaperwork.objects.get().consent_to_share == []
-
-
-def test_print_view_shows_the_familys_words_and_consent(client, world, records):
-    client.force_login(world.portage_a)
-    response = client.get(reverse("portage-paperwork", args=[world.child_a.pk]))
-    page = response.content.decode()
-    assert '<h1 class="govuk-heading-l">All about me: Amara Okafor</h1>' in page
+    page = client.get(reverse("story-all-about-me", args=[world.child_a.pk])).content.decode()
     for text in ("What people like about me", "My big laugh", "Starting school"):
         assert text in page
-    assert "Health professionals" in page and "The Early Years SEND team" in page
-    assert "govuk-!-display-none-print" in page
-    viewed = ReferralEvent.objects.filter(kind=ReferralEvent.Kind.VIEWED).get()
-    assert viewed.actor == world.portage_a and "viewed" in viewed.summary
-
-
-def test_print_view_before_the_paperwork_is_done(client, world):
-    client.force_login(world.portage_a)
-    page = client.get(reverse("portage-paperwork", args=[world.child_a.pk])).content.decode()
-    assert "has not been completed yet" in page
-    assert client.get(reverse("portage-paperwork-pdf", args=[world.child_a.pk])).status_code == 404
-    saved = client.get(reverse("portage-paperwork-saved", args=[world.child_a.pk]))
-    assert saved.status_code == 404
+    assert "Completed with the family (Ngozi Okafor (Mother)), assisted by" in page
+    assert reverse("portage-paperwork-pdf", args=[world.child_a.pk]) in page
 
 
 def test_pdf_download_is_named_by_reference_and_not_cached(client, world, records):
@@ -619,7 +583,8 @@ def test_child_section_is_empty_for_people_who_may_not_see_it(world, records, wh
 def test_child_section_for_the_worker_and_the_send_team(world, records):
     mine = portage.child_section(world.portage_a, world.child_a)
     assert mine["can_record"] is True and mine["visit_count"] == 1
-    assert mine["latest_visits"] == [records] and mine["paperwork"].completed_by == "Ngozi Okafor"
+    assert mine["latest_visits"] == [records]
+    assert mine["paperwork"].completed_with == "Ngozi Okafor"
     theirs = portage.child_section(world.send_officer, world.child_a)
     assert theirs["can_record"] is False and theirs["latest_visits"] == [records]
     # a child the SEND team sees with no portage involvement gets no section
@@ -657,7 +622,7 @@ def test_send_team_child_page_is_read_only(client, world, records):
     page = client.get(reverse("child-detail", args=[world.child_a.pk])).content.decode()
     assert "Stacking bricks" in page
     assert reverse("portage-visit-new", args=[world.child_a.pk]) not in page
-    assert reverse("portage-paperwork", args=[world.child_a.pk]) in page
+    assert reverse("story-all-about-me", args=[world.child_a.pk]) in page
 
 
 def test_roles_named_in_the_portage_rules(world):
