@@ -137,6 +137,7 @@ def test_reviewing_the_service_closes_the_flag(stale):
     assert not ServiceReviewFlag.objects.filter(closed_at__isnull=True).exists()
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_a_service_with_no_owner_goes_straight_to_the_council(places, settings):
     service = make_service(places, "Nobody's group", area=places.wards[0])
     ServicePage.objects.filter(pk=service.pk).update(

@@ -165,6 +165,7 @@ def test_a_wrong_record_means_nothing_is_staged_and_every_error_is_listed(places
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("celery_eager")
 def test_an_editor_imports_a_large_file_on_the_worker_and_follows_its_progress(
     client, places, small_chunks, django_capture_on_commit_callbacks
 ):

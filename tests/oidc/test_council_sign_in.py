@@ -128,7 +128,7 @@ def test_a_role_change_from_the_provider_waits_for_approval_like_an_admins(clien
     assert mo.role == Role.SEND_OFFICER
     change = AccountChange.objects.get(user=mo, status=AccountChange.Status.PENDING)
     assert change.proposed == {"role": Role.SEND_MANAGER}
-    assert AccessEvent.objects.filter(object_id=str(mo.pk), detail__contains="Role").exists()
+    assert AccessEvent.objects.filter(object_id=str(mo.pk), detail__icontains="role").exists()
 
     client.logout()
     council_sign_in(client, council_oidc, "mo.manager")
