@@ -109,6 +109,7 @@ def record_observation(user: User, child: Child, data: dict[str, Any]) -> Observ
     return observation
 
 
+@transaction.atomic(savepoint=False)
 def create_referral(
     *,
     child: Child,
@@ -122,7 +123,8 @@ def create_referral(
     submitted_at: datetime.datetime | None = None,
     notify: bool = True,
 ) -> Referral:
-    """Route and save a referral from any way in. Call inside a transaction.
+    """Route and save a referral from any way in: all of it or none (inside a caller's
+    transaction it adds no savepoint, so a submission's statements stay as they are).
 
     `submitted_at` and `notify=False` are for back-filling records received before the service
     existed: nobody should be texted about those."""
