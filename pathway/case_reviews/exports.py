@@ -36,7 +36,8 @@ def case_pdf(case: ReviewCase) -> bytes:
         pdf.heading(label_text, 2)
         pdf.bullets(
             (
-                f"{govuk_date(e.day)}: {e.what}" + (f". {e.detail}" if e.detail else "")
+                f"{govuk_date(e.day)}: {'From the family. ' if e.from_family else ''}{e.what}"
+                + (f". {e.detail}" if e.detail else "")
                 for e in entries
             ),
             empty="Nothing recorded.",

@@ -16,11 +16,16 @@ from earlyyears.models import Child, FamilyContact
 from pathway.clocks import working_days_between
 from pathway.models import (
     AdviceRequest,
+    Agency,
+    AllAboutMe,
     CaseReview,
+    ConsentChange,
     Decision,
     EhcRequest,
+    FamilyQuestion,
     FundApplication,
     FundingAward,
+    HomeObservation,
     Observation,
     PlanCycle,
     PortageVisit,
@@ -39,6 +44,14 @@ Method = CaseReview.Method
 # "Referred late for their age": the child was 3 or older when first referred, past the
 # 2-year check and most of the early years in which support changes most.
 LATE_FOR_AGE_MONTHS = 36
+# The agencies as a panel's papers name them (their labels speak to the family: "your child's").
+AGENCY_NAMES = {
+    Agency.SETTING: "the child's setting",
+    Agency.SEND_TEAM: "the Early Years SEND team",
+    Agency.PORTAGE: "the portage service",
+    Agency.EARLY_HELP: "early help services",
+    Agency.HEALTH: "health professionals",
+}
 EXCERPT_LENGTH = 240
 
 
@@ -113,6 +126,9 @@ class Entry:
     stage: str
     what: str
     detail: str = ""
+    # What the family told us themselves, so a panel sees the family's voice beside the
+    # professionals' (and when it went unheard).
+    from_family: bool = False
 
     @property
     def stage_label(self) -> str:
@@ -284,7 +300,74 @@ def chronology(referral: Referral) -> list[Entry]:
                 f"{application.get_status_display().lower()}",
             )
         )
+    entries.extend(family_contributions(child, hide))
     entries.sort(key=lambda entry: (entry.day, list(Stage.values).index(entry.stage)))
+    return entries
+
+
+def family_contributions(child: Child, hide: Pseudonymiser) -> list[Entry]:
+    """What the family added themselves: what they saw at home (and whether it joined the
+    record), All about me, answers to the SEND team's questions and changes to what they agreed
+    to share. Four queries, however much there is."""
+    entries: list[Entry] = []
+    for seen in HomeObservation.objects.filter(child=child).order_by("added_at", "pk"):
+        outcome = {
+            HomeObservation.Status.ACCEPTED: "added to the record",
+            HomeObservation.Status.DECLINED: "not added to the record",
+        }.get(seen.status, "not yet looked at")
+        entries.append(
+            Entry(
+                timezone.localdate(seen.added_at),
+                Stage.NOTICING,
+                f"The family shared what they saw at home ({seen.get_eyfs_area_display()}): "
+                f"{outcome}",
+                hide(seen.note),
+                from_family=True,
+            )
+        )
+    versions = list(
+        AllAboutMe.objects.filter(child=child)
+        .order_by("version")
+        .values_list("written_at", "assisted_by_id")
+    )
+    if versions:
+        first, assisted = versions[0]
+        helped = " with a portage worker" if assisted else ""
+        later = f"; updated {plural(len(versions) - 1, 'time')} since" if len(versions) > 1 else ""
+        entries.append(
+            Entry(
+                timezone.localdate(first),
+                Stage.RAISING,
+                f"The family wrote All about me and what matters to them{helped}{later}",
+                from_family=True,
+            )
+        )
+    questions = FamilyQuestion.objects.filter(referral__child=child).order_by("asked_at", "pk")
+    for question in questions:
+        asked = timezone.localdate(question.asked_at)
+        if question.answered_at:
+            answered = timezone.localdate(question.answered_at)
+            days = plural((answered - asked).days, "day")
+            what = f"The family answered a question from the SEND team ({days} after it was asked)"
+            detail = hide(question.answer)
+        elif question.closed_at:
+            what, detail = "A question to the family was closed without an answer", ""
+        else:
+            what, detail = "A question to the family is waiting for an answer", ""
+        entries.append(Entry(asked, Stage.DECIDING, what, detail, from_family=True))
+    changes = ConsentChange.objects.filter(record__child=child).select_related("record")
+    for change in changes.order_by("at", "pk"):
+        said = "agreed to share with" if change.given else "withdrew consent to share with"
+        agency = AGENCY_NAMES.get(change.record.agency, change.record.get_agency_display())
+        entries.append(
+            Entry(
+                timezone.localdate(change.at),
+                Stage.ROUTING,
+                f"The family {said} {agency}",
+                f"{change.get_how_display()}.",
+                from_family=True,
+            )
+        )
     return entries
 
 

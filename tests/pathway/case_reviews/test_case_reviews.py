@@ -31,7 +31,7 @@ from pathway.models import (
 from tests.factories import ChildFactory, UserFactory
 
 D = datetime.date
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
 YES, NO, UNSURE = ReviewFinding.Earlier.YES, ReviewFinding.Earlier.NO, ReviewFinding.Earlier.UNSURE
 
 
@@ -39,11 +39,11 @@ def request(method=CaseReview.Method.RANDOM, size=3, seed=42, **extra):
     values = {
         "title": "Spring review",
         "method": method,
-        "referred_from": TODAY - datetime.timedelta(days=60),
-        "referred_to": TODAY,
+        "referred_from": TODAY() - datetime.timedelta(days=60),
+        "referred_to": TODAY(),
         "sample_size": size,
-        "opens_on": TODAY,
-        "closes_on": TODAY + datetime.timedelta(days=30),
+        "opens_on": TODAY(),
+        "closes_on": TODAY() + datetime.timedelta(days=30),
         "seed": seed,
     } | extra
     return services.SampleRequest(**values)
@@ -69,7 +69,7 @@ def sampled(review: CaseReview) -> list[int]:
 
 def test_one_case_per_child_and_the_same_seed_draws_the_same_sample(world, cases):
     pool = selectors.candidates(
-        CaseReview.Method.RANDOM, TODAY - datetime.timedelta(days=60), TODAY
+        CaseReview.Method.RANDOM, TODAY() - datetime.timedelta(days=60), TODAY()
     )
     assert len(pool) == 8
     assert cases[0].pk in pool and cases[1].pk not in pool  # child A's first concern only
@@ -101,7 +101,7 @@ def test_nothing_matching_is_a_clear_error(world):
 
 
 def test_each_rule_matches_the_cases_it_describes(world, make_referral):
-    start, end = TODAY - datetime.timedelta(days=60), TODAY
+    start, end = TODAY() - datetime.timedelta(days=60), TODAY()
     assessed = make_referral(ChildFactory(setting=world.setting_a), days_ago=20)
     Decision.objects.create(
         referral=assessed,
@@ -110,7 +110,7 @@ def test_each_rule_matches_the_cases_it_describes(world, make_referral):
         decided_by=world.send_manager,
     )
     older = ChildFactory(
-        setting=world.setting_a, date_of_birth=TODAY - datetime.timedelta(days=40 * 31)
+        setting=world.setting_a, date_of_birth=TODAY() - datetime.timedelta(days=40 * 31)
     )
     late = make_referral(older, days_ago=3)
     closed = make_referral(ChildFactory(setting=world.setting_a), days_ago=15)
@@ -269,7 +269,7 @@ def test_findings_roll_up_without_averaging_disagreement(world, panel):
         ("Routing", "Waited for a threshold"): 1,
     }
     assert [row["stage"] for row in result.disagreements] == ["Routing"]
-    assert result.by_year == [{"year": TODAY.year, "reviewed": 3, "earlier": 1, "share": 33}]
+    assert result.by_year == [{"year": TODAY().year, "reviewed": 3, "earlier": 1, "share": 33}]
 
 
 def test_saving_again_replaces_only_your_own_findings(world, panel):
@@ -293,17 +293,17 @@ def test_the_manager_draws_a_sample_from_the_form(client, world, cases):
         "referred_from_day": "1",
         "referred_from_month": "1",
         "referred_from_year": "2020",
-        "referred_to_day": str(TODAY.day),
-        "referred_to_month": str(TODAY.month),
-        "referred_to_year": str(TODAY.year),
+        "referred_to_day": str(TODAY().day),
+        "referred_to_month": str(TODAY().month),
+        "referred_to_year": str(TODAY().year),
         "sample_size": "4",
         "seed": "",
-        "opens_on_day": str(TODAY.day),
-        "opens_on_month": str(TODAY.month),
-        "opens_on_year": str(TODAY.year),
+        "opens_on_day": str(TODAY().day),
+        "opens_on_month": str(TODAY().month),
+        "opens_on_year": str(TODAY().year),
         "closes_on_day": "1",
         "closes_on_month": "1",
-        "closes_on_year": str(TODAY.year + 1),
+        "closes_on_year": str(TODAY().year + 1),
     }
     response = client.post(reverse("case-review-new"), data)
     assert response.status_code == 302, response.content.decode()[-3000:]
@@ -360,8 +360,8 @@ def test_panel_members_see_only_their_review_and_only_while_it_is_open(client, w
     assert client.get(reverse("case-review-new")).status_code == 403
     for opens, closes in ((1, 5), (-10, -1)):
         CaseReview.objects.filter(pk=panel.pk).update(
-            opens_on=TODAY + datetime.timedelta(days=opens),
-            closes_on=TODAY + datetime.timedelta(days=closes),
+            opens_on=TODAY() + datetime.timedelta(days=opens),
+            closes_on=TODAY() + datetime.timedelta(days=closes),
         )
         assert client.get(url("review-case", panel, case)).status_code == 404
         assert panel.title not in client.get(reverse("case-reviews")).content.decode()
@@ -374,7 +374,7 @@ def test_panel_members_see_only_their_review_and_only_while_it_is_open(client, w
         assert client.get(url("review-case", panel, case)).status_code == 404
     ReviewPanelMember.objects.filter(user=world.send_officer).delete()
     client.force_login(world.send_officer)
-    CaseReview.objects.filter(pk=panel.pk).update(opens_on=TODAY, closes_on=TODAY)
+    CaseReview.objects.filter(pk=panel.pk).update(opens_on=TODAY(), closes_on=TODAY())
     assert client.get(url("review-case", panel, case)).status_code == 404
 
 
@@ -422,7 +422,7 @@ def test_the_review_in_subject_access_and_retention(world, panel):
     assert row["findings"][0]["why"] == ["Not noticed"]
     assert row["findings"][0]["could_have_been_earlier"] == "Yes, it could have been done earlier"
     CaseReview.objects.filter(pk=panel.pk).update(
-        closes_on=TODAY - datetime.timedelta(days=7 * 366)
+        closes_on=TODAY() - datetime.timedelta(days=7 * 366)
     )
     retention.apply_retention()
     assert not CaseReview.objects.exists()
@@ -483,3 +483,71 @@ def test_the_chronology_prints_as_a_pdf_for_the_manager_only(client, world, pane
     assert f"case-review-{panel.pk}-case-1-" in response["Content-Disposition"]
     client.force_login(world.planner)
     assert client.get(url("review-case-pdf", panel, case)).status_code == 404
+
+
+def test_the_chronology_shows_what_the_family_added_themselves(world, make_referral):
+    """Home observations (and whether they joined the record), All about me, answers to the
+    SEND team's questions and consent changes appear as the family's, pseudonymised."""
+    from pathway.models import (
+        Agency,
+        AllAboutMe,
+        ConsentChange,
+        ConsentRecord,
+        FamilyQuestion,
+        HomeObservation,
+    )
+
+    child = world.child_a  # Amara Okafor
+    referral = make_referral(child)
+    at = lambda *day: timezone.make_aware(datetime.datetime(*day, 12))  # noqa: E731
+    HomeObservation.objects.create(
+        child=child,
+        eyfs_area="communication_language",
+        note="Amara lines up her cars and does not look up when called.",
+        added_at=at(2026, 1, 5),
+        status=HomeObservation.Status.DECLINED,
+        decline_reason="Not enough detail",
+    )
+    for version, day in ((1, 10), (2, 20)):
+        AllAboutMe.objects.create(
+            child=child, version=version, strengths="Puzzles", written_at=at(2026, 1, day)
+        )
+    FamilyQuestion.objects.create(
+        referral=referral,
+        question="Does Amara use any words at home?",
+        asked_by=world.send_officer,
+        asked_at=at(2026, 2, 2),
+        answer="Amara says two words at home.",
+        answered_at=at(2026, 2, 6),
+    )
+    record, _ = ConsentRecord.objects.get_or_create(child=child, agency=Agency.HEALTH)
+    ConsentChange.objects.create(record=record, given=False, at=at(2026, 2, 9), how="phone")
+
+    # (The referral's own consent, given on its form today, comes after these.)
+    family = [e for e in selectors.chronology(referral) if e.from_family][:4]
+    assert [(e.day, e.stage, e.what) for e in family] == [
+        (
+            D(2026, 1, 5),
+            "noticing",
+            "The family shared what they saw at home (Communication and language): "
+            "not added to the record",
+        ),
+        (
+            D(2026, 1, 10),
+            "raising",
+            "The family wrote All about me and what matters to them; updated 1 time since",
+        ),
+        (
+            D(2026, 2, 2),
+            "deciding",
+            "The family answered a question from the SEND team (4 days after it was asked)",
+        ),
+        (
+            D(2026, 2, 9),
+            "routing",
+            "The family withdrew consent to share with health professionals",
+        ),
+    ]
+    assert family[0].detail == "A. lines up her cars and does not look up when called."
+    assert family[2].detail == "A. says two words at home."
+    assert family[3].detail == "Told to a member of staff by phone."
