@@ -16,8 +16,8 @@ from ..factories import PASSWORD, ChildFactory, UserFactory, practitioner_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TODAY = timezone.localdate()
-YEAR = TODAY.year + 1 if TODAY.month >= 9 else TODAY.year
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
+YEAR = TODAY().year + 1 if TODAY().month >= 9 else TODAY().year
 
 
 def fill_date(page, group: str, day: datetime.date) -> None:
@@ -53,7 +53,7 @@ def test_the_senco_prepares_the_move_and_hands_over_the_record(
     expect(summary).to_contain_text("Enter the URN as 6 digits, like 123456")
     assert_accessible(page)
     page.get_by_label("School's unique reference number (URN) (optional)").fill("123456")
-    fill_date(page, "Transition meeting", TODAY + datetime.timedelta(days=14))
+    fill_date(page, "Transition meeting", TODAY() + datetime.timedelta(days=14))
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Move to school saved.")).to_be_visible()
     expect(page.get_by_text("Hilltop Primary School").first).to_be_visible()
@@ -72,7 +72,7 @@ def test_the_senco_prepares_the_move_and_hands_over_the_record(
     page.get_by_label("What the child finds hard").fill("Loud rooms at lunchtime.")
     page.get_by_label("What helps the child").fill("A visual timetable.")
     page.get_by_label("Who in the family agreed to share this with the school").fill("Asha Patel")
-    fill_date(page, "When they agreed", TODAY)
+    fill_date(page, "When they agreed", TODAY())
     page.get_by_role("button", name="Save the record").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hand-over record for the school")
     assert_accessible(page)
@@ -83,10 +83,12 @@ def test_the_senco_prepares_the_move_and_hands_over_the_record(
 
     page.get_by_label("By secure email").check()
     page.get_by_label("Who received it").fill("office@hilltop.sch.uk")
-    fill_date(page, "Date sent", TODAY)
+    fill_date(page, "Date sent", TODAY())
     page.get_by_role("button", name="Record as sent").click()
     expect(page.get_by_text("Recorded as sent to the school.")).to_be_visible()
-    expect(page.get_by_text(f"Sent on {TODAY.day} {TODAY:%B %Y} (by secure email)")).to_be_visible()
+    expect(
+        page.get_by_text(f"Sent on {TODAY().day} {TODAY():%B %Y} (by secure email)")
+    ).to_be_visible()
     assert_accessible(page)
 
 

@@ -24,8 +24,11 @@ from pathway.services import create_referral
 from pathway.support_plans import services as plans
 from tests.factories import ChildFactory, SettingFactory, practitioner_at
 
-TODAY = timezone.localdate()
-LAST_MONTH = TODAY - datetime.timedelta(days=30)
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
+
+
+def LAST_MONTH() -> datetime.date:
+    return TODAY() - datetime.timedelta(days=30)
 
 
 def start_plan(user, child) -> SupportPlan:
@@ -34,9 +37,9 @@ def start_plan(user, child) -> SupportPlan:
         child,
         tier="targeted",
         strengths="Loves music",
-        outcomes=[plans.OutcomeRow("Amara will say her name when asked", TODAY)],
+        outcomes=[plans.OutcomeRow("Amara will say her name when asked", TODAY())],
         provision=[],
-        cycle=plans.CycleStart(TODAY, TODAY + datetime.timedelta(weeks=8), "Story time"),
+        cycle=plans.CycleStart(TODAY(), TODAY() + datetime.timedelta(weeks=8), "Story time"),
     )
 
 
@@ -66,7 +69,7 @@ def move(world, child, to_setting, *, sees_plan: bool, user=None, lead=services.
     return services.record_move(
         user or world.send_officer,
         child,
-        services.Move(leaving.pk, to_setting, TODAY, lead, sees_plan),
+        services.Move(leaving.pk, to_setting, TODAY(), lead, sees_plan),
     )
 
 
@@ -88,7 +91,7 @@ def test_a_second_setting_sees_the_child_and_adds_observations(client, world):
         world.send_officer,
         world.child_a,
         setting=world.setting_b,
-        started_on=LAST_MONTH,
+        started_on=LAST_MONTH(),
         sees_plan=False,
     )
     child = Child.objects.get(pk=world.child_a.pk)
@@ -113,7 +116,7 @@ def test_the_second_setting_sees_the_plan_only_with_the_familys_agreement(client
         world.send_officer,
         world.child_a,
         setting=world.setting_b,
-        started_on=LAST_MONTH,
+        started_on=LAST_MONTH(),
         sees_plan=False,
     )
     child = Child.objects.get(pk=world.child_a.pk)
@@ -134,7 +137,7 @@ def test_the_second_setting_sees_the_plan_only_with_the_familys_agreement(client
         plans.start_next_cycle(
             world.practitioner_b,
             child.support_plan,
-            plans.CycleStart(TODAY, TODAY + datetime.timedelta(weeks=8), "More"),
+            plans.CycleStart(TODAY(), TODAY() + datetime.timedelta(weeks=8), "More"),
         )
 
 
@@ -143,7 +146,7 @@ def test_the_second_setting_cannot_add_settings_or_record_moves(client, world):
         world.send_officer,
         world.child_a,
         setting=world.setting_b,
-        started_on=LAST_MONTH,
+        started_on=LAST_MONTH(),
         sees_plan=True,
     )
     client.force_login(world.practitioner_b)
@@ -154,7 +157,7 @@ def test_the_second_setting_cannot_add_settings_or_record_moves(client, world):
             world.practitioner_b,
             world.child_a,
             setting=SettingFactory(),
-            started_on=TODAY,
+            started_on=TODAY(),
             sees_plan=True,
         )
 
@@ -164,7 +167,7 @@ def test_the_lead_setting_adds_a_second_setting_through_the_form(client, world):
     url = reverse("child-settings-add", args=[world.child_a.pk])
     response = client.post(
         url,
-        {"setting": world.setting_b.urn.lower(), "sees_plan": "no", **dates("started_on", TODAY)},
+        {"setting": world.setting_b.urn.lower(), "sees_plan": "no", **dates("started_on", TODAY())},
     )
     assert response.status_code == 302
     current = Attendance.objects.filter(child=world.child_a, ended_on__isnull=True)
@@ -185,7 +188,7 @@ def test_a_move_with_consent_passes_the_plan_on_with_its_history(world, setting_
         version=plan.version,
         tier="targeted_plus",
         strengths="Loves music and water play",
-        outcomes=[plans.OutcomeRow("Amara will say her name when asked", TODAY)],
+        outcomes=[plans.OutcomeRow("Amara will say her name when asked", TODAY())],
         provision=[],
     )
     versions = list(plan.versions.values_list("pk", flat=True))
@@ -241,7 +244,7 @@ def test_the_setting_moved_from_keeps_what_it_sent_and_sees_nothing_new(
         child=child,
         setting=world.setting_a,
         observer=world.practitioner_a,
-        observed_on=LAST_MONTH,
+        observed_on=LAST_MONTH(),
         what_was_seen="Played alone",
     )
     move(world, child, setting_c, sees_plan=True, user=world.practitioner_a)
@@ -252,7 +255,7 @@ def test_the_setting_moved_from_keeps_what_it_sent_and_sees_nothing_new(
         child=child,
         setting=setting_c,
         observer=practitioner_c,
-        observed_on=TODAY,
+        observed_on=TODAY(),
         what_was_seen="Joined in at circle time",
     )
     assert new_observation not in observations_for(old)
@@ -289,7 +292,7 @@ def test_a_move_through_the_form_by_the_lead_setting(client, world, setting_c):
             "to_setting": "Chestnut Childminding",
             "lead": services.NEW_SETTING,
             "sees_plan": "yes",
-            **dates("moved_on", TODAY),
+            **dates("moved_on", TODAY()),
         },
     )
     assert response.status_code == 302
@@ -297,7 +300,7 @@ def test_a_move_through_the_form_by_the_lead_setting(client, world, setting_c):
     child = Child.objects.get(pk=world.child_a.pk)
     assert child.setting == setting_c
     old = Attendance.objects.get(child=child, setting=world.setting_a)
-    assert old.ended_on == max(old.started_on, TODAY - datetime.timedelta(days=1))
+    assert old.ended_on == max(old.started_on, TODAY() - datetime.timedelta(days=1))
     assert client.get(reverse("child-detail", args=[child.pk])).status_code == 404
 
 
@@ -306,7 +309,7 @@ def test_a_child_at_two_settings_leaves_the_lead_and_the_other_leads(world, sett
         world.send_officer,
         world.child_a,
         setting=world.setting_b,
-        started_on=LAST_MONTH,
+        started_on=LAST_MONTH(),
         sees_plan=True,
     )
     second = Attendance.objects.get(child=world.child_a, setting=world.setting_b)
@@ -331,7 +334,7 @@ def test_a_child_at_two_settings_leaves_the_lead_and_the_other_leads(world, sett
         ({"to_setting": "Nowhere Nursery"}, "No setting has that Ofsted URN or name"),
         ({"to_setting": "Acorns Day Nursery"}, "must be a different setting"),
         ({"lead": "0"}, "The setting the child is leaving cannot lead"),
-        ({"moved_on": TODAY + datetime.timedelta(days=3)}, "must be today or in the past"),
+        ({"moved_on": TODAY() + datetime.timedelta(days=3)}, "must be today or in the past"),
         ({"sees_plan": ""}, "Select yes if the family agreed"),
     ],
 )
@@ -342,7 +345,7 @@ def test_a_bad_move_shows_the_error_and_saves_nothing(client, world, setting_c, 
         "to_setting": "Chestnut Childminding",
         "lead": services.NEW_SETTING,
         "sees_plan": "yes",
-        **dates("moved_on", TODAY),
+        **dates("moved_on", TODAY()),
     }
     for key, value in data.items():
         if key == "moved_on":
@@ -363,7 +366,7 @@ def test_a_setting_already_attended_is_refused(client, world):
     client.force_login(world.send_officer)
     response = client.post(
         reverse("child-settings-add", args=[world.child_a.pk]),
-        {"setting": world.setting_a.urn, "sees_plan": "yes", **dates("started_on", TODAY)},
+        {"setting": world.setting_a.urn, "sees_plan": "yes", **dates("started_on", TODAY())},
     )
     assert "already attends Acorns Day Nursery" in response.content.decode()
     assert Attendance.objects.count() <= 1
@@ -387,7 +390,7 @@ def test_the_settings_page_queries_are_constant(client, world, django_assert_num
             world.send_officer,
             world.child_a,
             setting=setting,
-            started_on=LAST_MONTH,
+            started_on=LAST_MONTH(),
             sees_plan=True,
         )
         move(world, world.child_a, SettingFactory(), sees_plan=True)
@@ -424,7 +427,7 @@ def test_every_list_function_gives_the_setting_moved_from_nothing_new(
         child=child,
         setting=world.setting_a,
         observer=old,
-        observed_on=LAST_MONTH,
+        observed_on=LAST_MONTH(),
         what_was_seen="Played alone",
     )
 
@@ -443,7 +446,7 @@ def test_every_list_function_gives_the_setting_moved_from_nothing_new(
         child=moved,
         setting=setting_c,
         observer=practitioner_c,
-        observed_on=TODAY,
+        observed_on=TODAY(),
         what_was_seen="Joined in at circle time",
     )
     start_plan(practitioner_c, moved)
@@ -476,7 +479,7 @@ def test_attendances_go_with_the_child_under_retention(world, setting_c):
 
     move(world, world.child_a, setting_c, sees_plan=True)
     Child.objects.filter(pk=world.child_a.pk).update(
-        date_of_birth=TODAY.replace(year=TODAY.year - 40)
+        date_of_birth=TODAY().replace(year=TODAY().year - 40)
     )
     apply_retention()
     assert not Child.objects.filter(pk=world.child_a.pk).exists()
@@ -512,7 +515,7 @@ def test_the_demo_has_a_child_at_two_settings_and_a_move(world):
     start_plan(demo, world.child_a)
     third = SettingFactory(name="Daisy Chain Pre-School")
     practitioner_at(third, username="prac.daisy")
-    mover = ChildFactory(setting=third, date_of_birth=TODAY.replace(year=TODAY.year - 3))
+    mover = ChildFactory(setting=third, date_of_birth=TODAY().replace(year=TODAY().year - 3))
     call_command("demo_attendance")
     two = Attendance.objects.filter(child=world.child_a, ended_on__isnull=True)
     assert {(a.setting_id, a.is_lead, a.sees_plan) for a in two} == {
@@ -536,7 +539,7 @@ def test_the_pages_read_in_govuk_style(client, world, setting_c):
         world.send_officer,
         world.child_a,
         setting=world.setting_b,
-        started_on=LAST_MONTH,
+        started_on=LAST_MONTH(),
         sees_plan=False,
     )
     move(world, world.child_a, setting_c, sees_plan=True)
@@ -551,5 +554,5 @@ def test_the_pages_read_in_govuk_style(client, world, setting_c):
         assert response.status_code == 200, url
         assert problems(page_words(response.content.decode())) == [], url
     words = page_words(client.get(pages[1]).content.decode())
-    assert f"{LAST_MONTH.day} {LAST_MONTH:%B %Y}" in words
+    assert f"{LAST_MONTH().day} {LAST_MONTH():%B %Y}" in words
     assert "No, the family has not agreed" in words and "Yes, the lead setting" in words

@@ -16,8 +16,8 @@ from pathway.planning.disclosure import SUPPRESSED
 from pathway.planning.school_entry import school_entry_forecast
 from tests.factories import AreaFactory, ChildFactory
 
-TODAY = timezone.localdate()
-YEAR = TODAY.year + 1 if TODAY.month >= 9 else TODAY.year
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
+YEAR = TODAY().year + 1 if TODAY().month >= 9 else TODAY().year
 IN_YEAR = born_in_intake(YEAR)[0] + datetime.timedelta(days=40)
 YEAR_BEFORE = born_in_intake(YEAR - 1)[0] + datetime.timedelta(days=40)
 

@@ -18,9 +18,17 @@ from tests.factories import ChildFactory, FamilyContactFactory, UserFactory, por
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-LAST_WEEK = TODAY - datetime.timedelta(days=7)
-NEXT_WEEK = TODAY + datetime.timedelta(days=7)
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
+
+
+def LAST_WEEK() -> datetime.date:
+    return TODAY() - datetime.timedelta(days=7)
+
+
+def NEXT_WEEK() -> datetime.date:
+    return TODAY() + datetime.timedelta(days=7)
+
+
 NOTES = "Stacking bricks: managed four with help"
 
 
@@ -39,7 +47,7 @@ def make_referral(child, by, *, days_ago=0):
 
 def visit(worker, child, **extra):
     values = {
-        "visited_on": LAST_WEEK,
+        "visited_on": LAST_WEEK(),
         "goals": "Stacking bricks",
         "progress": NOTES,
         "next_steps": "Practise with cups",
@@ -59,7 +67,7 @@ PAPERWORK = {
     "family_hopes": "Talking to other children",
     "family_worries": "Starting school",
     "consent_to_share": ["send_team", "health"],
-    "consent_given_on": LAST_WEEK,
+    "consent_given_on": LAST_WEEK(),
 }
 
 
@@ -93,7 +101,7 @@ def date_fields(name, day):
 
 def visit_post(**extra):
     data = {
-        **date_fields("visited_on", LAST_WEEK),
+        **date_fields("visited_on", LAST_WEEK()),
         "goals": "Stacking bricks",
         "progress": NOTES,
         "next_steps": "",
@@ -105,7 +113,7 @@ def visit_post(**extra):
 
 def paperwork_post(**extra):
     data = {key: value for key, value in PAPERWORK.items() if key != "consent_given_on"}
-    data.update(date_fields("consent_given_on", LAST_WEEK))
+    data.update(date_fields("consent_given_on", LAST_WEEK()))
     data.update(extra)
     return data
 
@@ -141,9 +149,9 @@ def test_only_the_childs_portage_worker_records_a_visit(world, who):
 @pytest.mark.parametrize(
     ("visited_on", "next_visit_on", "message"),
     [
-        (TODAY + datetime.timedelta(days=1), None, "today or in the past"),
-        (LAST_WEEK, LAST_WEEK, "after the date of the visit"),
-        (LAST_WEEK, LAST_WEEK - datetime.timedelta(days=1), "after the date of the visit"),
+        (TODAY() + datetime.timedelta(days=1), None, "today or in the past"),
+        (LAST_WEEK(), LAST_WEEK(), "after the date of the visit"),
+        (LAST_WEEK(), LAST_WEEK() - datetime.timedelta(days=1), "after the date of the visit"),
         (datetime.date(2000, 1, 1), None, "after the child's date of birth"),
     ],
 )
@@ -158,34 +166,34 @@ def test_next_visit_texts_a_consenting_family_once_per_date(
 ):
     contact = FamilyContactFactory(child=world.child_a, preferred_language="pl")
     with django_capture_on_commit_callbacks():
-        saved = visit(world.portage_a, world.child_a, next_visit_on=NEXT_WEEK)
+        saved = visit(world.portage_a, world.child_a, next_visit_on=NEXT_WEEK())
     message = OutboxMessage.objects.get()
     assert message.template == "portage_visit_family"
     assert message.to_contact == contact
     assert message.child == world.child_a
     assert message.language == "pl"
-    assert message.idempotency_key == f"portage-visit:{world.child_a.pk}:{NEXT_WEEK.isoformat()}"
-    assert message.context["date"] == NEXT_WEEK.strftime("%d/%m/%Y")
+    assert message.idempotency_key == f"portage-visit:{world.child_a.pk}:{NEXT_WEEK().isoformat()}"
+    assert message.context["date"] == NEXT_WEEK().strftime("%d/%m/%Y")
     assert NOTES not in str(message.context)
     portage.update_visit(saved, by=world.portage_a, goals="Stacking cups")
-    visit(world.portage_a, world.child_a, next_visit_on=NEXT_WEEK)  # same date, another visit
+    visit(world.portage_a, world.child_a, next_visit_on=NEXT_WEEK())  # same date, another visit
     assert OutboxMessage.objects.count() == 1
-    later = NEXT_WEEK + datetime.timedelta(days=7)
+    later = NEXT_WEEK() + datetime.timedelta(days=7)
     portage.update_visit(saved, by=world.portage_a, next_visit_on=later)
     assert OutboxMessage.objects.count() == 2
 
 
 def test_english_text_gives_the_day_in_words(world):
     FamilyContactFactory(child=world.child_a)
-    visit(world.portage_a, world.child_a, next_visit_on=NEXT_WEEK)
+    visit(world.portage_a, world.child_a, next_visit_on=NEXT_WEEK())
     assert OutboxMessage.objects.get().context["date"] == (
-        f"{NEXT_WEEK:%A} {NEXT_WEEK.day} {NEXT_WEEK:%B %Y}"
+        f"{NEXT_WEEK():%A} {NEXT_WEEK().day} {NEXT_WEEK():%B %Y}"
     )
 
 
 def test_no_text_without_consent_or_without_a_next_visit(world):
     FamilyContactFactory(child=world.child_a, sms_consent=False)
-    visit(world.portage_a, world.child_a, next_visit_on=NEXT_WEEK)
+    visit(world.portage_a, world.child_a, next_visit_on=NEXT_WEEK())
     assert not OutboxMessage.objects.exists()
     FamilyContactFactory(child=world.child_a, sms_consent=True, is_primary=False)
     visit(world.portage_a, world.child_a, next_visit_on=None)
@@ -198,7 +206,7 @@ def test_a_visit_and_its_text_are_one_transaction(world):
     MessageTemplate.objects.filter(key="portage_visit_family").delete()
     events_before = ReferralEvent.objects.count()
     with pytest.raises(ValueError):
-        visit(world.portage_a, world.child_a, next_visit_on=NEXT_WEEK)
+        visit(world.portage_a, world.child_a, next_visit_on=NEXT_WEEK())
     assert not PortageVisit.objects.exists()
     assert ReferralEvent.objects.count() == events_before
 
@@ -316,16 +324,16 @@ def test_a_long_paperwork_pdf_runs_over_pages(world):
 def test_caseload_lists_the_workers_families_with_visits_and_paperwork(client, world):
     second = ChildFactory(first_name="Zola", last_name="Adams")
     world.portage_a.caseload_memberships.create(child=second)
-    visit(world.portage_a, world.child_a, visited_on=LAST_WEEK - datetime.timedelta(days=14))
-    visit(world.portage_a, world.child_a, visited_on=LAST_WEEK, next_visit_on=NEXT_WEEK)
+    visit(world.portage_a, world.child_a, visited_on=LAST_WEEK() - datetime.timedelta(days=14))
+    visit(world.portage_a, world.child_a, visited_on=LAST_WEEK(), next_visit_on=NEXT_WEEK())
     about_me(world.portage_a, world.child_a)
     client.force_login(world.portage_a)
     response = client.get(reverse("portage-caseload"))
     assert response.status_code == 200
     rows = {child.pk: child for child in response.context["families"]}
     assert set(rows) == {world.child_a.pk, second.pk}
-    assert rows[world.child_a.pk].last_visit_on == LAST_WEEK
-    assert rows[world.child_a.pk].next_visit_on == NEXT_WEEK
+    assert rows[world.child_a.pk].last_visit_on == LAST_WEEK()
+    assert rows[world.child_a.pk].next_visit_on == NEXT_WEEK()
     assert rows[world.child_a.pk].has_paperwork is True
     assert rows[second.pk].last_visit_on is None and rows[second.pk].has_paperwork is False
     page = response.content.decode()
@@ -335,14 +343,14 @@ def test_caseload_lists_the_workers_families_with_visits_and_paperwork(client, w
 
 def test_caseload_queries_do_not_grow_with_families(client, world, django_assert_num_queries):
     client.force_login(world.portage_a)
-    visit(world.portage_a, world.child_a, next_visit_on=NEXT_WEEK)
+    visit(world.portage_a, world.child_a, next_visit_on=NEXT_WEEK())
     client.get(reverse("portage-caseload"))
     with django_assert_num_queries(7) as one:  # three write the audit trail (+1 OTP device)
         client.get(reverse("portage-caseload"))
     for _ in range(15):
         child = ChildFactory()
         world.portage_a.caseload_memberships.create(child=child)
-        visit(world.portage_a, child, next_visit_on=NEXT_WEEK)
+        visit(world.portage_a, child, next_visit_on=NEXT_WEEK())
         portage.save_paperwork(world.portage_a, child, **PAPERWORK)
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(reverse("portage-caseload"))
@@ -436,14 +444,14 @@ def test_worker_records_a_visit(client, world):
     client.force_login(world.portage_a)
     url = reverse("portage-visit-new", args=[world.child_a.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, visit_post(**date_fields("next_visit_on", NEXT_WEEK)))
+    response = client.post(url, visit_post(**date_fields("next_visit_on", NEXT_WEEK())))
     assert response.status_code == 302
     assert response["Location"] == reverse("portage-visits", args=[world.child_a.pk])
     saved = PortageVisit.objects.get()
     assert (saved.worker, saved.visited_on, saved.next_visit_on) == (
         world.portage_a,
-        LAST_WEEK,
-        NEXT_WEEK,
+        LAST_WEEK(),
+        NEXT_WEEK(),
     )
     assert referral.events.filter(kind=ReferralEvent.Kind.PORTAGE).count() == 1
     assert OutboxMessage.objects.filter(template="portage_visit_family").count() == 1
@@ -457,7 +465,7 @@ def test_worker_records_a_visit(client, world):
         ({"goals": "", "progress": ""}, "Enter the goals you and the family are working towards"),
         (date_fields("visited_on", None), "Enter the date of the visit"),
         (
-            date_fields("visited_on", TODAY + datetime.timedelta(days=2)),
+            date_fields("visited_on", TODAY() + datetime.timedelta(days=2)),
             "The date of the visit must be today or in the past",
         ),
         (
@@ -465,7 +473,7 @@ def test_worker_records_a_visit(client, world):
             "The date of the visit must be a real date",
         ),
         (
-            date_fields("next_visit_on", LAST_WEEK),
+            date_fields("next_visit_on", LAST_WEEK()),
             "The date of the next visit must be after the date of the visit",
         ),
         (
@@ -507,8 +515,8 @@ def test_worker_changes_their_visit(client, world, records):
 
 
 def test_visit_history_lists_visits_newest_first_with_change_links(client, world):
-    older = visit(world.portage_a, world.child_a, visited_on=LAST_WEEK - datetime.timedelta(7))
-    newer = visit(world.portage_a, world.child_a, visited_on=LAST_WEEK)
+    older = visit(world.portage_a, world.child_a, visited_on=LAST_WEEK() - datetime.timedelta(7))
+    newer = visit(world.portage_a, world.child_a, visited_on=LAST_WEEK())
     client.force_login(world.portage_a)
     response = client.get(reverse("portage-visits", args=[world.child_a.pk]))
     assert [v.pk for v in response.context["visits"]] == [newer.pk, older.pk]
@@ -524,7 +532,7 @@ def test_visit_history_queries_are_constant(client, world, django_assert_num_que
     with django_assert_num_queries(10) as one:  # three write the audit trail (+1 OTP device)
         client.get(url)
     for n in range(10):
-        visit(world.portage_a, world.child_a, visited_on=LAST_WEEK - datetime.timedelta(n + 1))
+        visit(world.portage_a, world.child_a, visited_on=LAST_WEEK() - datetime.timedelta(n + 1))
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(url)
 
@@ -597,7 +605,7 @@ def test_child_section_queries_are_constant(world, records, django_assert_num_qu
     with django_assert_num_queries(3):
         portage.child_section(world.portage_a, world.child_a)
     for n in range(6):
-        visit(world.portage_a, world.child_a, visited_on=LAST_WEEK - datetime.timedelta(n + 1))
+        visit(world.portage_a, world.child_a, visited_on=LAST_WEEK() - datetime.timedelta(n + 1))
     with django_assert_num_queries(4):
         context = portage.child_section(world.portage_a, world.child_a)
     assert len(context["latest_visits"]) == 3 and context["visit_count"] == 7

@@ -14,9 +14,9 @@ from pathway.models import Decision, HandoverRecord, ReferralEvent, SchoolMove
 from pathway.school_move import selectors, services
 from pathway.views import CHILD_SECTIONS
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
 # A child whose age group starts Reception next September: the checklist is open now.
-NEXT_INTAKE = TODAY.year + 1 if TODAY.month >= 9 else TODAY.year
+NEXT_INTAKE = TODAY().year + 1 if TODAY().month >= 9 else TODAY().year
 DOB = born_in_intake(NEXT_INTAKE)[0] + datetime.timedelta(days=120)
 
 
@@ -58,7 +58,7 @@ def handover_post(**overrides) -> dict[str, str]:
         "support_in_place": "",
         "family_views": "We want the school to know she is brave.",
         "consent_given_by": "Ngozi Okafor",
-        **date_post("consent_given_on", TODAY),
+        **date_post("consent_given_on", TODAY()),
     }
     data.update(overrides)
     return data
@@ -122,7 +122,7 @@ def test_the_setting_names_the_school_and_books_the_meeting(client, world, child
     make_referral(child)
     client.force_login(world.practitioner_a)
     url = reverse("school-move", args=[child.pk])
-    meeting = TODAY + datetime.timedelta(days=30)
+    meeting = TODAY() + datetime.timedelta(days=30)
     response = client.post(url, move_post(**date_post("transition_meeting_on", meeting)))
     assert response.status_code == 302
     move = SchoolMove.objects.get(child=child)
@@ -196,7 +196,7 @@ def test_a_handover_record_is_written_sent_once_and_downloaded(client, world, ch
     response = client.post(
         url,
         {"sent_how": "secure_email", "sent_to": "office@hilltop.sch.uk"}
-        | date_post("sent_on", TODAY),
+        | date_post("sent_on", TODAY()),
     )
     assert response.status_code == 302
     record.refresh_from_db()
@@ -208,7 +208,7 @@ def test_a_handover_record_is_written_sent_once_and_downloaded(client, world, ch
     assert "Record as sent" not in client.get(url).content.decode()
     with pytest.raises(services.HandoverError, match="already been sent"):
         services.record_sent(
-            world.practitioner_a, record, sent_how="handed_over", sent_to="x", sent_on=TODAY
+            world.practitioner_a, record, sent_how="handed_over", sent_to="x", sent_on=TODAY()
         )
     pdf = client.get(reverse("school-handover-pdf", args=[child.pk, record.pk]))
     assert pdf["Content-Type"] == "application/pdf"
@@ -253,7 +253,7 @@ def _record(world, child) -> HandoverRecord:
         needs="n",
         what_works="w",
         consent_given_by="Ngozi Okafor",
-        consent_given_on=TODAY,
+        consent_given_on=TODAY(),
     )
 
 

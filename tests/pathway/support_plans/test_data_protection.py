@@ -18,11 +18,11 @@ from pathway.models import Decision, PlanCycle, PlanOutcome, SupportPlan, Suppor
 from pathway.support_plans import services
 from tests.factories import ChildFactory
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
 
 
 def years_ago(years: int, days: int = 1) -> datetime.date:
-    return retention.years_before(TODAY, years) - datetime.timedelta(days=days)
+    return retention.years_before(TODAY(), years) - datetime.timedelta(days=days)
 
 
 def plan_for(child: Child, user) -> SupportPlan:
@@ -31,17 +31,17 @@ def plan_for(child: Child, user) -> SupportPlan:
         child,
         tier="specialist",
         strengths="Loves the garden",
-        outcomes=[services.OutcomeRow("Will use five signs to ask for things", TODAY)],
-        provision=[services.ProvisionRow("Makaton at snack", "Key person", "Daily", TODAY)],
+        outcomes=[services.OutcomeRow("Will use five signs to ask for things", TODAY())],
+        provision=[services.ProvisionRow("Makaton at snack", "Key person", "Daily", TODAY())],
         cycle=services.CycleStart(
-            TODAY - datetime.timedelta(days=10), TODAY + datetime.timedelta(days=40), "Signs"
+            TODAY() - datetime.timedelta(days=10), TODAY() + datetime.timedelta(days=40), "Signs"
         ),
     )
     services.record_review(
         user,
         plan,
         services.Review(
-            TODAY,
+            TODAY(),
             "some_progress",
             {plan.outcomes.get().pk: ("good_progress", "Signs more")},
             family_views="Dad has seen new signs",

@@ -28,8 +28,11 @@ from pathway.services import create_referral
 from pathway.support_plans import exports, selectors, services
 from pathway.support_plans.outcomes import check_outcome, outcome_warning
 
-TODAY = timezone.localdate()
-EIGHT_WEEKS = TODAY + datetime.timedelta(weeks=8)
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
+
+
+def EIGHT_WEEKS() -> datetime.date:
+    return TODAY() + datetime.timedelta(weeks=8)
 
 
 # The outcomes check --------------------------------------------------------------------------
@@ -108,7 +111,7 @@ def plan_post(
         text, by_when, *rest = (
             (*outcome, None, None)[:4]
             if isinstance(outcome, tuple)
-            else (outcome, EIGHT_WEEKS, None, None)
+            else (outcome, EIGHT_WEEKS(), None, None)
         )
         data[f"outcomes-{i}-text"] = text
         data |= date_fields(f"outcomes-{i}-by_when", by_when)
@@ -124,8 +127,8 @@ def plan_post(
             else:
                 data[f"provision-{i}-{key}"] = str(value)
     if cycle:
-        data |= date_fields("cycle-started_on", TODAY)
-        data |= date_fields("cycle-review_due_on", EIGHT_WEEKS)
+        data |= date_fields("cycle-started_on", TODAY())
+        data |= date_fields("cycle-review_due_on", EIGHT_WEEKS())
         data["cycle-planned"] = "Small-group story time three times a week"
     data.update(extra)
     return data
@@ -135,7 +138,7 @@ HELP = {
     "what": "Small-group language sessions",
     "who": "The setting's SENCO",
     "how_often": "3 times a week for 15 minutes",
-    "starts_on": TODAY,
+    "starts_on": TODAY(),
     "outcome": 0,
 }
 GOOD_OUTCOME = "Amara will ask for help using two or three words"
@@ -154,14 +157,14 @@ def concern_with_cycles(world):
                 "development": {"communication_language": {"level": "significant"}},
                 "support_cycles": [
                     {
-                        "started_on": str(TODAY - datetime.timedelta(days=60)),
-                        "reviewed_on": str(TODAY - datetime.timedelta(days=20)),
+                        "started_on": str(TODAY() - datetime.timedelta(days=60)),
+                        "reviewed_on": str(TODAY() - datetime.timedelta(days=20)),
                         "tried": "Now and next board",
                         "outcome": "some_progress",
                         "complete": True,
                     },
                     {
-                        "started_on": str(TODAY - datetime.timedelta(days=19)),
+                        "started_on": str(TODAY() - datetime.timedelta(days=19)),
                         "reviewed_on": None,
                         "tried": "Makaton signs at snack time",
                         "outcome": None,
@@ -180,15 +183,15 @@ def start_plan(world, user=None, **kwargs) -> SupportPlan:
         world.child_a,
         tier=kwargs.get("tier", "targeted"),
         strengths="",
-        outcomes=kwargs.get("outcomes", [services.OutcomeRow(GOOD_OUTCOME, EIGHT_WEEKS)]),
+        outcomes=kwargs.get("outcomes", [services.OutcomeRow(GOOD_OUTCOME, EIGHT_WEEKS())]),
         provision=[],
-        cycle=services.CycleStart(TODAY, EIGHT_WEEKS, "Story time in a small group"),
+        cycle=services.CycleStart(TODAY(), EIGHT_WEEKS(), "Story time in a small group"),
     )
 
 
 def review_post(plan: SupportPlan, **extra) -> dict[str, str]:
     data = {
-        **date_fields("reviewed_on", TODAY),
+        **date_fields("reviewed_on", TODAY()),
         "overall": "some_progress",
         "family_views": "Mum says Amara points more at home",
         "child_voice": "Chose the bubbles",
@@ -237,7 +240,7 @@ def test_a_plan_starts_from_the_concerns_cycles(client, world, concern_with_cycl
         GOOD_OUTCOME,
         "Small-group language sessions",
         "Now and next board",
-        f"{EIGHT_WEEKS.day} {EIGHT_WEEKS:%B %Y}",
+        f"{EIGHT_WEEKS().day} {EIGHT_WEEKS():%B %Y}",
         "Record a review",
     ):
         assert text in body, text
@@ -247,7 +250,7 @@ def test_bad_input_gets_the_error_summary_and_nothing_is_saved(client, world):
     client.force_login(world.practitioner_a)
     url = reverse("support-plan-new", args=[world.child_a.pk])
     data = plan_post([], [{"what": "Visual timetable", "who": "", "how_often": ""}], tier="")
-    data |= date_fields("cycle-review_due_on", TODAY - datetime.timedelta(days=1))
+    data |= date_fields("cycle-review_due_on", TODAY() - datetime.timedelta(days=1))
     response = client.post(url, data)
     assert response.status_code == 200
     body = response.content.decode()
@@ -274,7 +277,7 @@ def test_an_outcome_that_names_a_service_is_flagged_and_can_be_kept(client, worl
     assert "Keep this outcome as written" in body
     assert not SupportPlan.objects.exists()
     response = client.post(
-        url, plan_post([("Speech and language therapy sessions", EIGHT_WEEKS, True)])
+        url, plan_post([("Speech and language therapy sessions", EIGHT_WEEKS(), True)])
     )
     assert response.status_code == 302
     assert PlanOutcome.objects.get().kept_after_warning is True
@@ -338,7 +341,7 @@ def test_an_outcome_kept_by_id_is_updated_in_place(world):
         tier="targeted",
         strengths="",
         outcomes=[
-            services.OutcomeRow("Amara will ask for help with words", EIGHT_WEEKS, id=first.pk)
+            services.OutcomeRow("Amara will ask for help with words", EIGHT_WEEKS(), id=first.pk)
         ],
         provision=[],
     )
@@ -376,8 +379,8 @@ def test_two_review_cycles(client, world, concern_with_cycles):
     # A reviewed cycle is not reviewed again.
     assert client.get(review_url).status_code == 302
     data = {
-        **date_fields("started_on", TODAY),
-        **date_fields("review_due_on", EIGHT_WEEKS),
+        **date_fields("started_on", TODAY()),
+        **date_fields("review_due_on", EIGHT_WEEKS()),
         "planned": "Add a second word to requests",
     }
     assert client.post(next_url, data).status_code == 302
@@ -399,7 +402,7 @@ def test_a_review_with_bad_input_saves_nothing(client, world):
     url = reverse("support-plan-review", args=[world.child_a.pk])
     data = review_post(plan, family_views="", overall="")
     data.pop(f"progress_{plan.outcomes.get().pk}")
-    data |= date_fields("reviewed_on", TODAY + datetime.timedelta(days=3))
+    data |= date_fields("reviewed_on", TODAY() + datetime.timedelta(days=3))
     response = client.post(url, data)
     body = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in body
@@ -420,13 +423,16 @@ def test_a_cycle_with_its_review_date_before_its_start_is_refused(client, world)
         world.practitioner_a,
         plan,
         services.Review(
-            TODAY, "good_progress", {plan.outcomes.get().pk: ("achieved", "")}, family_views="Happy"
+            TODAY(),
+            "good_progress",
+            {plan.outcomes.get().pk: ("achieved", "")},
+            family_views="Happy",
         ),
     )
     client.force_login(world.practitioner_a)
     data = {
-        **date_fields("started_on", TODAY),
-        **date_fields("review_due_on", TODAY),
+        **date_fields("started_on", TODAY()),
+        **date_fields("review_due_on", TODAY()),
         "planned": "",
     }
     response = client.post(reverse("support-plan-next-cycle", args=[world.child_a.pk]), data)
@@ -525,14 +531,16 @@ def test_the_plan_page_reads_a_fixed_number_of_queries(client, world):
             world.practitioner_a,
             plan,
             services.Review(
-                TODAY,
+                TODAY(),
                 "some_progress",
                 {o.pk: ("some_progress", "") for o in live},
                 family_views="Fine",
             ),
         )
         services.start_next_cycle(
-            world.practitioner_a, plan, services.CycleStart(TODAY, EIGHT_WEEKS, f"Step {number}")
+            world.practitioner_a,
+            plan,
+            services.CycleStart(TODAY(), EIGHT_WEEKS(), f"Step {number}"),
         )
         services.update_plan(
             world.practitioner_a,
@@ -541,10 +549,12 @@ def test_the_plan_page_reads_a_fixed_number_of_queries(client, world):
             tier="targeted",
             strengths="",
             outcomes=[
-                services.OutcomeRow(GOOD_OUTCOME, EIGHT_WEEKS, id=outcome.pk),
-                services.OutcomeRow(f"Amara will try {number}", EIGHT_WEEKS),
+                services.OutcomeRow(GOOD_OUTCOME, EIGHT_WEEKS(), id=outcome.pk),
+                services.OutcomeRow(f"Amara will try {number}", EIGHT_WEEKS()),
             ],
-            provision=[services.ProvisionRow("Visual timetable", "Key person", "Daily", TODAY, 0)],
+            provision=[
+                services.ProvisionRow("Visual timetable", "Key person", "Daily", TODAY(), 0)
+            ],
         )
     assert plan.cycles.count() == 4 and SupportPlanVersion.objects.count() == 4
     assert count() == small
@@ -559,7 +569,7 @@ def test_the_json_export_follows_its_published_schema(client, world, concern_wit
         world.practitioner_a,
         plan,
         services.Review(
-            TODAY,
+            TODAY(),
             "good_progress",
             {plan.outcomes.get().pk: ("achieved", "Did it")},
             family_views="Pleased",
@@ -650,14 +660,16 @@ def test_the_child_page_reads_the_same_queries_however_long_the_plan(client, wor
             world.practitioner_a,
             plan,
             services.Review(
-                TODAY,
+                TODAY(),
                 "some_progress",
                 {o.pk: ("some_progress", "") for o in live},
                 family_views="Fine",
             ),
         )
         services.start_next_cycle(
-            world.practitioner_a, plan, services.CycleStart(TODAY, EIGHT_WEEKS, f"Step {number}")
+            world.practitioner_a,
+            plan,
+            services.CycleStart(TODAY(), EIGHT_WEEKS(), f"Step {number}"),
         )
     assert count() == before
     assert "review due" in client.get(url).content.decode()

@@ -25,8 +25,11 @@ from pathway.tac import services as tac
 from pathway.views import CHILD_SECTIONS
 from tests.factories import ChildFactory, UserFactory, practitioner_at
 
-TODAY = timezone.localdate()
-LAST_WEEK = TODAY - datetime.timedelta(days=7)
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
+
+
+def LAST_WEEK() -> datetime.date:
+    return TODAY() - datetime.timedelta(days=7)
 
 
 @pytest.fixture
@@ -47,7 +50,7 @@ def ask_advice(world, professional, child=None, make_referral=None):
         discipline=Discipline.SLT,
         professional=professional,
         requested_by=world.send_officer,
-        due_on=TODAY + datetime.timedelta(days=28),
+        due_on=TODAY() + datetime.timedelta(days=28),
     )
 
 
@@ -60,15 +63,15 @@ def action(owner=None, owner_name="", description="Visit home", due_on=None):
         "description": description,
         "owner": owner,
         "owner_name": owner_name,
-        "due_on": due_on or TODAY + datetime.timedelta(days=14),
+        "due_on": due_on or TODAY() + datetime.timedelta(days=14),
     }
 
 
 def record(world, by=None, child=None, **kwargs):
     data = {
-        "held_on": LAST_WEEK,
+        "held_on": LAST_WEEK(),
         "notes": "Talked about words at home",
-        "next_review_on": TODAY + datetime.timedelta(days=60),
+        "next_review_on": TODAY() + datetime.timedelta(days=60),
         "attendees": [attendee()],
         "actions": [action(owner=world.portage_a)],
     }
@@ -86,9 +89,11 @@ def date_fields(prefix: str, day: datetime.date | None) -> dict[str, str]:
     }
 
 
-def meeting_post(attendees=(), actions=(), *, held_on=LAST_WEEK, review=None, total=None, **extra):
+def meeting_post(
+    attendees=(), actions=(), *, held_on="last week", review=None, total=None, **extra
+):
     data = {
-        **date_fields("held_on", held_on),
+        **date_fields("held_on", LAST_WEEK() if held_on == "last week" else held_on),
         **date_fields("next_review_on", review),
         "notes": "Agreed to try a visual timetable",
         "attendees-TOTAL_FORMS": str(total or max(4, len(attendees))),
@@ -184,8 +189,8 @@ def test_a_child_without_a_referral_gets_a_meeting_and_no_event(world):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"next_review_on": LAST_WEEK}, "next review date must be after"),
-        ({"held_on": TODAY + datetime.timedelta(days=1)}, "today or in the past"),
+        ({"next_review_on": LAST_WEEK()}, "next review date must be after"),
+        ({"held_on": TODAY() + datetime.timedelta(days=1)}, "today or in the past"),
         ({"attendees": []}, "at least one person"),
         ({"attendees": [attendee(discipline="wizard")]}, "discipline"),
         ({"attendees": [attendee(name=" ")]}, "name of each attendee"),
@@ -193,7 +198,7 @@ def test_a_child_without_a_referral_gets_a_meeting_and_no_event(world):
         ({"actions": [action(owner="x", owner_name="Mum")]}, "not both"),
         ({"actions": [action(owner_name="Mum", description="")]}, "Action 1: enter what"),
         (
-            {"actions": [action(owner_name="Mum", due_on=LAST_WEEK - datetime.timedelta(1))]},
+            {"actions": [action(owner_name="Mum", due_on=LAST_WEEK() - datetime.timedelta(1))]},
             "on or after the meeting date",
         ),
     ],
@@ -277,50 +282,54 @@ def test_only_the_owner_marks_an_action_done(world):
 def test_my_actions_soonest_first_with_overdue_and_done_apart(world):
     meeting = record(
         world,
-        held_on=TODAY - datetime.timedelta(days=30),
+        held_on=TODAY() - datetime.timedelta(days=30),
         actions=[
             action(
-                owner=world.portage_a, description="later", due_on=TODAY + datetime.timedelta(9)
+                owner=world.portage_a, description="later", due_on=TODAY() + datetime.timedelta(9)
             ),
-            action(owner=world.portage_a, description="overdue", due_on=LAST_WEEK),
-            action(owner=world.portage_a, description="today", due_on=TODAY),
-            action(owner=world.portage_a, description="finished", due_on=TODAY),
+            action(owner=world.portage_a, description="overdue", due_on=LAST_WEEK()),
+            action(owner=world.portage_a, description="today", due_on=TODAY()),
+            action(owner=world.portage_a, description="finished", due_on=TODAY()),
             action(owner=world.practitioner_a, description="not mine"),
         ],
     )
     tac.complete_action(world.portage_a, meeting.actions.get(description="finished").pk)
-    mine = tac.my_actions(world.portage_a, TODAY)
+    mine = tac.my_actions(world.portage_a, TODAY())
     assert [a.description for a in mine.open] == ["overdue", "today", "later"]
     assert [a.is_overdue for a in mine.open] == [True, False, False]
     assert mine.open[1].is_due_today
     assert mine.overdue == 1
     assert [a.description for a in mine.done] == ["finished"]
-    assert tac.open_action_counts(world.portage_a, TODAY) == {"open": 3, "overdue": 1}
+    assert tac.open_action_counts(world.portage_a, TODAY()) == {"open": 3, "overdue": 1}
 
 
 def test_actions_due_for_reminders(world):
     inactive = UserFactory(role=Role.SEND_OFFICER, username="left")
     meeting = record(
         world,
-        held_on=TODAY - datetime.timedelta(days=30),
+        held_on=TODAY() - datetime.timedelta(days=30),
         actions=[
-            action(owner=world.portage_a, description="overdue", due_on=LAST_WEEK),
+            action(owner=world.portage_a, description="overdue", due_on=LAST_WEEK()),
             action(
-                owner=world.portage_a, description="in 3 days", due_on=TODAY + datetime.timedelta(3)
+                owner=world.portage_a,
+                description="in 3 days",
+                due_on=TODAY() + datetime.timedelta(3),
             ),
             action(
-                owner=world.portage_a, description="in 4 days", due_on=TODAY + datetime.timedelta(4)
+                owner=world.portage_a,
+                description="in 4 days",
+                due_on=TODAY() + datetime.timedelta(4),
             ),
-            action(owner=world.portage_a, description="done", due_on=TODAY),
-            action(owner_name="Mum", description="parent", due_on=TODAY),
-            action(owner=inactive, description="left", due_on=TODAY),
+            action(owner=world.portage_a, description="done", due_on=TODAY()),
+            action(owner_name="Mum", description="parent", due_on=TODAY()),
+            action(owner=inactive, description="left", due_on=TODAY()),
         ],
     )
     tac.complete_action(world.portage_a, meeting.actions.get(description="done").pk)
     inactive.is_active = False
     inactive.save()
-    assert [a.description for a in tac.actions_due(3, TODAY)] == ["overdue", "in 3 days"]
-    assert [a.description for a in tac.actions_due(4, TODAY)][-1] == "in 4 days"
+    assert [a.description for a in tac.actions_due(3, TODAY())] == ["overdue", "in 3 days"]
+    assert [a.description for a in tac.actions_due(4, TODAY())][-1] == "in 4 days"
 
 
 # Pages ----------------------------------------------------------------------------------------
@@ -341,10 +350,10 @@ def test_the_send_team_records_a_meeting_through_the_page(client, world, make_re
         meeting_post(
             attendees=[("Priya Shah", "slt", True), ("Grace Okafor", "parent", False)],
             actions=[
-                ("Visual timetable at nursery", world.practitioner_a, "", TODAY),
-                ("Try it at home", None, "Grace Okafor", TODAY + datetime.timedelta(7)),
+                ("Visual timetable at nursery", world.practitioner_a, "", TODAY()),
+                ("Try it at home", None, "Grace Okafor", TODAY() + datetime.timedelta(7)),
             ],
-            review=TODAY + datetime.timedelta(days=42),
+            review=TODAY() + datetime.timedelta(days=42),
         ),
     )
     meeting = TacMeeting.objects.get()
@@ -352,7 +361,7 @@ def test_the_send_team_records_a_meeting_through_the_page(client, world, make_re
     assert response["Location"] == reverse("tac-detail", args=[meeting.pk])
     assert meeting.attendees.count() == 2
     assert meeting.actions.count() == 2
-    assert meeting.next_review_on == TODAY + datetime.timedelta(days=42)
+    assert meeting.next_review_on == TODAY() + datetime.timedelta(days=42)
     detail = client.get(response["Location"])
     for text in (
         "Priya Shah",
@@ -402,13 +411,15 @@ def test_bad_input_gives_the_error_summary_and_saves_nothing(client, world):
         (meeting_post(attendees=[("Priya", "", True)]), "Attendee 1: Choose the attendee"),
         (meeting_post(attendees=[("Priya", "slt", True)], held_on=None), "Enter the date"),
         (
-            meeting_post(attendees=[("Priya", "slt", True)], actions=[("Do it", None, "", TODAY)]),
+            meeting_post(
+                attendees=[("Priya", "slt", True)], actions=[("Do it", None, "", TODAY())]
+            ),
             "Action 1: Choose who will do this",
         ),
         (
             meeting_post(
                 attendees=[("Priya", "slt", True)],
-                actions=[("Do it", world.practitioner_b, "", TODAY)],
+                actions=[("Do it", world.practitioner_b, "", TODAY())],
             ),
             "Choose someone from the list",
         ),
@@ -421,12 +432,12 @@ def test_bad_input_gives_the_error_summary_and_saves_nothing(client, world):
         (
             meeting_post(
                 attendees=[("Priya", "slt", True)],
-                actions=[("Do it", None, "Mum", LAST_WEEK - datetime.timedelta(days=1))],
+                actions=[("Do it", None, "Mum", LAST_WEEK() - datetime.timedelta(days=1))],
             ),
             "Action 1: the due date must be on or after the meeting date",
         ),
         (
-            meeting_post(attendees=[("Priya", "slt", True)], review=LAST_WEEK),
+            meeting_post(attendees=[("Priya", "slt", True)], review=LAST_WEEK()),
             "The next review date must be after the meeting date",
         ),
         (meeting_post(total=31, attendees=[("Priya", "slt", True)]), "at most 30"),
@@ -453,9 +464,11 @@ def test_my_actions_page_and_mark_as_done(client, world, make_referral):
     make_referral()
     meeting = record(
         world,
-        held_on=TODAY - datetime.timedelta(days=20),
+        held_on=TODAY() - datetime.timedelta(days=20),
         actions=[
-            action(owner=world.portage_a, description="Bring the picture cards", due_on=LAST_WEEK),
+            action(
+                owner=world.portage_a, description="Bring the picture cards", due_on=LAST_WEEK()
+            ),
             action(owner=world.portage_a, description="Model two-word phrases"),
         ],
     )
