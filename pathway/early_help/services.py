@@ -40,7 +40,14 @@ from earlyyears.safeguarding import (
 )
 from pathway.access import early_help_handoff_for, early_help_handoffs_for, is_send_team
 from pathway.forms import EARLY_HELP_NEEDS
-from pathway.models import EarlyHelpHandoff, Referral, ReferralEvent, Route, ShareWith
+from pathway.models import (
+    ConsentRecord,
+    EarlyHelpHandoff,
+    Referral,
+    ReferralEvent,
+    Route,
+    ShareWith,
+)
 from pathway.pdf import Look, TaggedPDF, file_part, unicode_font
 from pathway.routing import reason_sentences
 from pathway.selectors import answer_sections
@@ -152,7 +159,7 @@ class Pack:
 
     @property
     def consents_to_early_help(self) -> bool:
-        return ShareWith.EARLY_HELP in self.referral.share_with
+        return any(code == ShareWith.EARLY_HELP for code, _ in self.share_with)
 
 
 def _early_help_answers(referral: Referral) -> dict[str, Any] | None:
@@ -170,7 +177,9 @@ def _early_help_answers(referral: Referral) -> dict[str, Any] | None:
 
 
 def pack_for(user: AnyUser, referral_id: int, today: datetime.date | None = None) -> Pack:
-    """The pack for one hand-off, or 404: two queries (hand-off with its referral, contacts)."""
+    """The pack for one hand-off, or 404: three queries (hand-off with its referral, contacts,
+    and what the family agrees to share now: the consent records, not the referral form's list,
+    which a later change on the consent page supersedes)."""
     handoff = early_help_handoff_for(user, referral_id)
     referral = handoff.referral
     child = referral.child
@@ -188,8 +197,12 @@ def pack_for(user: AnyUser, referral_id: int, today: datetime.date | None = None
         ],
         share_with=[
             (code, ShareWith(code).label)
-            for code in referral.share_with
-            if code in ShareWith.values
+            for code in sorted(
+                ConsentRecord.objects.filter(
+                    child=child, given=True, agency__in=ShareWith.values
+                ).values_list("agency", flat=True),
+                key=list(ShareWith.values).index,
+            )
         ],
         contacts=[contact_for_sharing(contact) for contact in family_contacts_of(handoff)],
         postcode=postcode_for_sharing(child),

@@ -264,6 +264,39 @@ def test_the_pack_says_when_the_family_did_not_consent_to_early_help(world, fami
     assert not early_help.pack_for(world.early_help, referral.pk).consents_to_early_help
 
 
+def test_the_pack_reads_consent_as_it_is_now_not_as_the_form_said(world, family_referral):
+    """The family agreed to early help later, on the consent page: the pack says consent, not a
+    lawful basis; a withdrawal since the form takes the agency off the list."""
+    from pathway.casework import services as casework
+    from pathway.consents import record_consent
+    from pathway.models import Agency, ConsentHow
+
+    referral = family_referral(share_with=[ShareWith.SEND_TEAM, ShareWith.HEALTH])
+    casework.share_without_consent(
+        referral, ShareWith.EARLY_HELP, by=world.send_manager, reason="Risk to the child"
+    )
+    child = referral.child
+    record_consent(
+        child,
+        Agency.EARLY_HELP,
+        True,
+        how=ConsentHow.PHONE,
+        by_staff=world.send_officer,
+        on_behalf_of="Grace",
+    )
+    record_consent(
+        child,
+        Agency.HEALTH,
+        False,
+        how=ConsentHow.PHONE,
+        by_staff=world.send_officer,
+        on_behalf_of="Grace",
+    )
+    pack = early_help.pack_for(world.early_help, referral.pk)
+    assert pack.consents_to_early_help
+    assert [code for code, _ in pack.share_with] == ["send_team", "early_help"]
+
+
 def test_the_json_follows_its_schema(world, referral):
     data = early_help.pack_json(early_help.pack_for(world.early_help, referral.pk))
     jsonschema.validate(data, early_help.PACK_SCHEMA)
