@@ -4,6 +4,7 @@ of what the family told them."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from earlyyears.forms import GovukForm
 from pathway.models import Agency, ConsentHow
@@ -17,14 +18,15 @@ STAFF_HOW = [
 
 
 class FamilyChangeForm(GovukForm):
-    """One button on the family's page: give or withdraw for one agency."""
+    """One button on the family's page: give or withdraw for one agency. Its words are in the
+    family's language (gettext_lazy); the staff form below is English, as staff pages are."""
 
     agency = forms.ChoiceField(
-        choices=Agency.choices, error_messages={"required": "Choose who to change"}
+        choices=Agency.choices, error_messages={"required": _("Choose who to change")}
     )
     decision = forms.ChoiceField(
-        choices=[("give", "Give consent"), ("withdraw", "Withdraw consent")],
-        error_messages={"required": "Choose whether to give or withdraw consent"},
+        choices=[("give", _("Give consent")), ("withdraw", _("Withdraw consent"))],
+        error_messages={"required": _("Choose whether to give or withdraw consent")},
     )
 
 

@@ -6,34 +6,72 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from earlyyears.models import Child
 from pathway.access.consent import consent_records
 from pathway.models import Agency, ConsentChange, ConsentRecord, SharingOverride
 
 # What each agency can see, in the family's words. Kept beside the rules in pathway.access.
+# Translated (the family's pages are in their language); staff pages render them in English.
 WHAT_THEY_SEE = {
-    Agency.SETTING: (
+    Agency.SETTING: _(
         "All about me and what you tell us about your child at home. The setting always sees "
         "the referral it sent and what it records itself."
     ),
-    Agency.SEND_TEAM: (
+    Agency.SEND_TEAM: _(
         "Your child's referral and everything the team records while helping your child. The "
         "team needs your agreement to help: if you withdraw it, they will contact you to talk "
         "about what happens next."
     ),
-    Agency.PORTAGE: (
+    Agency.PORTAGE: _(
         "Your child's referral and what has happened since, while your family has a portage "
         "worker, and All about me."
     ),
-    Agency.EARLY_HELP: (
+    Agency.EARLY_HELP: _(
         "Your child's referral, if the SEND team passes it to early help, and All about me."
     ),
-    Agency.HEALTH: (
+    Agency.HEALTH: _(
         "Your child's referral, when the SEND team asks a health professional (for example a "
         "speech and language therapist) for advice, and All about me."
     ),
 }
+
+# The agencies' names as the family reads them. The model's labels stay plain English: they
+# are also written into staff records (the timeline), which must not change language with
+# the family who made the change. Same English as Agency's labels.
+FAMILY_LABELS = {
+    Agency.SETTING: _("Your child's setting (nursery, pre-school or childminder)"),
+    Agency.SEND_TEAM: _("The Early Years SEND team"),
+    Agency.PORTAGE: _("The portage service"),
+    Agency.EARLY_HELP: _("Early help services"),
+    Agency.HEALTH: _("Health professionals (for example health visitor, therapists)"),
+}
+
+# The same names inside a sentence ("You agreed to share with ..."): the English is the label
+# in lower case, as the family's messages have always shown it; each language words its own.
+IN_A_SENTENCE = {
+    Agency.SETTING: pgettext_lazy(
+        "agency in a sentence", "your child's setting (nursery, pre-school or childminder)"
+    ),
+    Agency.SEND_TEAM: pgettext_lazy("agency in a sentence", "the early years send team"),
+    Agency.PORTAGE: pgettext_lazy("agency in a sentence", "the portage service"),
+    Agency.EARLY_HELP: pgettext_lazy("agency in a sentence", "early help services"),
+    Agency.HEALTH: pgettext_lazy(
+        "agency in a sentence", "health professionals (for example health visitor, therapists)"
+    ),
+}
+
+
+def family_label(agency: str) -> str:
+    """The agency's name in the page's language."""
+    return str(FAMILY_LABELS[agency])
+
+
+def in_a_sentence(agency: str) -> str:
+    """The agency's name inside a sentence, in the page's language."""
+    return str(IN_A_SENTENCE[agency])
 
 
 @dataclass(frozen=True)
@@ -62,8 +100,8 @@ def agency_rows(child: Child) -> list[AgencyRow]:
         rows.append(
             AgencyRow(
                 agency=agency,
-                label=Agency(agency).label,
-                what_they_see=WHAT_THEY_SEE[agency],
+                label=family_label(agency),
+                what_they_see=str(WHAT_THEY_SEE[agency]),
                 given=bool(record and record.given),
                 asked=record is not None,
                 changed_at=record.changed_at if record else None,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from earlyyears.access import FamilyIdentity, child_for
 from earlyyears.models import Role
@@ -21,7 +22,7 @@ from pathway.consents import ConsentError, record_consent
 # The family pages' frame (the session check, the language, the page) is families' own: shared
 # on purpose rather than copied (see .importlinter).
 from pathway.families.views import _render, _signed_out, family_page
-from pathway.models import Agency, ConsentHow
+from pathway.models import ConsentHow
 
 from . import selectors
 from .forms import FamilyChangeForm, StaffChangeForm
@@ -31,13 +32,15 @@ from .forms import FamilyChangeForm, StaffChangeForm
 STAFF_RECORDERS = frozenset({*CONSENT_RECORDER_ROLES, Role.PORTAGE_WORKER})
 
 
-def _done_message(label: str, given: bool) -> str:
+def _done_message(agency: str, given: bool) -> str:
+    """What the family reads after a change, in their language."""
+    who = selectors.in_a_sentence(agency)
     if given:
-        return f"You agreed to share with {label.lower()}. They can see it from now on."
-    return (
-        f"You withdrew consent for {label.lower()}. From now on they cannot see anything new. "
+        return _("You agreed to share with %(who)s. They can see it from now on.") % {"who": who}
+    return _(
+        "You withdrew consent for %(who)s. From now on they cannot see anything new. "
         "What they already needed to record stays on their record."
-    )
+    ) % {"who": who}
 
 
 @family_page
@@ -57,22 +60,24 @@ def family_consent(
                 outcome = record_consent(
                     child, agency, given, how=ConsentHow.FAMILY_ONLINE, by_member=member
                 )
-            label = Agency(agency).label
             if outcome.disagreement and given:
                 messages.info(
                     request,
-                    f"Someone else with parental responsibility withdrew consent for "
-                    f"{label.lower()}, so it stays withdrawn for now. The SEND team will "
-                    "contact you to talk about it.",
+                    _(
+                        "Someone else with parental responsibility withdrew consent for "
+                        "%(who)s, so it stays withdrawn for now. The SEND team will "
+                        "contact you to talk about it."
+                    )
+                    % {"who": selectors.in_a_sentence(agency)},
                 )
             else:
-                messages.success(request, _done_message(label, given))
+                messages.success(request, _done_message(agency, given))
             return redirect("family-consent", child_id=child.pk)
     return _render(
         request,
         "pathway/consent/family.html",
         {
-            "page_title": f"Who can see information about {child.first_name}",
+            "page_title": _("Who can see information about %(name)s") % {"name": child.first_name},
             "child": child,
             "rows": selectors.agency_rows(child),
             "form": form,

@@ -4,6 +4,7 @@ staff forms are English, as staff pages are."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from earlyyears.forms import GovukForm
@@ -14,6 +15,12 @@ from .services import ANSWER_LENGTH, NOTE_LENGTH
 TEXT_LIMIT = 4000
 
 
+def _limit(message, limit: int) -> str:
+    """A length message with its limit ("4,000"), put together when the error is shown, so in
+    the page's language (a lazy string formatted here would be English, fixed at import)."""
+    return lazy(lambda: str(message) % {"count": f"{limit:,}"}, str)()
+
+
 def _text(label, help_text="", rows: int = 4) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -22,8 +29,7 @@ def _text(label, help_text="", rows: int = 4) -> forms.CharField:
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={
-            "max_length": _("Each answer must be %(count)s characters or fewer")
-            % {"count": f"{TEXT_LIMIT:,}"}
+            "max_length": _limit(_("Each answer must be %(count)s characters or fewer"), TEXT_LIMIT)
         },
     )
 
@@ -93,8 +99,9 @@ class HomeObservationForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
             "required": _("Write what you saw"),
-            "max_length": _("What you saw must be %(count)s characters or fewer")
-            % {"count": f"{NOTE_LENGTH:,}"},
+            "max_length": _limit(
+                _("What you saw must be %(count)s characters or fewer"), NOTE_LENGTH
+            ),
         },
     )
     media = forms.FileField(
@@ -132,8 +139,9 @@ class AnswerForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "required": _("Write your answer"),
-            "max_length": _("Your answer must be %(count)s characters or fewer")
-            % {"count": f"{ANSWER_LENGTH:,}"},
+            "max_length": _limit(
+                _("Your answer must be %(count)s characters or fewer"), ANSWER_LENGTH
+            ),
         },
     )
 
