@@ -478,15 +478,20 @@ class FigureComparison:
 def compare(
     this: SelfEvaluationVersion, last: SelfEvaluationVersion | None
 ) -> tuple[list[AreaComparison], list[FigureComparison]]:
-    """This year's version beside last year's: each area's level, and each figure's headline
-    share with its change in percentage points (none when either is suppressed)."""
+    """This year's version beside last year's: each area's level, and each figure's headline."""
     mine = judgements(this)
     theirs = {j.area_id: j for j in judgements(last)} if last else {}
     areas = [AreaComparison(j.area_name, j, theirs.pop(j.area_id, None)) for j in mine]
     areas += [AreaComparison(j.area_name, None, j) for j in theirs.values()]
-    before = {f["key"]: f for f in (last.figures if last else [])}
+    return areas, compare_figures(this.figures, last.figures if last else [])
+
+
+def compare_figures(now: list[dict], then: list[dict]) -> list[FigureComparison]:
+    """Each figure's headline share (the last row's) beside last year's, with its change in
+    percentage points; none when either is suppressed (pure: from the stored figures)."""
+    before = {f["key"]: f for f in then}
     figures = []
-    for figure in this.figures:
+    for figure in now:
         old = before.get(figure["key"])
         now_value = figure["headline"]["value"]
         old_value = old["headline"]["value"] if old else None
@@ -504,4 +509,4 @@ def compare(
                 change,
             )
         )
-    return areas, figures
+    return figures
