@@ -109,6 +109,25 @@ def attendance(case) -> dict:
     return {"child_id": case.child_a.pk, "attendance_id": lead.pk}
 
 
+def second_attendance(case) -> dict:
+    """Child A at a second setting of nobody's in the case, with the plan shared (a setting
+    that could be made the lead)."""
+    from earlyyears.models import Attendance
+    from pathway.attendance.services import ensure_lead_recorded
+    from tests.factories import SettingFactory
+
+    ensure_lead_recorded(case.child_a)
+    second = Attendance.objects.filter(
+        child=case.child_a, ended_on__isnull=True, is_lead=False
+    ).first() or Attendance.objects.create(
+        child=case.child_a,
+        setting=SettingFactory(name="Damson Nursery"),
+        started_on=case.child_a.date_of_birth,
+        sees_plan=True,
+    )
+    return {"child_id": case.child_a.pk, "attendance_id": second.pk}
+
+
 def panel(case) -> dict:
     return {"meeting_id": case.panel.pk}
 
@@ -448,6 +467,8 @@ MATRIX: dict[str, Entry] = {
     "child-settings-add": Entry(SEND_TEAM | {"practitioner_a"}, child),
     "child-settings-move": Entry(SEND_TEAM | {"practitioner_a"}, child),
     "child-settings-plan-sharing": Entry(SEND_TEAM | {"practitioner_a"}, attendance),
+    "child-settings-end": Entry(SEND_TEAM | {"practitioner_a"}, attendance),
+    "child-settings-lead": Entry(SEND_TEAM | {"practitioner_a"}, second_attendance),
     # funding for settings: the child's setting and the SEND team; planners see budgets only
     "funds-choose": Entry({"practitioner_a"}, child),
     "funds-apply": Entry(

@@ -113,3 +113,35 @@ class MoveForm(GovukForm):
 
 class PlanSharingForm(GovukForm):
     sees_plan = _shares_plan("Has the family agreed to share the support plan with this setting?")
+
+
+class EndAttendanceForm(GovukForm):
+    """The last day at one setting, and which setting leads now if it was the lead and the
+    child attends another."""
+
+    left_on = GovukDateField(
+        label="The child's last day there",
+        help_text="For example, 18 7 2026",
+        past_only=True,
+        error_messages={"required": "Enter the child's last day at the setting"},
+    )
+    new_lead = forms.TypedChoiceField(
+        label="Which setting leads the child's SEN support now?",
+        help_text="The lead setting writes the support plan and applies for funding",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which setting leads the child's SEN support now"},
+    )
+
+    def __init__(self, *args: Any, others: list[Row], leads: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if leads and others:
+            self.fields["new_lead"].choices = [(r.pk, r.setting.name) for r in others]
+            if len(others) == 1:
+                self.fields["new_lead"].initial = others[0].pk
+        else:
+            del self.fields["new_lead"]
+
+
+class ConfirmForm(GovukForm):
+    """A button that confirms a change: the rules (and any error) are the service's."""

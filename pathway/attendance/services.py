@@ -228,3 +228,97 @@ def record_plan_sharing(user: User, child: Child, attendance: Attendance, agreed
         f"The family {words} to share the support plan with {attendance.setting.name}",
         attendance,
     )
+
+
+@transaction.atomic
+def end_attendance(
+    user: User,
+    child: Child,
+    attendance_id: int,
+    *,
+    left_on: datetime.date,
+    new_lead_id: int | None = None,
+) -> Attendance:
+    """The child stops attending a setting without moving to a new one (they go on at the
+    other settings they attend, or leave early years provision). If that setting led their SEN
+    support and they attend another, the one chosen leads now; if it was their only setting,
+    they attend none and the SEND team keeps the record. The setting left keeps what it wrote
+    and sent, and sees nothing new."""
+    _must_manage(user, child)
+    child = _locked(child)
+    ensure_lead_recorded(child)
+    current = {
+        a.pk: a
+        for a in Attendance.objects.filter(child=child, ended_on__isnull=True).select_related(
+            "setting"
+        )
+    }
+    if attendance_id == UNRECORDED_LEAD:
+        attendance_id = next((pk for pk, a in current.items() if a.is_lead), UNRECORDED_LEAD)
+    leaving = current.get(attendance_id)
+    if leaving is None:
+        raise AttendanceError("Select a setting the child attends now")
+    if left_on < leaving.started_on:
+        raise AttendanceError(
+            f"The last day must be on or after {long_date(leaving.started_on)}, when the child "
+            f"started at {leaving.setting.name}"
+        )
+    if left_on > timezone.localdate():
+        raise AttendanceError("The last day must be today or in the past")
+    staying = {pk: a for pk, a in current.items() if pk != leaving.pk}
+    new_lead = None
+    if leaving.is_lead and staying:
+        new_lead = staying.get(new_lead_id or 0)
+        if new_lead is None:
+            raise AttendanceError("Select which setting leads the child's SEN support now")
+    leaving.ended_on = left_on
+    leaving.ended_by = user
+    leaving.save(update_fields=["ended_on", "ended_by"])
+    summary = f"Stopped attending {leaving.setting.name}; the last day was {long_date(left_on)}"
+    if leaving.is_lead:
+        if new_lead is not None:
+            new_lead.is_lead = True
+            new_lead.save(update_fields=["is_lead"])
+            child.setting_id = new_lead.setting_id
+            summary += f"; {new_lead.setting.name} leads SEN support now"
+        else:
+            child.setting = None
+            summary += "; the child attends no setting that we know of"
+        child.save(update_fields=["setting"])
+    _timeline(child, user, summary, leaving)
+    return leaving
+
+
+@transaction.atomic
+def change_lead(user: User, child: Child, attendance_id: int) -> Attendance:
+    """Another setting the child attends leads their SEN support from now on: it writes the
+    support plan and applies for funding, so the family must have agreed to share the plan
+    with it first. The old lead goes on as a second setting."""
+    _must_manage(user, child)
+    child = _locked(child)
+    ensure_lead_recorded(child)
+    current = {
+        a.pk: a
+        for a in Attendance.objects.filter(child=child, ended_on__isnull=True).select_related(
+            "setting"
+        )
+    }
+    lead = current.get(attendance_id)
+    if lead is None:
+        raise AttendanceError("Select a setting the child attends now")
+    if lead.is_lead:
+        raise AttendanceError(f"{lead.setting.name} already leads the child's SEN support")
+    if not lead.sees_plan:
+        raise AttendanceError(
+            f"The family has not agreed to share the support plan with {lead.setting.name}: "
+            "record their agreement first (Change sharing), then make it the lead setting"
+        )
+    Attendance.objects.filter(child=child, ended_on__isnull=True, is_lead=True).update(
+        is_lead=False
+    )
+    lead.is_lead = True
+    lead.save(update_fields=["is_lead"])
+    child.setting_id = lead.setting_id
+    child.save(update_fields=["setting"])
+    _timeline(child, user, f"{lead.setting.name} leads SEN support from now on", lead)
+    return lead

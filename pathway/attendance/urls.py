@@ -13,4 +13,14 @@ urlpatterns = [
         views.plan_sharing,
         name="child-settings-plan-sharing",
     ),
+    path(
+        "children/<int:child_id>/settings/<int:attendance_id>/end/",
+        views.end_attendance,
+        name="child-settings-end",
+    ),
+    path(
+        "children/<int:child_id>/settings/<int:attendance_id>/lead/",
+        views.change_lead,
+        name="child-settings-lead",
+    ),
 ]

@@ -1,13 +1,14 @@
-"""Views of the settings a child attends: the list, add a second setting, record a move, and
-record the family's answer on sharing the support plan. Thin: the access layer, a form, a
-service. A child the user may not see is 404; someone who may only read gets 403 on a form."""
+"""Views of the settings a child attends: the list, add a second setting, record a move, the
+last day at a setting, which setting leads, and the family's answer on sharing the support
+plan. Thin: the access layer, a form, a service. A child the user may not see is 404; someone
+who may only read gets 403 on a form."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -15,7 +16,9 @@ from earlyyears.access import child_for, children_for
 from pathway.access.attendance import attendance_for, may_manage_attendance
 
 from . import selectors, services
-from .forms import AddSettingForm, MoveForm, PlanSharingForm
+from .forms import AddSettingForm, ConfirmForm, EndAttendanceForm, MoveForm, PlanSharingForm
+from .selectors import Row
+from .services import UNRECORDED_LEAD
 
 
 def _manager_child(request: HttpRequest, child_id: int):
@@ -142,5 +145,96 @@ def plan_sharing(request: HttpRequest, child_id: int, attendance_id: int) -> Htt
             "child": child,
             "form": form,
             "submit_label": "Save",
+        },
+    )
+
+
+def _current_row(request: HttpRequest, child, attendance_id: int) -> tuple[Row, list[Row]]:
+    """The setting named (0 is a lead setting whose start was never recorded) and the others
+    the child attends now; 404 if the child does not attend it now."""
+    current, _left = selectors.rows(request.user, child)
+    for row in current:
+        if (row.pk or UNRECORDED_LEAD) == attendance_id:
+            return row, [r for r in current if r is not row and r.pk]
+    raise Http404
+
+
+@login_required
+def end_attendance(request: HttpRequest, child_id: int, attendance_id: int) -> HttpResponse:
+    child = _manager_child(request, child_id)
+    row, others = _current_row(request, child, attendance_id)
+    form = EndAttendanceForm(
+        request.POST if request.method == "POST" else None, others=others, leads=row.is_lead
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.end_attendance(
+                request.user,
+                child,
+                attendance_id,
+                left_on=data["left_on"],
+                new_lead_id=data.get("new_lead"),
+            )
+        except services.AttendanceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"{child.first_name}'s last day at {row.setting.name} recorded."
+            )
+            return _after_change(request, child)
+    if row.is_lead and others:
+        intro = (
+            f"{row.setting.name} leads {child.first_name}'s SEN support. Choose which setting "
+            "leads it now. "
+        )
+    elif row.is_lead:
+        intro = (
+            f"{child.first_name} attends no other setting that we know of, so after this they "
+            "attend none: the SEND team keeps their record. If they are moving to a new setting, "
+            "record a move instead. "
+        )
+    else:
+        intro = ""
+    return render(
+        request,
+        "pathway/attendance/form.html",
+        {
+            "page_title": f"{child.full_name} has stopped attending {row.setting.name}",
+            "child": child,
+            "form": form,
+            "submit_label": "Record the last day",
+            "intro": intro + f"{row.setting.name} keeps what it wrote and sent, and sees nothing "
+            f"new about {child.first_name}.",
+        },
+    )
+
+
+@login_required
+def change_lead(request: HttpRequest, child_id: int, attendance_id: int) -> HttpResponse:
+    child = _manager_child(request, child_id)
+    row, _others = _current_row(request, child, attendance_id)
+    if row.is_lead:
+        raise Http404
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.change_lead(request.user, child, attendance_id)
+        except services.AttendanceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{row.setting.name} leads SEN support now.")
+            return _after_change(request, child)
+    return render(
+        request,
+        "pathway/attendance/form.html",
+        {
+            "page_title": f"Make {row.setting.name} the lead setting",
+            "child": child,
+            "form": form,
+            "submit_label": f"Make {row.setting.name} the lead setting",
+            "intro": f"{row.setting.name} will lead {child.first_name}'s SEN support: it writes "
+            "the support plan and applies for funding. The setting that leads now goes on as a "
+            "second setting and sees the support plan as the family agreed.",
         },
     )

@@ -556,3 +556,128 @@ def test_the_pages_read_in_govuk_style(client, world, setting_c):
     words = page_words(client.get(pages[1]).content.decode())
     assert f"{LAST_MONTH().day} {LAST_MONTH():%B %Y}" in words
     assert "No, the family has not agreed" in words and "Yes, the lead setting" in words
+
+
+# The last day at a setting, and a new lead without a move -------------------------------------
+
+
+def test_a_child_stops_attending_a_second_setting_and_it_sees_nothing_new(client, world):
+    services.add_setting(
+        world.send_officer,
+        world.child_a,
+        setting=world.setting_b,
+        started_on=LAST_MONTH(),
+        sees_plan=False,
+    )
+    second = Attendance.objects.get(child=world.child_a, setting=world.setting_b)
+    client.force_login(world.practitioner_a)  # the lead setting records it
+    page = client.get(reverse("child-settings", args=[world.child_a.pk])).content.decode()
+    assert reverse("child-settings-end", args=[world.child_a.pk, second.pk]) in page
+    response = client.post(
+        reverse("child-settings-end", args=[world.child_a.pk, second.pk]),
+        dates("left_on", TODAY()),
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.ended_on == TODAY() and second.ended_by == world.practitioner_a
+    child = Child.objects.get(pk=world.child_a.pk)
+    assert child.setting == world.setting_a
+    assert not children_for(world.practitioner_b).filter(pk=child.pk).exists()
+    assert (
+        ReferralEvent.objects.filter(
+            summary__startswith="Stopped attending Bluebell Pre-School"
+        ).exists()
+        or not Referral.objects.filter(child=child).exists()
+    )
+
+
+def test_the_lead_setting_ends_and_the_one_chosen_leads(client, world):
+    services.add_setting(
+        world.send_officer,
+        world.child_a,
+        setting=world.setting_b,
+        started_on=LAST_MONTH(),
+        sees_plan=True,
+    )
+    services.ensure_lead_recorded(world.child_a)
+    lead = Attendance.objects.get(child=world.child_a, is_lead=True)
+    second = Attendance.objects.get(child=world.child_a, setting=world.setting_b)
+    Attendance.objects.filter(pk=lead.pk).update(started_on=LAST_MONTH())
+    client.force_login(world.send_officer)
+    url = reverse("child-settings-end", args=[world.child_a.pk, lead.pk])
+    response = client.post(url, dates("left_on", TODAY()))
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Select which setting leads the child&#x27;s SEN support now" in page
+    assert Attendance.objects.get(pk=lead.pk).ended_on is None  # nothing half-saved
+    response = client.post(url, {**dates("left_on", TODAY()), "new_lead": str(second.pk)})
+    assert response.status_code == 302
+    child = Child.objects.get(pk=world.child_a.pk)
+    assert child.setting == world.setting_b
+    assert Attendance.objects.get(pk=second.pk).is_lead
+    assert not children_for(world.practitioner_a).filter(pk=child.pk).exists()
+
+
+def test_the_only_setting_ends_and_the_child_attends_none(world):
+    a_concern(world)
+    services.ensure_lead_recorded(world.child_a)
+    lead = Attendance.objects.get(child=world.child_a, is_lead=True)
+    services.end_attendance(world.send_officer, world.child_a, lead.pk, left_on=TODAY())
+    child = Child.objects.get(pk=world.child_a.pk)
+    assert child.setting is None
+    assert not children_for(world.practitioner_a).filter(pk=child.pk).exists()
+    assert children_for(world.send_officer).filter(pk=child.pk).exists()
+    assert ReferralEvent.objects.filter(
+        referral__child=child, summary__contains="attends no setting that we know of"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "error"),
+    [
+        (lambda lead: lead.started_on - datetime.timedelta(days=1), "must be on or after"),
+        (lambda lead: TODAY() + datetime.timedelta(days=2), "must be today or in the past"),
+    ],
+)
+def test_a_bad_last_day_shows_the_error_and_saves_nothing(client, world, day, error):
+    services.ensure_lead_recorded(world.child_a)
+    lead = Attendance.objects.get(child=world.child_a, is_lead=True)
+    client.force_login(world.send_officer)
+    response = client.post(
+        reverse("child-settings-end", args=[world.child_a.pk, lead.pk]),
+        dates("left_on", day(lead)),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in page and error in page
+    assert Attendance.objects.get(pk=lead.pk).ended_on is None
+    assert Child.objects.get(pk=world.child_a.pk).setting == world.setting_a
+
+
+def test_a_second_setting_becomes_the_lead_only_with_the_plan_shared(client, world):
+    services.add_setting(
+        world.send_officer,
+        world.child_a,
+        setting=world.setting_b,
+        started_on=LAST_MONTH(),
+        sees_plan=False,
+    )
+    second = Attendance.objects.get(child=world.child_a, setting=world.setting_b)
+    client.force_login(world.send_officer)
+    url = reverse("child-settings-lead", args=[world.child_a.pk, second.pk])
+    page = client.post(url).content.decode()
+    assert "There is a problem" in page and "record their agreement first" in page
+    assert Child.objects.get(pk=world.child_a.pk).setting == world.setting_a
+    services.record_plan_sharing(world.send_officer, world.child_a, second, True)
+    assert client.post(url).status_code == 302
+    child = Child.objects.get(pk=world.child_a.pk)
+    assert child.setting == world.setting_b
+    assert {(a.setting_id, a.is_lead) for a in child.attendances.filter(ended_on=None)} == {
+        (world.setting_a.pk, False),
+        (world.setting_b.pk, True),
+    }
+    # The old lead goes on as a second setting: it sees the child, and no longer manages.
+    assert children_for(world.practitioner_a).filter(pk=child.pk).exists()
+    client.force_login(world.practitioner_a)
+    assert client.get(reverse("child-settings-add", args=[child.pk])).status_code == 403
+    # The lead's own row offers no "Make lead".
+    assert client.get(url).status_code in (403, 404)

@@ -23,6 +23,8 @@ def test_the_settings_pages_refuse_everyone_else(client, case):  # noqa: F811
     assert NAMES == [
         "child-settings",
         "child-settings-add",
+        "child-settings-end",
+        "child-settings-lead",
         "child-settings-move",
         "child-settings-plan-sharing",
     ]
