@@ -82,7 +82,8 @@ class VersionForm(GovukForm):
             )
             self.fields[f"evidence_{area.pk}"] = forms.CharField(
                 label=f"{area.name}: the evidence for this judgement",
-                help_text="What you know and how: quote the figures below where they help.",
+                help_text="What you know and how: quote the figures below where they help. Write "
+                "about services, never about a child: no names or references.",
                 widget=forms.Textarea(attrs={"rows": 5}),
                 max_length=MAX_TEXT,
                 initial=was.evidence if was else "",

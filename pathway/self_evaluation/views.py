@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -115,8 +115,8 @@ def self_evaluation_year(request: HttpRequest, year: int) -> HttpResponse:
     editor = _reader(request)
     evaluation = _year(year)
     version = selectors.version_to_show(evaluation)
-    if version is None:  # a year is always started with a version; kept for safety
-        raise PermissionDenied
+    if version is None:  # a year is always started with a version
+        raise Http404
     _audit(request, version)
     latest = selectors.latest_version(evaluation)
     return render(
