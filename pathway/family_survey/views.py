@@ -326,7 +326,7 @@ def _family_survey_page(
     )
     response["Cache-Control"] = "no-store"
     response["Content-Language"] = language
-    response["Referrer-Policy"] = "no-referrer"  # the link is the key: never pass it on
+    response["Referrer-Policy"] = "same-origin"  # the link is the key: never to another site
     return response
 
 

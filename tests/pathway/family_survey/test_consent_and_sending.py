@@ -24,9 +24,7 @@ Status = OutboxMessage.Status
 
 def send(survey, user, capture, contacts=None):
     with capture(execute=True), transaction.atomic():
-        return services.send_survey(
-            survey, contacts or selectors.group_contacts("all"), by=user
-        )
+        return services.send_survey(survey, contacts or selectors.group_contacts("all"), by=user)
 
 
 def test_only_contacts_who_agreed_and_may_be_contacted_get_a_text(
