@@ -390,3 +390,44 @@ def test_a_year_is_named_in_words():
     assert SelfEvaluation(year=2026).label == "April 2026 to March 2027"
     assert financial_year_of(datetime.date(2027, 3, 31)) == 2026
     assert financial_year_of(datetime.date(2027, 4, 1)) == 2027
+
+
+def test_the_seed_runs_again_without_changing_anything(areas):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    seed = importlib.import_module("pathway.migrations.0028_self_evaluation").seed_areas
+    areas[0].name = "Leadership, governance and accountability"
+    areas[0].save()
+    seed(django_apps, None)
+    assert PartnershipArea.objects.count() == 8
+    assert not PartnershipArea.objects.filter(name="Leadership and governance").exists()
+
+
+def test_a_retired_area_stays_in_old_versions_and_leaves_new_ones(last_and_this, areas, world):
+    last, this = last_and_this
+    retired = areas[1]
+    retired.retired = True
+    retired.save()
+    second = services.save_version(
+        this,
+        world.send_manager,
+        summary="",
+        change_note="",
+        judgements=judgements_for(areas),
+        based_on=1,
+    )
+    assert len(selectors.judgements(second)) == 7
+    assert (
+        len(
+            selectors.judgements(
+                selectors.latest_version(this).__class__.objects.get(self_evaluation=this, number=1)
+            )
+        )
+        == 8
+    )
+    area_rows, _ = selectors.compare(second, selectors.version_to_show(last))
+    gone = [r for r in area_rows if r.name == retired.name]
+    assert len(gone) == 1 and gone[0].this_year is None
+    assert gone[0].movement == "Not judged in both years"
