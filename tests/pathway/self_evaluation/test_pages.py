@@ -421,9 +421,6 @@ def test_a_retired_area_stays_in_old_versions_and_leaves_new_ones(last_and_this,
     assert len(selectors.judgements(second)) == 7
     first = SelfEvaluationVersion.objects.get(self_evaluation=this, number=1)
     assert len(selectors.judgements(first)) == 8
-        )
-        == 8
-    )
     area_rows, _ = selectors.compare(second, selectors.version_to_show(last))
     gone = [r for r in area_rows if r.name == retired.name]
     assert len(gone) == 1 and gone[0].this_year is None
