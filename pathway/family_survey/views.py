@@ -7,8 +7,6 @@ session, no family identity. It is shown in the invitation's language."""
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from earlyyears.access import FamilyIdentity, child_for, family_contacts_for
+from earlyyears.exports import streaming_csv
 from earlyyears.roles import CONSENT_RECORDER_ROLES
 from pathway.access.families import family_member
 
@@ -215,12 +214,11 @@ def survey_results_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
     _reader_only(request)
     survey = selectors.survey_for(request.user, survey_id)
     _audit(request, survey, "export")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="family-survey-{survey.pk}.csv"'
-    writer = csv.writer(response)
-    for row in selectors.results_csv_rows(selectors.survey_results(survey)):
-        writer.writerow(row)
-    return response
+    # Through the one exporter: every cell neutralised (a question could start with "=").
+    return streaming_csv(
+        selectors.results_csv_rows(selectors.survey_results(survey)),
+        f"family-survey-{survey.pk}.csv",
+    )
 
 
 # --- Staff: a contact's feedback consent --------------------------------------------------------

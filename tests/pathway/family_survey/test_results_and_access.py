@@ -253,7 +253,8 @@ def test_reading_results_is_audited(client, world, make_survey):
     }
     csv = client.get(reverse("family-survey-results-csv", args=[survey.pk]))
     assert csv["Content-Type"].startswith("text/csv")
-    assert csv.content.decode().startswith("Question,Answer,Number of families")
+    text = b"".join(csv.streaming_content).decode("utf-8-sig")
+    assert text.startswith("Question,Answer,Number of families")
 
 
 # --- Retention and subject access --------------------------------------------------------------
@@ -305,3 +306,21 @@ def test_subject_access_has_the_consent_history_and_invitations_not_answers(
     (invitation,) = record["survey_invitations"]
     assert invitation["survey"] == "Spring feedback" and invitation["sent_to"] == contact.name
     assert "Only I would say this" not in str(record)
+
+
+def test_the_csv_holds_no_live_formula(client, world, make_survey):
+    survey = make_survey(
+        questions=[
+            services.QuestionInput("yes_no", '=HYPERLINK("http://evil.example/x","click")'),
+            services.QuestionInput("yes_no", "Did we listen to you?"),
+            services.QuestionInput("text", "What could we do better?"),
+        ]
+    )
+    for _ in range(5):
+        answer(survey, rating=None, yes=True)
+    client.force_login(world.send_manager)
+    response = client.get(reverse("family-survey-results-csv", args=[survey.pk]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = text.splitlines()[1:]
+    assert len(rows) == 6
+    assert all(row.startswith(("\"'=HYPERLINK(", "Did we")) for row in rows), rows
