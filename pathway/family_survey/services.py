@@ -53,27 +53,28 @@ def record_feedback_consent(
     """Record a decision (a change only when it differs from what was recorded), with who,
     when and how. Withdrawing stops survey texts still waiting to go to this contact."""
     now = timezone.now()
-    consent, _ = FeedbackConsent.objects.select_for_update().get_or_create(
-        contact=contact, defaults={"given": False, "changed_at": now}
-    )
-    if consent.given == given and consent.changes.exists():
-        return consent
-    consent.given = given
-    consent.changed_at = now
-    consent.save(update_fields=["given", "changed_at"])
-    FeedbackConsentChange.objects.create(
-        consent=consent, given=given, at=now, how=how, by_staff=by_staff, by_member=by_member
-    )
-    if not given:
-        OutboxMessage.objects.filter(
-            to_contact=contact,
-            template=TEMPLATE,
-            status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.HELD],
-        ).update(
-            status=OutboxMessage.Status.SUPPRESSED,
-            failure_reason="Consent withdrawn",
-            status_updated_at=now,
+    with transaction.atomic():  # one decision at a time per contact (a row lock on PostgreSQL)
+        consent, _ = FeedbackConsent.objects.select_for_update().get_or_create(
+            contact=contact, defaults={"given": False, "changed_at": now}
         )
+        if consent.given == given and consent.changes.exists():
+            return consent
+        consent.given = given
+        consent.changed_at = now
+        consent.save(update_fields=["given", "changed_at"])
+        FeedbackConsentChange.objects.create(
+            consent=consent, given=given, at=now, how=how, by_staff=by_staff, by_member=by_member
+        )
+        if not given:
+            OutboxMessage.objects.filter(
+                to_contact=contact,
+                template=TEMPLATE,
+                status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.HELD],
+            ).update(
+                status=OutboxMessage.Status.SUPPRESSED,
+                failure_reason="Consent withdrawn",
+                status_updated_at=now,
+            )
     return consent
 
 
