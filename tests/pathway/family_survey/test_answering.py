@@ -144,9 +144,11 @@ def test_a_welsh_invitation_shows_the_welsh_question_and_welsh_frame(
     assert "How good was our support?" not in html
     # A question with no Welsh wording falls back to English.
     assert "Did we listen to you?" in html
+    # The frame is Welsh too (the translations of the page's own words).
+    assert "Anfon eich atebion" in html and "Send your answers" not in html
     # The family can switch to English on the page.
     english = client.get(url + "?language=en").content.decode()
-    assert "How good was our support?" in english
+    assert "How good was our support?" in english and "Send your answers" in english
 
 
 def test_bad_answers_get_the_error_summary_and_nothing_is_saved(client, world, agreed, make_survey):
