@@ -286,7 +286,7 @@ def test_retention_deletes_invitations_after_a_year_and_surveys_after_six(
 
 
 def test_subject_access_has_the_consent_history_and_invitations_not_answers(
-    world, agreed, make_survey
+    client, world, agreed, make_survey
 ):
     contact = agreed(child=world.child_a)
     services.record_feedback_consent(
@@ -306,6 +306,13 @@ def test_subject_access_has_the_consent_history_and_invitations_not_answers(
     (invitation,) = record["survey_invitations"]
     assert invitation["survey"] == "Spring feedback" and invitation["sent_to"] == contact.name
     assert "Only I would say this" not in str(record)
+    # The pages that show and download it read these sections as they do every other.
+    client.force_login(world.send_manager)
+    for name in ("subject-access", "subject-access-json"):
+        page = client.get(reverse(name, kwargs={"child_id": world.child_a.pk}))
+        assert page.status_code == 200, name
+        body = b"".join(page.streaming_content) if page.streaming else page.content
+        assert b"Spring feedback" in body and b"Only I would say this" not in body
 
 
 def test_the_csv_holds_no_live_formula(client, world, make_survey):
