@@ -40,6 +40,7 @@ from pathway.models import (
     ConcernDraft,
     Decision,
     EhcRequest,
+    FamilySurvey,
     FundEvidence,
     FundingAward,
     HomeObservation,
@@ -47,6 +48,7 @@ from pathway.models import (
     Referral,
     Sen2Extract,
     SupportPlan,
+    SurveyInvitation,
 )
 
 from .models import AccessEvent, LegalHold, RetentionRun
@@ -68,6 +70,10 @@ DEFAULT_RETENTION_YEARS: dict[str, int] = {
     "sen2_extracts": 3,
     # years after the review closed
     "case_reviews": 6,
+    # years after a family survey closed (issue 27): the invitations name a contact; the
+    # answers are anonymous
+    "survey_invitations": 1,
+    "survey_responses": 6,
     "access_events": 7,
     # years after a family's comment on the local offer was received
     "local_offer_comments": 1,
@@ -106,6 +112,12 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "case_reviews": "Case reviews (the sample, the panel and every finding): deleted {years} "
     "years after the review closed, so that findings can be compared over several years; a "
     "case also goes when its referral does",
+    "survey_invitations": "Family survey invitations (who was texted a survey, and whether "
+    "their link was used): deleted {years} year(s) after the survey closed. A contact's answer "
+    "to 'can we ask you for feedback?' and its history stay with the contact",
+    "survey_responses": "Family surveys with their anonymous answers (which name nobody): "
+    "deleted {years} years after the survey closed, so that answers can be compared over "
+    "several years and across an inspection cycle",
     "access_events": "The access audit trail: deleted {years} years after the event",
     "access_reviews": "Quarterly access reviews (who was on the checklist and what was "
     "decided): deleted {years} years after the review was finished",
@@ -402,6 +414,21 @@ def due_case_reviews(today: datetime.date, years: int):
     return CaseReview.objects.filter(closes_on__lt=years_before(today, years))
 
 
+def due_survey_invitations(today: datetime.date, years: int, held: set[int]):
+    """Invitations of surveys closed more than `years` ago (a held child's are kept)."""
+    return SurveyInvitation.objects.filter(
+        survey__closes_on__lt=years_before(today, years)
+    ).exclude(contact__child_id__in=held)
+
+
+def due_survey_responses(today: datetime.date, years: int, held: set[int]):
+    """Surveys (their questions and anonymous answers) closed more than `years` ago, unless an
+    invitation of a held child is still kept with one."""
+    return FamilySurvey.objects.filter(closes_on__lt=years_before(today, years)).exclude(
+        invitations__contact__child_id__in=held
+    )
+
+
 def due_local_offer_comments(now: datetime.datetime, years: int):
     """Comments with the family's words still held, received before the cutoff. Not about a
     child's record, so no legal hold applies."""
@@ -542,6 +569,16 @@ def apply_retention(*, dry_run: bool = False, now: datetime.datetime | None = No
             "case_reviews",
             "deleted",
             _delete(due_case_reviews(today, years["case_reviews"])),
+        )
+        tally.add(
+            "survey_invitations",
+            "deleted",
+            _delete(due_survey_invitations(today, years["survey_invitations"], held)),
+        )
+        tally.add(
+            "survey_responses",
+            "deleted",
+            _delete(due_survey_responses(today, years["survey_responses"], held)),
         )
         tally.add(
             "local_offer_comments",

@@ -26,6 +26,7 @@ from pathway.case_reviews.selectors import case_reviews_subject_access
 from pathway.consent.selectors import consent_subject_access
 from pathway.ehc.selectors import ehc_subject_access
 from pathway.family_story.selectors import family_story_subject_access
+from pathway.family_survey.selectors import family_survey_subject_access
 from pathway.funds.selectors import funds_subject_access
 from pathway.models import (
     AdviceRequest,
@@ -668,6 +669,12 @@ SECTIONS = (
     ("funding", "Funding applications and payments"),
     ("school", "Moving to school"),
     ("family_access", "Family members who follow the child online"),
+    ("feedback_consent", "Whether the family agreed to be asked for feedback, and changes"),
+    (
+        "survey_invitations",
+        "Family surveys texted to the family (their answers are anonymous and cannot be linked "
+        "to anyone, so they are not here)",
+    ),
     ("messages", "Text messages and emails"),
     ("identity", "Possible matches and merges of records"),
     ("case_reviews", "Case reviews of how services worked for the child"),
@@ -706,6 +713,7 @@ def subject_access_record(user, child_id: int) -> tuple[Child, dict[str, Any]]:
         ),
         "legal_holds": _holds(child),
         "family_access": _family_access(child),
+        **family_survey_subject_access(child),
         "access_audit": _audit(child),
     }
     return child, record

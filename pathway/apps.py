@@ -9,6 +9,7 @@ class PathwayConfig(AppConfig):
         # Signal receivers: the guidance cache's invalidation and work after the response.
         from . import after_response, guidance  # noqa: F401
         from .families import receivers as family_texts  # noqa: F401  (texts to families)
+        from .family_survey import receivers as survey_stops  # noqa: F401  (STOP ends feedback)
         from .funds import receivers  # noqa: F401  (top-up awards join the funds)
 
         guidance.connect_page_saves()

@@ -47,6 +47,8 @@ add_links(
     Link(1320, "Starting school", "planning-school-entry", PLANNING_ROLES, section="planning"),
     Link(1340, "Case reviews", "case-reviews", CASE_REVIEWS, section="planning"),
     Link(1360, "Inspection evidence", "inspection-evidence", SEND_MANAGER, section="planning"),
+    Link(1370, "Family surveys", "family-surveys", PLANNING_ROLES, section="planning"),
+    Link(1380, "Self-evaluation", "self-evaluation", PLANNING_ROLES, section="planning"),
 )
 
 # Pages with no header link of their own, by the section whose sub-navigation they show.
@@ -68,7 +70,14 @@ add_section_paths(
     "/sen2/",
 )
 add_section_paths("children", "/children/", "/portage/", "/tac/", "/actions/", "/advice/")
-add_section_paths("planning", "/planning/", "/case-reviews/", "/inspection/")
+add_section_paths(
+    "planning",
+    "/planning/",
+    "/case-reviews/",
+    "/inspection/",
+    "/self-evaluation/",
+    "/family-surveys/",
+)
 
 add_tasks(
     # A setting's practitioner.

@@ -52,4 +52,6 @@ urlpatterns = [
     path("", include("pathway.caseload.urls")),
     path("", include("pathway.case_reviews.urls")),
     path("", include("pathway.inspection.urls")),
+    path("", include("pathway.self_evaluation.urls")),
+    path("", include("pathway.family_survey.urls")),
 ]

@@ -428,6 +428,13 @@ MATRIX: dict[str, Entry] = {
     # above); the staff page for those who record a change on the family's behalf: the child's
     # setting, the family's portage worker and the SEND team
     "family-consent": Entry(set(), child),
+    "family-feedback-consent": Entry(set()),  # a family page: staff 404
+    # 404 for everyone with an unknown token (and for signed-in staff with any token)
+    "family-survey-answer": Entry(set(), lambda c: {"token": "not-a-survey-token"}),
+    "contact-feedback-consent": Entry(
+        SEND_TEAM | {"practitioner_a"},
+        lambda c: {"child_id": c.child_a.pk, "contact_id": c.contact_a.pk},
+    ),
     "child-consent": Entry(CHILD_A, child),
     "family-all-about-me": Entry(set(), child),
     "family-home-observations": Entry(set(), child),
@@ -523,6 +530,39 @@ NO_CHILD_DATA: dict[str, str] = {
     "case-review-new": "the form that draws a review's sample: the SEND manager only",
     "case-reviews-findings": "findings across reviews as counts: the SEND manager only",
     "inspection-evidence": "how many children the inspection list holds, and its columns",
+    # the partnership self-evaluation: judgements about services and suppressed aggregate
+    # figures, no child (tests/pathway/self_evaluation checks every role on every page)
+    "self-evaluation": "years of the partnership self-evaluation; the SEND manager starts one",
+    **{
+        name: "the partnership self-evaluation: services and suppressed figures, no child"
+        for name in (
+            "self-evaluation-year",
+            "self-evaluation-version",
+            "self-evaluation-versions",
+            "self-evaluation-compare",
+            "self-evaluation-figures",
+            "self-evaluation-report",
+            "self-evaluation-pdf",
+        )
+    },
+    # family surveys: a survey's questions and anonymous answers as suppressed counts, no
+    # child (tests/pathway/family_survey checks every role on every page)
+    "family-surveys": "family surveys by title and dates: the SEND manager and planners",
+    **{
+        name: "a survey's questions (no child): the SEND manager only"
+        for name in (
+            "family-survey-new",
+            "family-survey",
+            "family-survey-edit",
+            "family-survey-preview",
+            "family-survey-send",
+        )
+    },
+    "family-survey-results": "anonymous answers as suppressed counts: SEND manager, planners",
+    "family-survey-results-csv": "anonymous answers as suppressed counts, as a CSV",
+    "family-survey-thanks": "the thank-you page after a family's anonymous answers",
+    "self-evaluation-edit": "the SEND manager writes the self-evaluation: services, no child",
+    "self-evaluation-agree": "the SEND manager agrees a version: services, no child",
     "health": "liveness: database and version only",
     # the rule editor: routing rules only, the SEND manager only (tests/pathway/rulebook)
     **{

@@ -80,6 +80,10 @@ def _recipient(message: OutboxMessage) -> tuple[str, str]:
 SECRET_WORDS: dict[str, str] = {
     "family_sign_in_link": "A sign-in link for the family (not shown: it lets whoever has it in)",
     "family_sign_in_code": "A one-time sign-in code for the family (not shown)",
+    "family_survey_invitation": (
+        "An invitation to a short anonymous survey (the link is not shown: whoever has it "
+        "could answer in the family's place)"
+    ),
 }
 
 

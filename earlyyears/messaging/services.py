@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from ..after_response import after_commit_and_response, eager
@@ -34,10 +35,17 @@ from .sms import (
 )
 
 logger = logging.getLogger("earlyyears.outbox")
+# Sent with `number` when someone replies STOP, so a consent to texts kept elsewhere (the family
+# survey's consent to be asked for feedback) is withdrawn as well: STOP means no more texts.
+texts_stopped = Signal()
 Status = OutboxMessage.Status
 RETRYABLE = (Status.FAILED, Status.UNKNOWN, Status.UNDELIVERED)
 # Provider statuses in the order they happen: a late callback never moves a message backwards.
 PROGRESS = {Status.SENT: 1, Status.UNDELIVERED: 2, Status.FAILED: 2, Status.DELIVERED: 3}
+
+
+# In a message's context: it was queued on a consent of the caller's own (`consent_given`).
+CALLERS_CONSENT = "_callers_consent"
 
 
 class _Blank(dict):
@@ -68,10 +76,13 @@ def queue_message(
     user: User | None = None,
     child: Child | None = None,
     language: str = "en",
+    consent_given: bool | None = None,
 ) -> OutboxMessage:
     """Write a message row in the current transaction; it is sent once the transaction commits.
 
-    The key makes queueing idempotent: the same key twice is one message."""
+    The key makes queueing idempotent: the same key twice is one message. `consent_given`: a
+    consent of the caller's own (feedback) stands in for the contact's consent to text updates;
+    the caller then stops queued messages itself if it is withdrawn."""
     if not MessageTemplate.objects.filter(key=template).exists():
         raise ValueError(f"There is no message template called {template!r}")
     status = Status.PENDING
@@ -90,7 +101,9 @@ def queue_message(
         elif contact is not None and _waiting_for_check(contact):
             # Held, not sent and not lost: released when the setting or SEND team confirms.
             status, reason, to_phone = Status.HELD, "The contact's details are being checked", ""
-        elif contact is not None and not contact.sms_consent:
+        elif contact is not None and not (
+            contact.sms_consent if consent_given is None else consent_given
+        ):
             status, reason = Status.SUPPRESSED, "No consent to text messages"
         elif not to_phone:
             status, reason = Status.SUPPRESSED, "No mobile number"
@@ -98,6 +111,8 @@ def queue_message(
         status, reason, to_email = Status.SUPPRESSED, contact_refusal(contact), ""
     elif not to_email:
         status, reason = Status.SUPPRESSED, "No email address"
+    if consent_given is not None:
+        context = {**context, CALLERS_CONSENT: True}
     now = timezone.now()
     message = OutboxMessage(
         idempotency_key=key,
@@ -262,7 +277,8 @@ def send_now(message_id: int) -> OutboxMessage:
             return _finish(message, Status.SUPPRESSED, failure_reason=refusal, to_phone="")
         if message.to_phone != message.to_contact.mobile_phone:
             return _finish(message, Status.SUPPRESSED, failure_reason="The number has changed")
-        if not message.to_contact.sms_consent:  # withdrawn since it was queued
+        if not message.to_contact.sms_consent and not (message.context or {}).get(CALLERS_CONSENT):
+            # withdrawn since it was queued
             return _finish(message, Status.SUPPRESSED, failure_reason="Consent withdrawn")
     elif message.to_contact_id:  # an email to a family contact
         refusal = contact_refusal(message.to_contact)
@@ -505,6 +521,8 @@ def record_opt_out_keyword(from_number: str, body: str, opt_out_type: str = "") 
     keyword = sms_keyword(body, opt_out_type)
     if keyword in (STOP, START):
         set_sms_consent_for_number(from_number, consent=keyword == START)
+    if keyword == STOP and from_number:
+        texts_stopped.send(sender=None, number=from_number)
     return keyword
 
 

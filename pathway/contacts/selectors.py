@@ -30,6 +30,7 @@ def contacts_with_details(user: AnyUser, child: Child) -> QuerySet[FamilyContact
     return (
         family_contacts_for(user, child)
         .exclude(confirmation=FamilyContact.Confirmation.REJECTED)
+        .select_related("feedback_consent")
         .prefetch_related(Prefetch("details", queryset=waiting, to_attr="waiting_details"))
     )
 

@@ -988,5 +988,7 @@ from .funds import *  # noqa: E402, F403
 from .plans import *  # noqa: E402, F403
 from .reviews import *  # noqa: E402, F403
 from .school import *  # noqa: E402, F403
+from .self_evaluation import *  # noqa: E402, F403
 from .sen2 import *  # noqa: E402, F403
 from .story import *  # noqa: E402, F403
+from .survey import *  # noqa: E402, F403

@@ -33,6 +33,7 @@ class ConsentHow(models.TextChoices):
     IN_WRITING = "in_writing", "In writing (letter, email or form)"
     REFERRAL_FORM = "referral_form", "On the referral form"
     PORTAGE_PAPERWORK = "portage_paperwork", "On the portage paperwork"
+    TEXT_REPLY = "text_reply", "By replying STOP to a text message"
 
 
 class ConsentRecord(models.Model):

@@ -71,6 +71,8 @@ def test_the_default_rules_and_their_settings(settings):
         "outbox_messages": 2,
         "sen2_extracts": 3,
         "case_reviews": 6,
+        "survey_invitations": 1,
+        "survey_responses": 6,
         "access_events": 7,
         "local_offer_comments": 1,
         "access_reviews": 7,

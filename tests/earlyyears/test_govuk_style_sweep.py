@@ -24,7 +24,9 @@ from dataprotection.models import AuditImmutable
 from earlyyears.messaging.services import render
 from earlyyears.models import Child, MessageTemplate, OutboxMessage, Role, User
 from earlyyears.templatetags.govuk_style import govuk_date, govuk_datetime
-from pathway.models import Referral, RoutingRuleSet
+from pathway.family_survey.services import QuestionInput, save_survey
+from pathway.models import Referral, RoutingRuleSet, SurveyQuestion
+from pathway.self_evaluation.services import start_year
 from pathway.services import copy_rule_set, create_referral
 from tests.factories import FamilyContactFactory, UserFactory
 from tests.test_access_matrix import (  # noqa: F401 (the fixture)
@@ -117,6 +119,9 @@ SKIPPED: dict[str, str] = {
     "panel-publish-minutes": "POST only (the minutes page asks)",
     "two-factor-new-recovery-codes": "POST only (the two-factor page asks)",
     "delete-rule": "confirmation of a draft rule: the rule's words, swept on edit-rule",
+    "family-survey-answer": "signed out, with a token (tests/pathway/family_survey)",
+    "family-survey-thanks": "a family's page after answering (tests/pathway/family_survey)",
+    "family-feedback-consent": "a family page: staff are refused (tests/pathway/family_survey)",
 }
 # Pages that show stored codes on purpose; their dates are still checked.
 CODES_SHOWN: dict[str, str] = {}
@@ -190,6 +195,13 @@ def swept(case, django_capture_on_commit_callbacks):  # noqa: F811
     published = RoutingRuleSet.objects.order_by("-version").first()
     c.draft_rules = copy_rule_set(published, c.send_manager)
     c.draft_rule = c.draft_rules.rules.order_by("pk").first()
+    c.self_evaluation = start_year(2026, c.send_manager)
+    c.survey = save_survey(
+        title="Spring feedback",
+        closes_on=DAY,
+        questions=[QuestionInput(SurveyQuestion.Kind.YES_NO, "Did we listen to you?")],
+        by=c.send_manager,
+    )
     _fix_dates()
     return c
 
@@ -208,6 +220,25 @@ def _kwargs(name: str, c) -> dict | None:
         "training-certificate": {"completion_id": c.completion.pk},
         "training-certificate-pdf": {"completion_id": c.completion.pk},
         "training-setting-coverage": {"setting_id": c.setting_a.pk},
+        "family-survey-preview": {"survey_id": c.survey.pk, "language": "en"},
+        **{
+            name: {"survey_id": c.survey.pk}
+            for name in (
+                "family-survey",
+                "family-survey-edit",
+                "family-survey-send",
+                "family-survey-results",
+                "family-survey-results-csv",
+            )
+        },
+        **{
+            f"self-evaluation-{page}": {"year": c.self_evaluation.year}
+            for page in ("year", "edit", "versions", "compare")
+        },
+        **{
+            f"self-evaluation-{page}": {"year": c.self_evaluation.year, "number": 1}
+            for page in ("version", "agree", "figures", "report", "pdf")
+        },
     }.get(name)
 
 
@@ -373,6 +404,8 @@ def test_every_message_as_sent_and_every_template_reads_in_govuk_style(swept):
         "discipline": "speech and language",
         "child_first_name": Child.objects.get(pk=swept.child_a.pk).first_name,
         "next_steps": "The Early Years SEND team will look at how best to help your child.",
+        "link": "https://example.org/feedback/x/",
+        "closes": govuk_date(DAY),
     }
     rows = list(MessageTemplate.objects.values_list("key", "language"))
     for key, language in rows:

@@ -138,7 +138,12 @@ def test_a_section_with_one_page_is_named_for_the_page_and_has_no_sub_navigation
     items = navigation_for(planner, reverse("planning"))
     assert [(i.label, i.active) for i in items] == [("Planning", True)]
     sub = subnavigation_for(planner, reverse("planning"))
-    assert [i.label for i in sub] == ["Need by area", "Starting school"]
+    assert [i.label for i in sub] == [
+        "Need by area",
+        "Starting school",
+        "Family surveys",
+        "Self-evaluation",
+    ]
 
 
 @pytest.mark.django_db

@@ -28,7 +28,17 @@ from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowTask
 from dataprotection.models import AccessEvent
 from earlyyears import exports
 from earlyyears.models import Area, Child, Role, Setting
-from pathway.models import FundApplication, FundPayment, FundType, Referral, SupportPlan
+from pathway.models import (
+    FamilySurvey,
+    FundApplication,
+    FundPayment,
+    FundType,
+    Referral,
+    SupportPlan,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from pathway.services import create_referral
 from tests.cms.helpers import Places, make_service
 from tests.factories import SettingFactory, UserFactory, practitioner_at
@@ -81,6 +91,11 @@ DOWNLOADS: dict[str, Download] = {
     ),
     "cms_export": Download("editor", data=lambda fmt: {}, kwargs=lambda fmt: {"file_format": fmt}),
     "inspection-list-csv": Download("send_manager", data=lambda fmt: {}),
+    "family-survey-results-csv": Download(
+        "send_manager",
+        data=lambda fmt: {},
+        kwargs=lambda fmt: {"survey_id": FamilySurvey.objects.get(title=HOSTILE).pk},
+    ),
     "caseload-import-template": Download(
         "send_manager",
         data=lambda fmt: {},
@@ -220,6 +235,17 @@ def hostile(world):
     Page.objects.filter(pk=service.pk).update(
         locked=True, locked_by=editor, locked_at=timezone.now()
     )
+
+    # A family survey whose question is hostile, with enough answers for its results to show.
+    survey = FamilySurvey.objects.create(title=HOSTILE, closes_on=datetime.date(2026, 3, 1))
+    question = SurveyQuestion.objects.create(
+        survey=survey, kind=SurveyQuestion.Kind.YES_NO, wording_en=HOSTILE
+    )
+    for _ in range(6):
+        response = SurveyResponse.objects.create(
+            survey=survey, received_in=datetime.date(2026, 2, 1)
+        )
+        SurveyAnswer.objects.create(response=response, question=question, yes=True)
 
     officer = UserFactory(role=Role.ADMIN, username="data.officer", is_staff=True)
     officer.groups.add(Group.objects.get(name="Data officers"))

@@ -228,3 +228,18 @@ def test_the_family_answers_can_we_ask_you_for_feedback_on_their_own_pages(clien
     assert change.given and change.how == ConsentHow.FAMILY_ONLINE
     assert change.by_member == link.member and change.consent.contact == contact
     assert selectors.eligible_contacts(FamilyContact.objects.all()).get() == contact
+
+
+def test_a_stop_reply_withdraws_feedback_consent_too(world, agreed):
+    """STOP means no more texts: a contact who agreed only to feedback is withdrawn as well,
+    with how it happened on the record; START gives back text updates only."""
+    from earlyyears.messaging.services import record_opt_out_keyword
+    from pathway.models import FeedbackConsent
+
+    contact = agreed()
+    assert record_opt_out_keyword(contact.mobile_phone, "Stop") == "stop"
+    consent = FeedbackConsent.objects.get(contact=contact)
+    assert not consent.given
+    assert consent.changes.order_by("-at", "-pk").first().how == "text_reply"
+    record_opt_out_keyword(contact.mobile_phone, "START")
+    assert not FeedbackConsent.objects.get(contact=contact).given

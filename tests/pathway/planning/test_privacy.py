@@ -18,6 +18,29 @@ SKIP = {
     "planning/starting-school/",  # area counts with the same disclosure control
     "funding/budgets/",  # money by fund, year and area: no child, no count of children
     "support-plans/schema.json",  # the published JSON schema: no data
+    # Family surveys: planners read the list and the results on purpose (anonymous answers as
+    # counts with the same disclosure control; tests/pathway/family_survey).
+    "family-surveys/",
+    "feedback/thank-you/",  # the words a family sees after answering: no data
+    "family-surveys/<int:survey_id>/results/",
+    "family-surveys/<int:survey_id>/results.csv",
+    # The partnership self-evaluation: planners read it on purpose (judgements about services
+    # and aggregate figures with planning's disclosure control; tests/pathway/self_evaluation).
+    *(
+        "self-evaluation/" + tail
+        for tail in (
+            "",
+            "<int:year>/",
+            "<int:year>/edit/",
+            "<int:year>/versions/",
+            "<int:year>/compare/",
+            "<int:year>/versions/<int:number>/",
+            "<int:year>/versions/<int:number>/agree/",
+            "<int:year>/versions/<int:number>/figures/",
+            "<int:year>/versions/<int:number>/report/",
+            "<int:year>/versions/<int:number>/report.pdf",
+        )
+    ),
 }
 
 
