@@ -42,6 +42,7 @@ run: install
 	$(PY) manage.py demo_ehc && \
 	$(PY) manage.py demo_school_moves && \
 	$(PY) manage.py demo_case_reviews && \
+	$(PY) manage.py demo_learning && \
 	$(PY) manage.py demo_local_offer && \
 	$(PY) manage.py demo_providers && \
 	$(PY) manage.py demo_training && \
