@@ -8,6 +8,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from pathway.models import (
+    Decision,
     FamilySurvey,
     FeedbackConsent,
     SelfEvaluation,
@@ -17,13 +18,16 @@ from pathway.models import (
 from tests.factories import ChildFactory, FamilyContactFactory, UserFactory
 
 
-def test_the_demo_makes_a_survey_with_answers_and_two_years_of_self_evaluation(world):
-    UserFactory(username="send.manager", role="send_manager")
+def test_the_demo_makes_a_survey_with_answers_and_two_years_of_self_evaluation(
+    world, make_referral
+):
+    manager = UserFactory(username="send.manager", role="send_manager")
     UserFactory(username="send.officer", role="send_officer")
     for number in range(20):
-        FamilyContactFactory(
-            child=ChildFactory(setting=world.setting_a),
-            mobile_phone=f"+4477009003{number:02d}",
+        child = ChildFactory(setting=world.setting_a)
+        FamilyContactFactory(child=child, mobile_phone=f"+4477009003{number:02d}")
+        Decision.objects.create(
+            referral=make_referral(child), kind=Decision.Kind.ACCEPT, decided_by=manager
         )
     out = StringIO()
     call_command("demo_learning", stdout=out)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from earlyyears.accounts import demo
 from earlyyears.models import FamilyContact, User
+from pathway.family_survey import selectors as survey_selectors
 from pathway.family_survey import services as surveys
 from pathway.models import (
     ConsentHow,
@@ -76,24 +77,29 @@ class Command(BaseCommand):
         if FamilySurvey.objects.exists():
             self.stdout.write("A family survey exists already: skipped.")
             return
-        contacts = FamilyContact.objects.filter(
-            confirmation=FamilyContact.Confirmation.CONFIRMED
-        ).exclude(mobile_phone="")
+        today = timezone.localdate()
+        # The families of children with a decision in the last three months were asked; four
+        # in five agreed.
+        recent = survey_selectors.group_contacts(
+            survey_selectors.GROUP_DECIDED, today - datetime.timedelta(days=90), today
+        )
+        contacts = recent.filter(confirmation=FamilyContact.Confirmation.CONFIRMED).exclude(
+            mobile_phone=""
+        )
         agreed = 0
         for contact in contacts.order_by("pk"):
-            if contact.pk % 5:  # four in five agreed when the setting asked
+            if contact.pk % 5:
                 surveys.record_feedback_consent(
                     contact, True, how=ConsentHow.IN_PERSON, by_staff=officer
                 )
                 agreed += 1
-        today = timezone.localdate()
         survey = surveys.save_survey(
             title=f"How did our support work for you? {today:%B %Y}",
             closes_on=today + datetime.timedelta(days=21),
             questions=list(QUESTIONS),
             by=manager,
         )
-        sent = surveys.send_survey(survey, FamilyContact.objects.all(), by=manager)
+        sent = surveys.send_survey(survey, recent, by=manager)
         questions = list(survey.questions.order_by("position"))
         rng = random.Random(2026)  # noqa: S311 (demo answers, the same each time)
         answered = 0
