@@ -33,8 +33,8 @@ WHAT_THEY_SEE = {
         "Your child's referral, if the SEND team passes it to early help, and All about me."
     ),
     Agency.HEALTH: _(
-        "Your child's referral, when the SEND team asks a health professional (for example a "
-        "speech and language therapist) for advice, and All about me."
+        "Your child's referral and All about me. They see these when the SEND team asks them "
+        "for advice."
     ),
 }
 
