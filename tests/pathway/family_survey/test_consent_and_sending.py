@@ -243,3 +243,19 @@ def test_a_stop_reply_withdraws_feedback_consent_too(world, agreed):
     assert consent.changes.order_by("-at", "-pk").first().how == "text_reply"
     record_opt_out_keyword(contact.mobile_phone, "START")
     assert not FeedbackConsent.objects.get(contact=contact).given
+
+
+def test_the_message_log_never_shows_the_survey_link(
+    world, agreed, make_survey, fake_twilio, django_capture_on_commit_callbacks
+):
+    """Whoever has the link could answer in the family's place: the log says what was sent,
+    never the link, as for sign-in links."""
+    from earlyyears.messaging.selectors import as_sent
+    from earlyyears.models import OutboxMessage
+
+    contact = agreed()
+    send(make_survey(), world.send_manager, django_capture_on_commit_callbacks)
+    message = OutboxMessage.objects.get(to_contact=contact, template="family_survey_invitation")
+    assert "/feedback/" in message.body
+    [row] = as_sent([message])
+    assert "/feedback/" not in row.text and "the link is not shown" in row.text
