@@ -55,7 +55,7 @@ IN_A_SENTENCE = {
     Agency.SETTING: pgettext_lazy(
         "agency in a sentence", "your child's setting (nursery, pre-school or childminder)"
     ),
-    Agency.SEND_TEAM: pgettext_lazy("agency in a sentence", "the early years send team"),
+    Agency.SEND_TEAM: pgettext_lazy("agency in a sentence", "the Early Years SEND team"),
     Agency.PORTAGE: pgettext_lazy("agency in a sentence", "the portage service"),
     Agency.EARLY_HELP: pgettext_lazy("agency in a sentence", "early help services"),
     Agency.HEALTH: pgettext_lazy(

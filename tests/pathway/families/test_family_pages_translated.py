@@ -328,8 +328,11 @@ def test_no_entry_is_untranslated_or_fuzzy_and_placeholders_are_kept(language):
 
 def test_the_family_copy_of_the_agency_names_is_the_same_english():
     """The consent page's names are the model's labels, translated for the family (and, in a
-    sentence, the label in lower case as the English has always said it)."""
+    sentence, the label starting in lower case, with SEND kept in capitals)."""
     with translation.override("en"):
         for agency in Agency.values:
-            assert consent_selectors.family_label(agency) == Agency(agency).label
-            assert consent_selectors.in_a_sentence(agency) == Agency(agency).label.lower()
+            label = Agency(agency).label
+            assert consent_selectors.family_label(agency) == label
+            in_a_sentence = consent_selectors.in_a_sentence(agency)
+            assert in_a_sentence.lower() == label.lower()
+            assert in_a_sentence[0] == label[0].lower() and "send" not in in_a_sentence
