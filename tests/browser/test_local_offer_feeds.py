@@ -23,9 +23,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def reload_until(page, text: str) -> None:
-    """The pull runs after the response that asked for it: look again until it has finished."""
+    """The pull runs after the response that asked for it: look again until it has finished.
+    (The caller waits for the page its button led to first: reloading while that navigation
+    is still under way detaches the page.)"""
     for _ in range(40):
-        page.reload()
+        page.reload(wait_until="load")
         if text in page.content():
             return
         time.sleep(0.5)
@@ -63,9 +65,11 @@ def test_a_moderator_registers_a_feed_pulls_it_and_approves_a_held_update(
     page.get_by_role("link", name="Add a feed").click()
     page.get_by_role("textbox", name="Name").fill("Eastshire council")
     page.get_by_role("textbox", name="API address").fill(publisher.url)
-    page.get_by_role("button", name="Save").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
     page.goto(f"{live_server.url}/admin/local-offer/feeds/")
-    page.get_by_role("button", name="Pull Eastshire council now").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pull Eastshire council now").click()
     reload_until(page, "Imported")
     runs = page.get_by_role("table", name="Recent pulls of Eastshire council")
     expect(runs).to_contain_text("Imported")
@@ -75,7 +79,8 @@ def test_a_moderator_registers_a_feed_pulls_it_and_approves_a_held_update(
     changed.title = "Our name for it"
     changed.save()
     publisher.records[0]["name"] = "Their new name"
-    page.get_by_role("button", name="Pull Eastshire council now").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pull Eastshire council now").click()
     reload_until(page, "Their new name")
     assert_accessible(page)
     assert ServicePage.objects.get(pk=changed.pk).title == "Our name for it"
