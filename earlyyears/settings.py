@@ -253,6 +253,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # PostgreSQL compiles a query to machine code when its estimated cost is high; the access
+    # layer's subqueries are estimated over every child, so a one-row lookup paid about a second
+    # of compiling. Short, frequent queries gain nothing from it (docs/performance.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c jit={os.environ.get('POSTGRES_JIT', 'off')}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "earlyyears.User"
