@@ -79,6 +79,12 @@ class DraftStorage(BaseStorage):
 
 # Where the draft remembers which steps were valid, and with which answers (formtools' extra data).
 VALID_STEPS = "valid_steps"
+# Where it keeps each valid step's answers as check your answers shows them, with the same digest.
+SHOWN_ANSWERS = "shown_answers"
+# Steps whose shown answers come from the answers alone, whichever child is chosen. The others
+# name records (the child, observations, family contacts) when the child is already known, and
+# a record can change between the step and the check, so those are shown afresh.
+ANSWERS_ONLY_STEPS = frozenset({"support", "checks", "health_family", "early_help"})
 # Steps whose validity depends on another step's answers (the child chosen decides which
 # observations may be cited as evidence).
 DEPENDS_ON = {"development": ("child",), "specific_areas": ("child",), "family": ("child",)}
@@ -203,13 +209,28 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
         text = json.dumps(basis, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
-    def _remember_valid(self, step: str) -> None:
+    def _remember_valid(self, step: str, form=None) -> None:
+        """Remember that a step is valid with its answers; given the form just validated, also
+        its answers as check your answers shows them, so that page builds no form again."""
         fingerprint = self._fingerprint(step)
-        extra = self.storage.extra_data
+        if fingerprint is None:
+            return
+        extra = dict(self.storage.extra_data)
         valid = dict(extra.get(VALID_STEPS) or {})
-        if fingerprint is not None and valid.get(step) != fingerprint:
-            valid[step] = fingerprint
-            self.storage.extra_data = {**extra, VALID_STEPS: valid}
+        changed = valid.get(step) != fingerprint
+        valid[step] = fingerprint
+        extra[VALID_STEPS] = valid
+        if form is not None and self._shown_from_answers(step):
+            shown = dict(extra.get(SHOWN_ANSWERS) or {})
+            entry = [fingerprint, [[str(label), value] for label, value in summarise(form)]]
+            changed = changed or shown.get(step) != entry
+            shown[step] = entry
+            extra[SHOWN_ANSWERS] = shown
+        if changed:
+            self.storage.extra_data = extra
+
+    def _shown_from_answers(self, step: str) -> bool:
+        return step in ANSWERS_ONLY_STEPS or self.chosen_child() is None
 
     def _step_is_valid(self, step: str) -> bool:
         """Whether a step's stored answers pass its form. Remembered in the draft with a digest
@@ -221,9 +242,10 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
         fingerprint = self._fingerprint(step)
         if (self.storage.extra_data.get(VALID_STEPS) or {}).get(step) == fingerprint:
             return True
-        if not self.get_form(step=step, data=data).is_valid():
+        form = self.get_form(step=step, data=data)
+        if not form.is_valid():
             return False
-        self._remember_valid(step)
+        self._remember_valid(step, form)
         return True
 
     def _first_incomplete_step(self, before: str) -> str | None:
@@ -279,7 +301,7 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
 
     def render_next_step(self, form, **kwargs):
         # formtools has just validated and stored this step's answers.
-        self._remember_valid(self.steps.current)
+        self._remember_valid(self.steps.current, form)
         if self.request.GET.get("change") and self._first_incomplete_step("check") is None:
             self.storage.current_step = "check"
             return redirect(self.get_step_url("check"))
@@ -343,17 +365,29 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
         return context
 
     def summary(self) -> list[dict[str, Any]]:
+        """Each step's answers: as remembered when the step was last validated with the same
+        answers, or from its form built and validated again."""
         sections = []
+        shown = self.storage.extra_data.get(SHOWN_ANSWERS) or {}
         for step in self.get_form_list():
             if step == "check":
                 continue
-            form = self.get_form(step=step, data=self.storage.get_step_data(step))
-            form.is_valid()
+            remembered = shown.get(step)
+            if (
+                remembered
+                and remembered[0] == self._fingerprint(step)
+                and self._shown_from_answers(step)
+            ):
+                rows = [(label, value) for label, value in remembered[1]]
+            else:
+                form = self.get_form(step=step, data=self.storage.get_step_data(step))
+                form.is_valid()
+                rows = summarise(form)
             sections.append(
                 {
                     "title": STEP_TITLES[step],
                     "url": self.get_step_url(step) + "?change=1",
-                    "rows": summarise(form),
+                    "rows": rows,
                 }
             )
         return sections

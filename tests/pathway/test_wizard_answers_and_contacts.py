@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from earlyyears.forms import GovukBoundField
 from earlyyears.models import FamilyContact, OutboxMessage
-from pathway import guidance
+from pathway import guidance, wizard
 from pathway.after_response import after_response
 from pathway.forms import _EMPTY_FIELDS, PrimeAreasForm
 from pathway.models import NeedFigure, Referral
@@ -66,6 +66,55 @@ def test_check_your_answers_shows_every_support_answer_with_govuk_dates(signed_i
     assert "Date consent was given 20 March 2026" in page
     assert "Date of the progress check 3 February 2026" in page
     assert not ISO_DATE.search(page), ISO_DATE.search(page)
+
+
+def _summary(response) -> str:
+    content = response.content.decode()
+    start = content.find('<h2 class="govuk-heading-m">')
+    return content[start : content.find("Now send the concern", start)]
+
+
+def test_check_your_answers_from_remembered_answers_is_the_page_built_afresh(signed_in, draft):
+    walk_to_check(signed_in, draft, health={**HEALTH_FAMILY, "family_circumstances": "yes"})
+    draft.refresh_from_db()
+    remembered = draft.data["extra_data"][wizard.SHOWN_ANSWERS]
+    assert set(remembered) == {
+        "child",
+        "development",
+        "support",
+        "checks",
+        "health_family",
+        "early_help",
+        "family",
+    }
+    with CaptureQueriesContext(connection) as fewer:
+        shown = _summary(signed_in.get(step_url(draft, "check")))
+    draft.data["extra_data"].pop(wizard.SHOWN_ANSWERS)
+    draft.save(update_fields=["data"])
+    with CaptureQueriesContext(connection) as more:
+        built = _summary(signed_in.get(step_url(draft, "check")))
+    assert "Temporary accommodation" in shown and "Zara" in shown
+    assert shown == built
+    assert len(fewer) < len(more)
+
+
+def test_a_changed_answer_is_shown_changed(signed_in, draft):
+    walk_to_check(signed_in, draft)
+    response = post_step(
+        signed_in, draft, "support", {**SUPPORT, "0-tried": "Makaton signing"}, "?change=1"
+    )
+    assert response.status_code == 302
+    page = _text(signed_in.get(step_url(draft, "check")))
+    assert "Cycle 1: what was tried Makaton signing" in page
+    assert "Small group language sessions" not in page
+
+
+def test_a_known_childs_name_is_read_afresh_on_check_your_answers(signed_in, draft, world):
+    walk_to_check(signed_in, draft, child={"child": str(world.child_a.pk)})
+    world.child_a.first_name = "Amarachi"
+    world.child_a.save()
+    page = _text(signed_in.get(step_url(draft, "check")))
+    assert "Amarachi Okafor" in page
 
 
 def test_check_your_answers_shows_a_cycle_not_reviewed_yet(signed_in, draft):
