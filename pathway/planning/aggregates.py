@@ -21,7 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from pathway.models import NeedFigure, NeedFiguresState, Referral
-from pathway.planning.areas import AREAS_VERSION_SQL, AreaTree, areas_version
+from pathway.planning.areas import AREAS_VERSION_SQL, AreaParents, AreaTree, areas_version
 from pathway.planning.disclosure import (
     CubeIndex,
     YearCube,
@@ -60,7 +60,7 @@ def refresh_need_figures_for_referral(referral_id: int) -> int:
     child_id = Referral.objects.filter(pk=referral_id).values_list("child_id", flat=True).first()
     if child_id is None:
         return 0
-    tree = AreaTree.load()
+    tree = AreaParents.load()
     by_month = _areas_by_month(child_id, tree)
     depth = {pk: len(tree.ancestors(pk)) for targets in by_month.values() for pk in targets}
     written = 0
@@ -75,7 +75,7 @@ def refresh_need_figures_for_referral(referral_id: int) -> int:
     return written
 
 
-def _areas_by_month(child_id: int, tree: AreaTree) -> dict[datetime.date, set[int]]:
+def _areas_by_month(child_id: int, tree: AreaParents) -> dict[datetime.date, set[int]]:
     """The months (local time) in which the child has a referral, each with the areas of those
     referrals and every area above them."""
     tz = timezone.get_current_timezone()

@@ -11,6 +11,27 @@ from django.db import connection
 from earlyyears.models import Area
 
 
+class AreaParents:
+    """Each area's parent, and nothing else: what a referral's refresh needs (`AreaTree` also
+    works out every area's population, which a refresh after each submission would pay for)."""
+
+    def __init__(self, parents: dict[int, int | None]):
+        self.parents = parents
+
+    @classmethod
+    def load(cls) -> AreaParents:
+        return cls(dict(Area.objects.values_list("pk", "parent_id")))
+
+    def ancestors(self, pk: int) -> list[int]:
+        """The area and every area above it (as `AreaTree.ancestors`)."""
+        chain, seen = [], set()
+        while pk in self.parents and pk not in seen:
+            chain.append(pk)
+            seen.add(pk)
+            pk = self.parents[pk]
+        return chain
+
+
 @dataclass
 class AreaNode:
     pk: int

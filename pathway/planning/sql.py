@@ -45,6 +45,8 @@ def _dialect() -> dict[str, str]:
             "THEN b.answers -> '{section}' ELSE '{{}}'::jsonb END) AS e "
             "WHERE e.value ->> 'level' NOT IN ('', 'none')",
             "month": "CAST(DATE_TRUNC('month', r.submitted_at AT TIME ZONE %s) AS date)",
+            # Worked out once: inlined, a refresh's plan ran it again for every cell row.
+            "materialized": "MATERIALIZED ",
         }
     return {
         "age": "CASE WHEN json_type(r.facts, '$.age_months') IN ('integer', 'real') "
@@ -57,6 +59,7 @@ def _dialect() -> dict[str, str]:
         "json_extract(e.value, '$.level') NOT IN ('', 'none')",
         "month": "django_date_trunc('month', django_datetime_cast_date(r.submitted_at, %s, "
         "'UTC'), NULL, NULL)",
+        "materialized": "",
     }
 
 
@@ -64,14 +67,18 @@ def _cell_ctes(base_where: str = "", cells_where: str = "") -> str:
     """The common table expressions that turn referrals into cells by their own area (no
     rolling up): `base` (the referrals, with month and age band), `slices` (every need a
     referral is about, and ''), `expanded` (x age band and '', numbered per child and slice so
-    the first concern is 1), `routes` (current routes) and `cells`. Parameters, in order: the
-    time zone, then any in `base_where`, then any in `cells_where`."""
+    the first concern is 1), `routes` (current routes, joined to each referral in `routed`)
+    and `cells`. Parameters, in order: the time zone, then any in `base_where`, then any in
+    `cells_where`."""
     d = _dialect()
     route_cols = ", ".join(
         f"MAX(CASE WHEN route = '{route}' THEN 1 ELSE 0 END) AS {col}"
         for route, col in ROUTE_FIELDS.items()
     )
-    route_sums = ", ".join(f"SUM(COALESCE(rt.{col}, 0)) AS {col}" for col in ROUTE_FIELDS.values())
+    # Each referral's routes are joined to it before it is counted in every slice it is in.
+    route_flags = ", ".join(f"COALESCE(rt.{col}, 0) AS {col}" for col in ROUTE_FIELDS.values())
+    routed_cols = ", ".join(f"b.{col}" for col in ROUTE_FIELDS.values())
+    route_sums = ", ".join(f"SUM(e.{col}) AS {col}" for col in ROUTE_FIELDS.values())
     ages = " UNION ALL ".join(["SELECT '' AS band"] + [f"SELECT '{band}'" for band in AGE_BANDS])
     # A referral's needs are a set (routing.derive_facts) and its prime and specific areas are
     # two different sets of keys, so no referral is counted twice in a slice.
@@ -97,29 +104,33 @@ slices AS (
     WHERE y.code IN ({_quoted(EYFSArea.values)})
 ),
 ages AS ({ages}),
-expanded AS (
-    SELECT b.id, b.area_id, b.month, b.submitted_at, s.broad_area, s.eyfs_area,
-           g.band AS age_band,
-           ROW_NUMBER() OVER (
-               PARTITION BY b.child_id, s.broad_area, s.eyfs_area, g.band
-               ORDER BY b.submitted_at, b.id
-           ) AS nth
-    FROM base b
-    JOIN slices s ON s.id = b.id
-    JOIN ages g ON g.band = '' OR g.band = b.age_band
-),
-routes AS (
+routes AS {d["materialized"]}(
     SELECT referral_id, {route_cols}
     FROM pathway_referralroute
     WHERE referral_id IN (SELECT id FROM base)
     GROUP BY referral_id
+),
+routed AS (
+    SELECT b.*, {route_flags}
+    FROM base b
+    LEFT JOIN routes rt ON rt.referral_id = b.id
+),
+expanded AS (
+    SELECT b.id, b.area_id, b.month, b.submitted_at, s.broad_area, s.eyfs_area,
+           g.band AS age_band, {routed_cols},
+           ROW_NUMBER() OVER (
+               PARTITION BY b.child_id, s.broad_area, s.eyfs_area, g.band
+               ORDER BY b.submitted_at, b.id
+           ) AS nth
+    FROM routed b
+    JOIN slices s ON s.id = b.id
+    JOIN ages g ON g.band = '' OR g.band = b.age_band
 ),
 cells AS (
     SELECT e.area_id, e.month, e.broad_area, e.eyfs_area, e.age_band,
            SUM(CASE WHEN e.nth = 1 THEN 1 ELSE 0 END) AS children,
            COUNT(*) AS referrals, {route_sums}
     FROM expanded e
-    LEFT JOIN routes rt ON rt.referral_id = e.id
     {cells_where}
     GROUP BY e.area_id, e.month, e.broad_area, e.eyfs_area, e.age_band
 )"""  # noqa: S608
