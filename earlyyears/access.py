@@ -134,6 +134,17 @@ def children_for(user: AnyUser) -> QuerySet[Child]:
     return Child.objects.none()
 
 
+def children_led_by(user: AnyUser, setting: Setting) -> QuerySet[Child]:
+    """The children whose lead setting is `setting`, as `children_for(user).filter(setting=
+    setting)`. For a practitioner it is built from their membership of that one setting rather
+    than from the whole rule: the concern wizard lists them on every visit to its first step."""
+    if user.is_authenticated and user.is_active and user.role == Role.PRACTITIONER:
+        return Child.objects.exclude(record_status=Child.RecordStatus.MERGED).filter(
+            setting=setting, setting__memberships__user=user
+        )
+    return children_for(user).filter(setting=setting)
+
+
 def child_for(user: AnyUser, child_id: int) -> Child:
     """One child the user may see, or 404."""
     return get_object_or_404(

@@ -5,6 +5,7 @@ Original plain-English prompts for practitioners; they point to what to observe,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -151,18 +152,36 @@ def training_lesson(area: str) -> dict[str, str] | None:
     return _lessons().get(area)
 
 
-def signposting(age_months: int, broad_areas: list[str], area: Area | None) -> list:
+@dataclass(frozen=True)
+class Signpost:
+    """A local offer service as the signposting list shows it."""
+
+    title: str
+    url: str
+    organisation_name: str
+    description: str
+    is_free: bool
+    fees: str
+
+
+def signposting(age_months: int, broad_areas: list[str], area: Area | None) -> list[Signpost]:
     """`cms.selectors.matching_services`, remembered per age, needs and area until a page
     changes: the confirmation page of every concern with the same routing facts shows the same
-    list. The ids are cached; the services are read in one query each time."""
-    from cms.models import ServicePage
-
+    list, so it is kept as shown and read back without a query."""
     needs = ",".join(sorted(broad_areas))
     key = f"pathway:signposting:{pages_version()}:{age_months}:{needs}:{area.pk if area else ''}"
-    ids = cache.get(key)
-    if ids is None:
-        services = matching_services(age_months, broad_areas, area)
-        cache.set(key, [service.pk for service in services], CACHE_SECONDS)
-        return services
-    found = ServicePage.objects.filter(pk__in=ids).select_related("organisation").in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+    shown = cache.get(key)
+    if shown is None:
+        shown = [
+            Signpost(
+                title=service.title,
+                url=service.url or "",
+                organisation_name=service.organisation.name if service.organisation else "",
+                description=service.description or "",
+                is_free=bool(service.is_free),
+                fees=service.fees or "",
+            )
+            for service in matching_services(age_months, broad_areas, area)
+        ]
+        cache.set(key, shown, CACHE_SECONDS)
+    return shown

@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView, WizardView
 
-from earlyyears.access import children_for, family_contacts_for
+from earlyyears.access import children_for, children_led_by, family_contacts_for
 from earlyyears.models import FamilyContact, Role
 
 from . import forms as steps
@@ -155,9 +155,10 @@ class ConcernWizard(LoginRequiredMixin, NamedUrlWizardView):
     # --- which children, and which step may be shown -----------------------------------------
 
     def child_choices(self):
-        children = children_for(self.request.user)
         if self.request.user.role == Role.PRACTITIONER:
-            children = children.filter(setting=self.draft.setting)
+            children = children_led_by(self.request.user, self.draft.setting)
+        else:
+            children = children_for(self.request.user)
         return children.order_by("last_name", "first_name")
 
     def chosen_child(self):

@@ -1,12 +1,13 @@
 """`draft_for` (one draft, read on every request of the wizard) checks its rules in two small
 statements; `drafts_for` (the list) builds them into one query. Both must give the same answer
-for every way access ends."""
+for every way access ends. `children_led_by` likewise against `children_for`."""
 
 from __future__ import annotations
 
 import pytest
 from django.http import Http404
 
+from earlyyears.access import children_for, children_led_by
 from earlyyears.models import CaseloadMembership, SettingMembership
 from pathway.access import _drafts_in_scope, draft_for
 from pathway.services import start_draft
@@ -68,3 +69,25 @@ def test_a_portage_workers_draft_closes_when_the_child_leaves_their_caseload(wor
     assert _agree(world.portage_a, draft)
     CaseloadMembership.objects.filter(portage_worker=world.portage_a).delete()
     assert not _agree(world.portage_a, draft)
+
+
+def test_the_children_a_setting_leads_are_those_the_practitioner_may_see_there(world):
+    merged = ChildFactory(setting=world.setting_a, record_status="merged")
+    moved_in = ChildFactory(setting=world.setting_a)
+    for user, setting in (
+        (world.practitioner_a, world.setting_a),
+        (world.practitioner_a, world.setting_b),
+        (world.practitioner_b, world.setting_a),
+        (world.portage_a, world.setting_a),
+        (world.send_officer, world.setting_a),
+        (world.planner, world.setting_a),
+    ):
+        expected = set(children_for(user).filter(setting=setting))
+        assert set(children_led_by(user, setting)) == expected, (user.username, setting)
+    assert set(children_led_by(world.practitioner_a, world.setting_a)) == {
+        world.child_a,
+        moved_in,
+    }
+    assert merged not in set(children_led_by(world.practitioner_a, world.setting_a))
+    SettingMembership.objects.filter(user=world.practitioner_a).delete()
+    assert not children_led_by(world.practitioner_a, world.setting_a).exists()
