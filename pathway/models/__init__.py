@@ -912,6 +912,24 @@ class NeedFiguresState(models.Model):
         return f"Planning figures version {self.version}"
 
 
+class NeedFigureRefresh(models.Model):
+    """A cell (an area's month) whose planning figures are to be worked out again. Each
+    referral's refresh adds its cells here, then takes every cell waiting: in a burst of
+    submissions the first refresh to get its turn does them all, once each, and the others
+    find nothing left. Areas and months only, never a child."""
+
+    area = models.ForeignKey("earlyyears.Area", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area", "month"], name="one_refresh_per_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.month:%Y-%m}"
+
+
 class PossibleMatch(models.Model):
     """Two child records that may be the same child: a submission from someone who could not see
     the existing record made its own, provisional one. Only the SEND team decides; nothing about

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from pathway.models import NeedFigure, NeedFiguresState, Referral
+from pathway.models import NeedFigure, NeedFigureRefresh, NeedFiguresState, Referral
 from pathway.planning.areas import AREAS_VERSION_SQL, AreaParents, AreaTree, areas_version
 from pathway.planning.disclosure import (
     CubeIndex,
@@ -42,6 +42,9 @@ def rebuild_need_figures() -> int:
     tz = timezone.get_current_timezone_name()
     with transaction.atomic():
         state = _lock_state()
+        # Cells waiting now are in the rebuild (its statement starts after this one); any added
+        # while it runs stay on the list for their own refresh.
+        NeedFigureRefresh.objects.all().delete()
         with connection.cursor() as cursor:
             _fast_settings(cursor, big=True)
             cursor.execute("DELETE FROM pathway_needfigure")
@@ -55,27 +58,60 @@ def refresh_need_figures_for_referral(referral_id: int) -> int:
     referral, the cells of those referrals' areas and of every area above them, lowest first
     (a back-dated referral can move a child's first concern, so all the child's months are
     redone). Each area's cells are its own referrals' plus the sum of the areas inside it, so
-    a refresh reads a few hundred rows, not the county's month. Idempotent; returns the rows
-    written."""
+    a refresh reads a few hundred rows, not the county's month.
+
+    The cells are put on the waiting list (`NeedFigureRefresh`) first, and the refresh works
+    out every cell waiting when its turn comes: after a burst of submissions the first refresh
+    does each cell once and the rest find nothing to do, rather than each waiting its turn to
+    redo the county's. Idempotent; returns the rows written."""
+    parents = AreaParents.load()
+    if not queue_cells_of_referral(referral_id, parents):
+        return 0
+    return _refresh_waiting_cells(parents)
+
+
+def queue_cells_of_referral(referral_id: int, parents: AreaParents | None = None) -> bool:
+    """Put the cells a referral touches on the waiting list (committed at once, outside any
+    transaction, so the refresh whose turn comes first sees them). False for no referral."""
     child_id = Referral.objects.filter(pk=referral_id).values_list("child_id", flat=True).first()
     if child_id is None:
-        return 0
-    tree = AreaParents.load()
-    by_month = _areas_by_month(child_id, tree)
-    depth = {pk: len(tree.ancestors(pk)) for targets in by_month.values() for pk in targets}
+        return False
+    parents = parents or AreaParents.load()
+    cells = {
+        (area_id, month)
+        for month, targets in _areas_by_month(child_id, parents).items()
+        for area_id in targets
+    }
+    NeedFigureRefresh.objects.bulk_create(
+        [NeedFigureRefresh(area_id=area_id, month=month) for area_id, month in cells],
+        ignore_conflicts=True,
+    )
+    return True
+
+
+def _refresh_waiting_cells(parents: AreaParents) -> int:
+    """Every cell on the waiting list, in one transaction, taking turns with the rebuild and
+    other refreshes. Cells added while it runs are left for the refresh that added them."""
     written = 0
     with transaction.atomic():
         state = _lock_state()
+        waiting = list(NeedFigureRefresh.objects.values_list("pk", "area_id", "month"))
+        if not waiting:
+            return 0
+        NeedFigureRefresh.objects.filter(pk__in=[pk for pk, _, _ in waiting]).delete()
+        cells = sorted(
+            {(month, area_id) for _, area_id, month in waiting},
+            key=lambda cell: (cell[0], -len(parents.ancestors(cell[1])), cell[1]),
+        )
         with connection.cursor() as cursor:
             _fast_settings(cursor, big=False)
-            for month, targets in sorted(by_month.items()):
-                for area_id in sorted(targets, key=lambda pk: (-depth[pk], pk)):
-                    written += _refresh_cells(cursor, area_id, month)
-        _bump(state, years={month.year for month in by_month})
+            for month, area_id in cells:
+                written += _refresh_cells(cursor, area_id, month)
+        _bump(state, years={month.year for month, _ in cells})
     return written
 
 
-def _areas_by_month(child_id: int, tree: AreaParents) -> dict[datetime.date, set[int]]:
+def _areas_by_month(child_id: int, parents: AreaParents) -> dict[datetime.date, set[int]]:
     """The months (local time) in which the child has a referral, each with the areas of those
     referrals and every area above them."""
     tz = timezone.get_current_timezone()
@@ -83,7 +119,7 @@ def _areas_by_month(child_id: int, tree: AreaParents) -> dict[datetime.date, set
     for area_id, submitted_at in Referral.objects.filter(child_id=child_id).values_list(
         "area_id", "submitted_at"
     ):
-        by_month[month_start(submitted_at.astimezone(tz).date())].update(tree.ancestors(area_id))
+        by_month[month_start(submitted_at.astimezone(tz).date())].update(parents.ancestors(area_id))
     return by_month
 
 

@@ -11,9 +11,17 @@ from django.utils import timezone
 
 from earlyyears.models import Area
 from earlyyears.needs import BroadAreaOfNeed, EYFSArea, age_band_for_months
-from pathway.models import NeedFigure, NeedFiguresState, Referral, ReferralRoute, Route
+from pathway.models import (
+    NeedFigure,
+    NeedFigureRefresh,
+    NeedFiguresState,
+    Referral,
+    ReferralRoute,
+    Route,
+)
 from pathway.planning import aggregates as planning
 from pathway.planning import tasks as planning_tasks
+from pathway.planning.areas import AreaParents
 from pathway.planning.figures import ROUTE_FIELDS
 
 from .conftest import at
@@ -126,6 +134,34 @@ def test_a_submission_refreshes_its_cells(county):
     assert stored() == direct_count()
     # Running the refresh again changes nothing.
     planning.refresh_need_figures_for_referral(older.pk)
+    assert stored() == direct_count()
+
+
+@pytest.mark.django_db
+def test_one_refresh_does_the_cells_other_submissions_left_waiting(county):
+    random_referrals(county, random.Random(5), 20)
+    planning.rebuild_need_figures()
+    north = county.refer(county.child("W1"), broad=[BroadAreaOfNeed.COGNITION_AND_LEARNING])
+    south = county.refer(county.child("W4"), broad=[BroadAreaOfNeed.SENSORY_AND_PHYSICAL])
+    # The south submission's cells are waiting (its refresh has not had its turn yet) when
+    # the north one's refresh runs: it does both.
+    assert planning.queue_cells_of_referral(south.pk)
+    assert NeedFigureRefresh.objects.filter(area=county.wards["W4"]).exists()
+    planning.refresh_need_figures_for_referral(north.pk)
+    assert stored() == direct_count()
+    assert not NeedFigureRefresh.objects.exists()
+    # The south refresh's own turn then finds its cells done, and does not bump the figures.
+    version = NeedFiguresState.objects.get().year_versions
+    assert planning._refresh_waiting_cells(AreaParents.load()) == 0
+    assert NeedFiguresState.objects.get().year_versions == version
+
+
+@pytest.mark.django_db
+def test_a_rebuild_takes_the_waiting_cells_with_it(county):
+    referral = county.refer(county.child("W2"), broad=[BroadAreaOfNeed.COGNITION_AND_LEARNING])
+    planning.queue_cells_of_referral(referral.pk)
+    planning.rebuild_need_figures()
+    assert not NeedFigureRefresh.objects.exists()
     assert stored() == direct_count()
 
 
