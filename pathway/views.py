@@ -144,7 +144,8 @@ def discard_draft(request: HttpRequest, draft_id) -> HttpResponse:
 
 @login_required
 def referral_confirmation(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = referral_for(request.user, referral_id)
+    # The child's age and home area choose the signposting; nothing else is shown.
+    referral = referral_for(request.user, referral_id, related=("child", "area"))
     return render(
         request,
         "pathway/confirmation.html",

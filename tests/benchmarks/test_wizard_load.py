@@ -9,7 +9,8 @@ in through both steps, as staff do: the password, then the code their authentica
 (a confirmed TOTP device made for them with a key known to the benchmark).
 
 BENCH_USERS (20), BENCH_SUBMISSIONS (5 each) and BENCH_WORKERS (4 gunicorn workers) change the
-run; BENCH_SCALE=tiny (`make bench-smoke`) makes it 2 users x 1 concern on 1 worker.
+run; BENCH_CACHE_URL (`make bench`: a Redis database) gives the server the shared cache it has
+when deployed; BENCH_SCALE=tiny (`make bench-smoke`) makes it 2 users x 1 concern on 1 worker.
 
 The server's database (BENCH_DATABASE_URL) is made afresh each run: under `make bench` a copy of
 the benchmark template (10x county scale, pathway/benchdata.py), so each submission lands among
@@ -45,6 +46,9 @@ WORKERS = size("BENCH_WORKERS", 4, tiny=1)
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earlyyears_bench"
 )
+# The shared cache (Redis) the server uses, as deployed; without it each gunicorn process keeps
+# a cache of its own (the embedded default).
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "")
 PASSWORD = "bench-password-2026"
 CHILD_NUMBERS = itertools.count(1)  # next() on a count is atomic under the GIL
 
@@ -147,6 +151,14 @@ def server():
         "DJANGO_SETTINGS_MODULE": "earlyyears.settings",
     }
     env.pop("CELERY_BROKER_URL", None)
+    if CACHE_URL:
+        # As deployed: one Redis cache shared by every web process, emptied for each run.
+        import redis
+
+        redis.Redis.from_url(CACHE_URL).flushdb()
+        env["REDIS_URL"] = CACHE_URL
+    else:
+        env.pop("REDIS_URL", None)
     admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
     name = DATABASE_URL.rsplit("/", 1)[1]
     import psycopg
