@@ -23,7 +23,7 @@ class AreaParents:
         return cls(dict(Area.objects.values_list("pk", "parent_id")))
 
     def ancestors(self, pk: int) -> list[int]:
-        """The area and every area above it (as `AreaTree.ancestors`)."""
+        """The area and every area above it."""
         chain, seen = [], set()
         while pk in self.parents and pk not in seen:
             chain.append(pk)
@@ -52,6 +52,7 @@ class AreaTree:
 
     def __init__(self, nodes: Iterable[AreaNode]):
         self.nodes = {node.pk: node for node in nodes}
+        self._parents = AreaParents({pk: node.parent_id for pk, node in self.nodes.items()})
         for node in self.nodes.values():
             if node.parent_id in self.nodes:
                 self.nodes[node.parent_id].children.append(node.pk)
@@ -70,12 +71,7 @@ class AreaTree:
 
     def ancestors(self, pk: int) -> list[int]:
         """The area and every area above it."""
-        chain, seen = [], set()
-        while pk in self.nodes and pk not in seen:
-            chain.append(pk)
-            seen.add(pk)
-            pk = self.nodes[pk].parent_id
-        return chain
+        return self._parents.ancestors(pk)
 
     def descendants(self, pk: int) -> list[int]:
         out, frontier, seen = [], list(self.nodes[pk].children), {pk}
